@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "CliCommands.h"
+
+#include "qat/Evaluation.h"
+#include "qat/Generation.h"
+#include "qat/Model.h"
+#include "qat/ModelSummary.h"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+#include <unistd.h>
+
+#ifndef QAT_VERSION
+#define QAT_VERSION "dev"
+#endif
+
+namespace qat::cli {
+
+namespace {
+
+struct ModelArgs {
+    std::string model;
+    std::string device = "cpu";
+    std::string dtype = "float32";
+    std::string tokenizer;
+    int threads = 0;
+};
+
+void addModelArgs(CLI::App* cmd, ModelArgs& a) {
+    cmd->add_option("--model,-m", a.model, "Model folder (config.json, model.safetensors, tokenizer.model)")
+        ->required()
+        ->check(CLI::ExistingDirectory);
+    cmd->add_option("--device", a.device, "cpu or cuda")->check(CLI::IsMember({"cpu", "cuda"}))->capture_default_str();
+    cmd->add_option("--dtype", a.dtype, "Compute dtype: float32 or bfloat16")
+        ->check(CLI::IsMember({"float32", "bfloat16"}))
+        ->capture_default_str();
+    cmd->add_option("--tokenizer", a.tokenizer, "tokenizer.model to use when the folder has none")->check(CLI::ExistingFile);
+    cmd->add_option("--threads", a.threads, "CPU threads (0: LibTorch's default)")->check(CLI::NonNegativeNumber);
+}
+
+LoadOptions toLoadOptions(const ModelArgs& a) {
+    LoadOptions o;
+    o.device = a.device == "cuda" ? Device::Cuda : Device::Cpu;
+    o.dtype = a.dtype == "bfloat16" ? ComputeDType::BFloat16 : ComputeDType::Float32;
+    o.tokenizerPath = a.tokenizer;
+    o.threads = a.threads;
+    return o;
+}
+
+int report(const Status& s) {
+    if (s.ok()) return 0;
+    std::cerr << "qat-cli: error (" << errorKindName(s.kind) << "): " << s.message << "\n";
+    return exitCodeFor(s.kind);
+}
+
+// Prints evaluation progress on one terminal line.
+class TerminalProgress : public ProgressSink {
+public:
+    explicit TerminalProgress(bool enabled) : m_enabled(enabled) {}
+    ~TerminalProgress() override {
+        if (m_printed) std::fputc('\n', stderr);
+    }
+    void onEvalProgress(const EvalProgress& p) override {
+        if (!m_enabled) return;
+        const int width = 30;
+        const int filled = p.windowsTotal ? static_cast<int>(width * p.windowsDone / p.windowsTotal) : width;
+        std::fprintf(stderr, "\r%s [%s%s] %lld/%lld windows  ppl %.4f", p.dataset.c_str(), std::string(filled, '#').c_str(),
+                     std::string(width - filled, '.').c_str(), static_cast<long long>(p.windowsDone),
+                     static_cast<long long>(p.windowsTotal), p.runningPerplexity);
+        std::fflush(stderr);
+        m_printed = true;
+    }
+
+private:
+    bool m_enabled;
+    bool m_printed = false;
+};
+
+int cmdInspect(const std::string& folder, bool json) {
+    ModelSummary s;
+    Status st = inspectModel(folder, s);
+    if (!st.ok()) return report(st);
+    std::cout << (json ? s.toJson() + "\n" : s.toText());
+    return 0;
+}
+
+struct EvalArgs {
+    ModelArgs model;
+    std::string data;
+    int64_t seqlen = 2048;
+    int64_t batch = 1;
+    int64_t maxWindows = 0;
+    bool json = false;
+};
+
+int cmdEval(const EvalArgs& a) {
+    std::unique_ptr<Model> model;
+    Status st = Model::load(a.model.model, toLoadOptions(a.model), model);
+    if (!st.ok()) return report(st);
+    PerplexityOptions o;
+    o.seqlen = a.seqlen;
+    o.batchSize = a.batch;
+    o.maxWindows = a.maxWindows;
+    PerplexityResult r;
+    {
+        TerminalProgress progress(!a.json && isatty(STDERR_FILENO));
+        st = evaluatePerplexity(*model, a.data, o, r, &progress);
+    }
+    if (!st.ok()) return report(st);
+    if (a.json) {
+        nlohmann::json j = {{"model", a.model.model},  {"data", a.data},           {"seqlen", a.seqlen},
+                            {"perplexity", r.perplexity}, {"mean_nll", r.meanNll},   {"windows", r.windows},
+                            {"tokens", r.tokens},        {"predictions", r.predictions}, {"seconds", r.seconds},
+                            {"tokens_per_second", r.tokensPerSecond}};
+        std::cout << j.dump() << "\n";
+    } else {
+        std::printf("perplexity %.4f  (mean NLL %.5f nats over %lld predictions, %lld windows of %lld tokens)\n",
+                    r.perplexity, r.meanNll, static_cast<long long>(r.predictions), static_cast<long long>(r.windows),
+                    static_cast<long long>(a.seqlen));
+        std::printf("%.1f tokens/s (%.2f s)\n", r.tokensPerSecond, r.seconds);
+    }
+    return 0;
+}
+
+struct GenerateArgs {
+    ModelArgs model;
+    std::string prompt;
+    std::vector<int64_t> promptIds;
+    int64_t maxNewTokens = 64;
+    bool sample = false;
+    double temperature = 1.0;
+    double topP = 0.95;
+    uint64_t seed = 0;
+    bool json = false;
+};
+
+int cmdGenerate(const GenerateArgs& a) {
+    std::unique_ptr<Model> model;
+    Status st = Model::load(a.model.model, toLoadOptions(a.model), model);
+    if (!st.ok()) return report(st);
+    const Tokenizer* tok = model->tokenizer();
+    std::vector<int64_t> prompt;
+    if (!a.promptIds.empty()) {
+        prompt = a.promptIds;
+    } else {
+        if (!tok) return report(Status::error(ErrorKind::BadInput, a.model.model + ": no tokenizer.model; give --tokenizer or --ids"));
+        prompt.push_back(tok->bosId());
+        if (!a.prompt.empty()) {
+            const auto ids = tok->encode(a.prompt);
+            prompt.insert(prompt.end(), ids.begin(), ids.end());
+        }
+    }
+    GenerateOptions o;
+    o.maxNewTokens = a.maxNewTokens;
+    o.greedy = !a.sample;
+    o.temperature = a.temperature;
+    o.topP = a.topP;
+    o.seed = a.seed;
+    std::vector<int64_t> out;
+    st = generate(*model, prompt, o, out);
+    if (!st.ok()) return report(st);
+    const std::string text = tok ? tok->decode(out) : std::string();
+    if (a.json) {
+        nlohmann::json j = {{"prompt_ids", prompt}, {"ids", out}, {"text", text}};
+        std::cout << j.dump() << "\n";
+    } else {
+        std::ostringstream ids;
+        for (size_t i = 0; i < out.size(); ++i) ids << (i ? " " : "") << out[i];
+        if (tok) std::cout << (a.prompt.empty() ? "" : a.prompt) << text << "\n";
+        std::cout << "ids: " << ids.str() << "\n";
+    }
+    return 0;
+}
+
+} // namespace
+
+int run(int argc, char** argv) {
+    CLI::App app{"qat-cli: quantization-aware training of Llama-family models (QAT Studio, headless)", "qat-cli"};
+    app.set_version_flag("--version", std::string("qat-cli ") + QAT_VERSION);
+    app.require_subcommand(1);
+
+    std::string inspectFolder;
+    bool inspectJson = false;
+    auto* inspect = app.add_subcommand("inspect", "Summarize a model folder (architecture, parameters, tensors)");
+    inspect->add_option("model", inspectFolder, "Model folder")->required();
+    inspect->add_flag("--json", inspectJson, "Print JSON");
+
+    EvalArgs ev;
+    auto* eval = app.add_subcommand("eval", "Perplexity on a text or JSONL file (GPTQ/EfficientQAT protocol)");
+    addModelArgs(eval, ev.model);
+    eval->add_option("--data,-d", ev.data, "Text file, or JSONL with a 'text' field")->required()->check(CLI::ExistingFile);
+    eval->add_option("--seqlen", ev.seqlen, "Window length in tokens")->capture_default_str()->check(CLI::Range(int64_t{2}, int64_t{1} << 20));
+    eval->add_option("--batch", ev.batch, "Windows per forward pass")->capture_default_str()->check(CLI::PositiveNumber);
+    eval->add_option("--max-windows", ev.maxWindows, "Evaluate only the first N windows (0: all)")->check(CLI::NonNegativeNumber);
+    eval->add_flag("--json", ev.json, "Print the result as JSON");
+
+    GenerateArgs gen;
+    auto* genCmd = app.add_subcommand("generate", "Continue a prompt (greedy or top-p sampling, with a KV cache)");
+    addModelArgs(genCmd, gen.model);
+    genCmd->add_option("--prompt,-p", gen.prompt, "Prompt text (BOS is prepended); empty: start from BOS");
+    genCmd->add_option("--ids", gen.promptIds, "Prompt as token ids instead of text (include BOS)");
+    genCmd->add_option("--max-new-tokens,-n", gen.maxNewTokens, "Tokens to generate")->capture_default_str()->check(CLI::PositiveNumber);
+    genCmd->add_flag("--sample", gen.sample, "Sample with temperature and top-p instead of greedy decoding");
+    genCmd->add_option("--temperature", gen.temperature, "Sampling temperature")->capture_default_str()->check(CLI::PositiveNumber);
+    genCmd->add_option("--top-p", gen.topP, "Nucleus mass")->capture_default_str()->check(CLI::Range(0.0, 1.0));
+    genCmd->add_option("--seed", gen.seed, "Sampling seed")->capture_default_str();
+    genCmd->add_flag("--json", gen.json, "Print JSON");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        app.exit(e);  // prints the message
+        return exitCodeFor(ErrorKind::BadInput);
+    }
+
+    if (*inspect) return cmdInspect(inspectFolder, inspectJson);
+    if (*eval) return cmdEval(ev);
+    if (*genCmd) return cmdGenerate(gen);
+    return exitCodeFor(ErrorKind::BadInput);
+}
+
+} // namespace qat::cli

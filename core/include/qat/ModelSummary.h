@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+/// \file ModelSummary.h
+/// What a model folder holds, read from config.json and the safetensors headers only
+/// (no weights are loaded), for the GUI's model page and `qat-cli inspect`.
+
+#include "qat/ModelConfig.h"
+#include "qat/Status.h"
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace qat {
+
+struct TensorSummary {
+    std::string name;           ///< e.g. "model.layers.0.self_attn.q_proj.weight"
+    std::vector<int64_t> shape;
+    std::string dtype;          ///< "F32", "BF16", ...
+    int64_t parameters = 0;
+    std::string file;           ///< the safetensors file holding it
+};
+
+struct ModelSummary {
+    std::filesystem::path folder;
+    ModelConfig config;
+    int64_t parameters = 0;      ///< sum over all stored tensors
+    std::string dtype;           ///< the weights' dtype ("F32", "BF16", or "mixed")
+    uint64_t sizeOnDisk = 0;     ///< bytes of all weight files
+    std::vector<std::string> weightFiles;
+    bool hasTokenizer = false;
+    std::vector<TensorSummary> tensors;  ///< in model order (embedding, layers, norm, head)
+
+    /// A human-readable multi-line report (what `qat-cli inspect` prints).
+    std::string toText() const;
+    /// The same as JSON text.
+    std::string toJson() const;
+};
+
+/// Reads a model folder's summary. Errors name the file and field.
+Status inspectModel(const std::filesystem::path& folder, ModelSummary& out);
+
+/// Formats a byte count ("1.0 MB").
+std::string formatBytes(uint64_t bytes);
+
+} // namespace qat

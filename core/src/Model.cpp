@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ModelImpl.h"
+
+#include "ModelFiles.h"
+
+namespace qat {
+
+const char* deviceName(Device device) { return device == Device::Cuda ? "cuda" : "cpu"; }
+const char* computeDTypeName(ComputeDType dtype) { return dtype == ComputeDType::BFloat16 ? "bfloat16" : "float32"; }
+bool cudaAvailable() { return torch::cuda::is_available(); }
+
+torch::Device toTorchDevice(Device device) { return device == Device::Cuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU); }
+torch::ScalarType toTorchDType(ComputeDType dtype) { return dtype == ComputeDType::BFloat16 ? torch::kBFloat16 : torch::kFloat32; }
+
+Model::Model() : m_impl(std::make_unique<Impl>()) {}
+Model::~Model() = default;
+
+Status Model::load(const std::filesystem::path& folder, const LoadOptions& options, std::unique_ptr<Model>& out) {
+    return guarded([&] {
+        if (options.device == Device::Cuda && !torch::cuda::is_available())
+            fail(ErrorKind::BadInput, "device cuda was requested but LibTorch sees no CUDA device");
+        if (options.threads > 0) torch::set_num_threads(options.threads);
+        const ModelFiles files = resolveModelFiles(folder);
+        std::unique_ptr<Model> model(new Model());
+        Impl& m = *model->m_impl;
+        m.folder = folder;
+        m.options = options;
+        m.config = loadModelConfig(files.config);
+        m.device = toTorchDevice(options.device);
+        m.dtype = toTorchDType(options.dtype);
+        std::filesystem::path tok = files.tokenizer ? *files.tokenizer : options.tokenizerPath;
+        if (!tok.empty()) {
+            m.tokenizer = Tokenizer::load(tok);
+            if (m.tokenizer->vocabSize() > m.config.vocabSize)
+                fail(ErrorKind::BadInput, tok.string() + ": tokenizer has " + std::to_string(m.tokenizer->vocabSize()) +
+                                              " pieces but config.json's vocab_size is " + std::to_string(m.config.vocabSize));
+        }
+        torch::NoGradGuard noGrad;
+        WeightSource weights(files);
+        m.llama = buildLlama(m.config, weights, m.dtype, m.device);
+        m.llama->eval();
+        for (const auto& p : m.llama->parameters()) m.parameters += p.numel();
+        out = std::move(model);
+    });
+}
+
+const ModelConfig& Model::config() const { return m_impl->config; }
+const std::filesystem::path& Model::folder() const { return m_impl->folder; }
+const LoadOptions& Model::options() const { return m_impl->options; }
+const Tokenizer* Model::tokenizer() const { return m_impl->tokenizer.get(); }
+int64_t Model::parameterCount() const { return m_impl->parameters; }
+
+Status Model::lastLogits(const std::vector<int64_t>& ids, std::vector<float>& out) {
+    return guarded([&] {
+        if (ids.empty()) fail(ErrorKind::BadInput, "prompt is empty");
+        for (int64_t id : ids)
+            if (id < 0 || id >= m_impl->config.vocabSize)
+                fail(ErrorKind::BadInput, "token id " + std::to_string(id) + " is outside the vocabulary (" +
+                                              std::to_string(m_impl->config.vocabSize) + ")");
+        torch::InferenceMode guard;
+        auto input = torch::tensor(ids, torch::kInt64).unsqueeze(0).to(m_impl->device);
+        auto logits = m_impl->llama->forward(input).select(1, -1).squeeze(0).to(torch::kCPU).contiguous();
+        out.assign(logits.data_ptr<float>(), logits.data_ptr<float>() + logits.numel());
+    });
+}
+
+} // namespace qat

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "qat/ModelConfig.h"
+#include "qat/Status.h"
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <sstream>
+
+namespace qat {
+
+namespace {
+
+using nlohmann::json;
+
+const char* kArchitectures[][2] = {
+    {"LlamaForCausalLM", "llama"},
+    {"MistralForCausalLM", "mistral"},
+    {"Qwen2ForCausalLM", "qwen2"},
+};
+
+class FieldReader {
+public:
+    FieldReader(const json& root, std::string file) : m_root(root), m_file(std::move(file)) {}
+
+    [[noreturn]] void bad(const std::string& field, const std::string& what) const {
+        fail(ErrorKind::BadInput, m_file + ": field '" + field + "' " + what);
+    }
+
+    const json* find(const json& obj, const std::string& field) const {
+        auto it = obj.find(field);
+        if (it == obj.end() || it->is_null()) return nullptr;
+        return &*it;
+    }
+
+    int64_t integer(const std::string& field, const json& obj, const std::string& path) const {
+        const json* v = find(obj, field);
+        if (!v) bad(path, "is missing");
+        if (!v->is_number_integer()) bad(path, "must be an integer, found " + std::string(v->type_name()));
+        return v->get<int64_t>();
+    }
+    int64_t integer(const std::string& field) const { return integer(field, m_root, field); }
+
+    int64_t positive(const std::string& field) const {
+        int64_t v = integer(field);
+        if (v <= 0) bad(field, "must be positive, found " + std::to_string(v));
+        return v;
+    }
+
+    int64_t integerOr(const std::string& field, int64_t fallback) const {
+        return find(m_root, field) ? integer(field) : fallback;
+    }
+
+    double number(const std::string& field, const json& obj, const std::string& path) const {
+        const json* v = find(obj, field);
+        if (!v) bad(path, "is missing");
+        if (!v->is_number()) bad(path, "must be a number, found " + std::string(v->type_name()));
+        return v->get<double>();
+    }
+    double numberOr(const std::string& field, double fallback) const {
+        return find(m_root, field) ? number(field, m_root, field) : fallback;
+    }
+
+    bool booleanOr(const std::string& field, bool fallback) const {
+        const json* v = find(m_root, field);
+        if (!v) return fallback;
+        if (!v->is_boolean()) bad(field, "must be true or false, found " + std::string(v->type_name()));
+        return v->get<bool>();
+    }
+
+    std::string stringOr(const std::string& field, const std::string& fallback) const {
+        const json* v = find(m_root, field);
+        if (!v) return fallback;
+        if (!v->is_string()) bad(field, "must be a string, found " + std::string(v->type_name()));
+        return v->get<std::string>();
+    }
+
+    // Token ids may be an integer or (in some configs) a list; take the first.
+    int64_t tokenId(const std::string& field, int64_t fallback) const {
+        const json* v = find(m_root, field);
+        if (!v) return fallback;
+        if (v->is_number_integer()) return v->get<int64_t>();
+        if (v->is_array() && !v->empty() && (*v)[0].is_number_integer()) return (*v)[0].get<int64_t>();
+        bad(field, "must be an integer token id");
+    }
+
+    const json& root() const { return m_root; }
+    const std::string& file() const { return m_file; }
+
+private:
+    const json& m_root;
+    std::string m_file;
+};
+
+} // namespace
+
+ModelConfig parseModelConfig(const std::string& jsonText, const std::string& fileName) {
+    json root;
+    try {
+        root = json::parse(jsonText);
+    } catch (const json::exception& e) {
+        fail(ErrorKind::BadInput, fileName + ": not valid JSON: " + e.what());
+    }
+    if (!root.is_object()) fail(ErrorKind::BadInput, fileName + ": not a JSON object");
+    FieldReader r(root, fileName);
+    ModelConfig c;
+
+    const json* archs = r.find(root, "architectures");
+    if (!archs) r.bad("architectures", "is missing");
+    if (!archs->is_array() || archs->empty() || !(*archs)[0].is_string())
+        r.bad("architectures", "must be a non-empty list of strings");
+    c.architecture = (*archs)[0].get<std::string>();
+    std::string defaultType;
+    for (const auto& a : kArchitectures)
+        if (c.architecture == a[0]) defaultType = a[1];
+    if (defaultType.empty())
+        fail(ErrorKind::Unsupported, fileName + ": field 'architectures': unsupported architecture '" + c.architecture +
+                                         "' (supported: LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM)");
+    c.modelType = r.stringOr("model_type", defaultType);
+
+    c.hiddenSize = r.positive("hidden_size");
+    c.intermediateSize = r.positive("intermediate_size");
+    c.numLayers = r.positive("num_hidden_layers");
+    c.numHeads = r.positive("num_attention_heads");
+    c.numKvHeads = r.integerOr("num_key_value_heads", c.numHeads);
+    if (c.numKvHeads <= 0) r.bad("num_key_value_heads", "must be positive");
+    if (c.numHeads % c.numKvHeads != 0)
+        r.bad("num_key_value_heads", "(" + std::to_string(c.numKvHeads) + ") must divide num_attention_heads (" +
+                                         std::to_string(c.numHeads) + ")");
+    if (r.find(root, "head_dim")) {
+        c.headDim = r.positive("head_dim");
+    } else {
+        if (c.hiddenSize % c.numHeads != 0)
+            r.bad("hidden_size", "must be a multiple of num_attention_heads when head_dim is not given");
+        c.headDim = c.hiddenSize / c.numHeads;
+    }
+    if (c.headDim % 2 != 0) r.bad("head_dim", "must be even for rotary embeddings");
+    c.vocabSize = r.positive("vocab_size");
+    c.maxPositionEmbeddings = r.integerOr("max_position_embeddings", 2048);
+    c.rmsNormEps = r.numberOr("rms_norm_eps", 1e-6);
+    if (!(c.rmsNormEps > 0)) r.bad("rms_norm_eps", "must be positive");
+    c.ropeTheta = r.numberOr("rope_theta", 10000.0);
+    if (!(c.ropeTheta > 0)) r.bad("rope_theta", "must be positive");
+    c.tieWordEmbeddings = r.booleanOr("tie_word_embeddings", false);
+    c.attentionBias = r.booleanOr("attention_bias", c.architecture == "Qwen2ForCausalLM");
+    c.mlpBias = r.booleanOr("mlp_bias", false);
+    c.bosTokenId = r.tokenId("bos_token_id", 1);
+    c.eosTokenId = r.tokenId("eos_token_id", 2);
+    c.torchDtype = r.stringOr("torch_dtype", "");
+
+    const std::string act = r.stringOr("hidden_act", "silu");
+    if (act != "silu")
+        fail(ErrorKind::Unsupported, fileName + ": field 'hidden_act': unsupported activation '" + act + "' (only silu)");
+
+    if (const json* rs = r.find(root, "rope_scaling")) {
+        if (!rs->is_object()) r.bad("rope_scaling", "must be an object or null");
+        std::string type;
+        for (const char* key : {"rope_type", "type"}) {
+            auto it = rs->find(key);
+            if (it != rs->end() && it->is_string()) {
+                type = it->get<std::string>();
+                break;
+            }
+        }
+        if (type.empty()) r.bad("rope_scaling.rope_type", "is missing");
+        if (type == "default") {
+            // Plain RoPE, written out explicitly.
+        } else if (type == "llama3") {
+            RopeScaling s;
+            s.type = type;
+            s.factor = r.number("factor", *rs, "rope_scaling.factor");
+            s.lowFreqFactor = r.number("low_freq_factor", *rs, "rope_scaling.low_freq_factor");
+            s.highFreqFactor = r.number("high_freq_factor", *rs, "rope_scaling.high_freq_factor");
+            s.originalMaxPositionEmbeddings =
+                r.integer("original_max_position_embeddings", *rs, "rope_scaling.original_max_position_embeddings");
+            if (!(s.factor > 0) || !(s.lowFreqFactor > 0) || !(s.highFreqFactor > s.lowFreqFactor) ||
+                s.originalMaxPositionEmbeddings <= 0)
+                r.bad("rope_scaling", "has inconsistent llama3 parameters");
+            c.ropeScaling = s;
+        } else {
+            fail(ErrorKind::Unsupported, fileName + ": field 'rope_scaling.rope_type': unsupported rope type '" + type +
+                                             "' (supported: default, llama3)");
+        }
+    }
+    return c;
+}
+
+ModelConfig loadModelConfig(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) fail(ErrorKind::BadInput, file.string() + ": cannot open (does the model folder have a config.json?)");
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return parseModelConfig(ss.str(), file.string());
+}
+
+} // namespace qat

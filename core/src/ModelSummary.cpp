@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "qat/ModelSummary.h"
+
+#include "ModelFiles.h"
+#include "SafeTensorsFile.h"
+#include "TensorNames.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <set>
+#include <sstream>
+
+namespace qat {
+
+namespace {
+
+// Sort key placing tensors in model order: embedding, layers (in execution order), norm, head.
+std::tuple<int, int64_t, int, std::string> orderKey(const std::string& name) {
+    if (name == names::kEmbed) return {0, 0, 0, name};
+    const std::string prefix = "model.layers.";
+    if (name.rfind(prefix, 0) == 0) {
+        size_t dot = name.find('.', prefix.size());
+        int64_t layer = 0;
+        try {
+            layer = std::stoll(name.substr(prefix.size(), dot - prefix.size()));
+        } catch (...) {
+            return {3, 0, 0, name};
+        }
+        static const char* within[] = {"input_layernorm", "self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj",
+                                       "self_attn.o_proj", "post_attention_layernorm", "mlp.gate_proj", "mlp.up_proj",
+                                       "mlp.down_proj"};
+        const std::string rest = dot == std::string::npos ? "" : name.substr(dot + 1);
+        for (int i = 0; i < 9; ++i)
+            if (rest.rfind(within[i], 0) == 0) return {1, layer, i, name};
+        return {1, layer, 99, name};
+    }
+    if (name == names::kFinalNorm) return {2, 0, 0, name};
+    if (name == names::kLmHead) return {2, 0, 1, name};
+    return {3, 0, 0, name};
+}
+
+std::string shapeText(const std::vector<int64_t>& shape) {
+    std::string s = "[";
+    for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+    return s + "]";
+}
+
+std::string withSeparators(int64_t v) {
+    std::string digits = std::to_string(v);
+    std::string out;
+    int count = 0;
+    for (auto it = digits.rbegin(); it != digits.rend(); ++it) {
+        if (count && count % 3 == 0 && *it != '-') out.insert(out.begin(), ',');
+        out.insert(out.begin(), *it);
+        ++count;
+    }
+    return out;
+}
+
+} // namespace
+
+std::string formatBytes(uint64_t bytes) {
+    const char* units[] = {"B", "KB", "MB", "GB", "TB"};
+    double v = static_cast<double>(bytes);
+    int u = 0;
+    while (v >= 1000.0 && u < 4) {
+        v /= 1000.0;
+        ++u;
+    }
+    char buf[32];
+    std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
+    return buf;
+}
+
+Status inspectModel(const std::filesystem::path& folder, ModelSummary& out) {
+    return guarded([&] {
+        const ModelFiles files = resolveModelFiles(folder);
+        ModelSummary s;
+        s.folder = folder;
+        s.config = loadModelConfig(files.config);
+        s.hasTokenizer = files.tokenizer.has_value();
+        std::set<std::string> dtypes;
+        for (const auto& path : files.weightFiles) {
+            SafeTensorsFile f(path);
+            s.weightFiles.push_back(path.filename().string());
+            s.sizeOnDisk += std::filesystem::file_size(path);
+            for (const auto& t : f.header().tensors) {
+                if (files.index) {
+                    auto it = files.weightMap.find(t.name);
+                    if (it == files.weightMap.end() || it->second != path) continue;
+                }
+                TensorSummary ts{t.name, t.shape, dtypeName(t.dtype), t.numel(), path.filename().string()};
+                s.parameters += ts.parameters;
+                dtypes.insert(ts.dtype);
+                s.tensors.push_back(std::move(ts));
+            }
+        }
+        std::sort(s.tensors.begin(), s.tensors.end(),
+                  [](const TensorSummary& a, const TensorSummary& b) { return orderKey(a.name) < orderKey(b.name); });
+        s.dtype = dtypes.size() == 1 ? *dtypes.begin() : (dtypes.empty() ? "none" : "mixed");
+        out = std::move(s);
+    });
+}
+
+std::string ModelSummary::toText() const {
+    const ModelConfig& c = config;
+    std::ostringstream o;
+    o << "Model         " << folder.string() << "\n"
+      << "Architecture  " << c.architecture << " (" << c.modelType << ")\n"
+      << "Parameters    " << withSeparators(parameters) << "\n"
+      << "Layers        " << c.numLayers << "\n"
+      << "Hidden size   " << c.hiddenSize << "\n"
+      << "Intermediate  " << c.intermediateSize << "\n"
+      << "Heads         " << c.numHeads << " (KV heads " << c.numKvHeads << ", head dim " << c.headDim << ")\n"
+      << "Vocabulary    " << c.vocabSize << (hasTokenizer ? " (tokenizer.model)" : " (no tokenizer.model)") << "\n"
+      << "Context       " << c.maxPositionEmbeddings << " (rope theta " << c.ropeTheta
+      << (c.ropeScaling ? ", llama3 scaling" : "") << ")\n"
+      << "Embeddings    " << (c.tieWordEmbeddings ? "tied" : "untied") << "\n"
+      << "Weights dtype " << dtype << "\n"
+      << "Size on disk  " << formatBytes(sizeOnDisk) << " in " << weightFiles.size() << " file(s)\n\n";
+    size_t width = 6;
+    for (const auto& t : tensors) width = std::max(width, t.name.size());
+    o << "Tensor" << std::string(width - 6 + 2, ' ') << "dtype  shape\n";
+    for (const auto& t : tensors)
+        o << t.name << std::string(width - t.name.size() + 2, ' ') << t.dtype << std::string(t.dtype.size() < 5 ? 5 - t.dtype.size() : 0, ' ')
+          << "  " << shapeText(t.shape) << "\n";
+    return o.str();
+}
+
+std::string ModelSummary::toJson() const {
+    const ModelConfig& c = config;
+    nlohmann::json j;
+    j["folder"] = folder.string();
+    j["architecture"] = c.architecture;
+    j["model_type"] = c.modelType;
+    j["parameters"] = parameters;
+    j["layers"] = c.numLayers;
+    j["hidden_size"] = c.hiddenSize;
+    j["intermediate_size"] = c.intermediateSize;
+    j["heads"] = c.numHeads;
+    j["kv_heads"] = c.numKvHeads;
+    j["head_dim"] = c.headDim;
+    j["vocab_size"] = c.vocabSize;
+    j["tie_word_embeddings"] = c.tieWordEmbeddings;
+    j["dtype"] = dtype;
+    j["size_on_disk"] = sizeOnDisk;
+    j["weight_files"] = weightFiles;
+    j["has_tokenizer"] = hasTokenizer;
+    auto& ts = j["tensors"] = nlohmann::json::array();
+    for (const auto& t : tensors) ts.push_back({{"name", t.name}, {"shape", t.shape}, {"dtype", t.dtype}, {"file", t.file}});
+    return j.dump(2);
+}
+
+} // namespace qat

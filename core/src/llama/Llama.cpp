@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "Llama.h"
+
+#include "qat/Status.h"
+
+#include <sstream>
+
+namespace qat {
+
+namespace {
+
+std::string shapeText(c10::IntArrayRef shape) {
+    std::ostringstream s;
+    s << '[';
+    for (size_t i = 0; i < shape.size(); ++i) s << (i ? ", " : "") << shape[i];
+    s << ']';
+    return s.str();
+}
+
+} // namespace
+
+LlamaModelImpl::LlamaModelImpl(const ModelConfig& config, torch::Tensor emb, std::vector<DecoderBlock> bs,
+                               RmsNorm norm, std::shared_ptr<LinearBase> head)
+    : blocks(std::move(bs)), lmHead(std::move(head)), m_config(config), m_rotary(config) {
+    embedding = register_parameter("embed_tokens", emb, false);
+    m_layers = register_module("layers", torch::nn::ModuleList());
+    for (auto& b : blocks) m_layers->push_back(b);
+    finalNorm = register_module("norm", norm);
+    if (lmHead) register_module("lm_head", lmHead);
+}
+
+torch::Tensor LlamaModelImpl::embed(const torch::Tensor& ids) { return torch::embedding(embedding, ids); }
+
+torch::Tensor LlamaModelImpl::head(const torch::Tensor& hidden) {
+    auto h = finalNorm->forward(hidden);
+    auto logits = lmHead ? lmHead->forward(h) : torch::nn::functional::linear(h, embedding);
+    return logits.to(torch::kFloat32);
+}
+
+torch::Tensor LlamaModelImpl::runBlocks(torch::Tensor hidden, int64_t first, int64_t last, int64_t start,
+                                        KvCache* cache) {
+    auto [cos, sin] = m_rotary.tables(start, hidden.size(1), hidden.device());
+    for (int64_t i = first; i < last; ++i) {
+        LayerKvCache* layerCache = cache ? &cache->layers.at(static_cast<size_t>(i)) : nullptr;
+        hidden = blocks[static_cast<size_t>(i)]->forward(hidden, cos, sin, layerCache);
+    }
+    return hidden;
+}
+
+torch::Tensor LlamaModelImpl::forward(const torch::Tensor& ids, KvCache* cache) {
+    int64_t start = 0;
+    if (cache) {
+        if (cache->layers.empty()) cache->layers.resize(blocks.size());
+        start = cache->length();
+    }
+    auto hidden = runBlocks(embed(ids), 0, numBlocks(), start, cache);
+    return head(hidden);
+}
+
+void LlamaModelImpl::replaceBlock(int64_t i, DecoderBlock block) {
+    blocks.at(static_cast<size_t>(i)) = block;
+    m_layers->replace_module(std::to_string(i), block.ptr());
+}
+
+WeightSource::WeightSource(const ModelFiles& files) {
+    for (const auto& path : files.weightFiles) {
+        m_files.push_back(std::make_unique<SafeTensorsFile>(path));
+        const SafeTensorsFile* f = m_files.back().get();
+        for (const auto& t : f->header().tensors) {
+            if (files.index) {
+                // Sharded: the index decides which shard owns a tensor.
+                auto it = files.weightMap.find(t.name);
+                if (it == files.weightMap.end() || it->second != path) continue;
+            }
+            m_byName[t.name] = f;
+        }
+    }
+    if (files.index) {
+        for (const auto& [name, shard] : files.weightMap)
+            if (!m_byName.count(name))
+                fail(ErrorKind::BadInput, files.index->string() + ": tensor '" + name + "' is mapped to " +
+                                              shard.filename().string() + " but that file does not hold it");
+        m_description = files.index->filename().string();
+    } else {
+        m_description = files.weightFiles.front().string();
+    }
+}
+
+bool WeightSource::contains(const std::string& name) const { return m_byName.count(name) != 0; }
+
+const SafeTensorsFile& WeightSource::fileFor(const std::string& name) const {
+    auto it = m_byName.find(name);
+    if (it == m_byName.end()) fail(ErrorKind::BadInput, m_description + ": tensor '" + name + "' is missing");
+    return *it->second;
+}
+
+torch::Tensor WeightSource::get(const std::string& name, const std::vector<int64_t>& shape,
+                                torch::ScalarType dtype) const {
+    const SafeTensorsFile& file = fileFor(name);
+    const TensorEntry* e = file.header().find(name);
+    const std::string where = "loading " + name + " from " + file.path().filename().string();
+    if (e->dtype != DType::F32 && e->dtype != DType::F16 && e->dtype != DType::BF16)
+        fail(ErrorKind::BadInput, where + ": dtype " + dtypeName(e->dtype) + " is not a floating-point weight type (F32, F16, BF16)");
+    if (e->shape != shape)
+        fail(ErrorKind::BadInput, where + ": shape " + shapeText(e->shape) + " does not match the config's " + shapeText(shape));
+    return file.load(name, dtype);
+}
+
+std::vector<std::pair<std::string, const SafeTensorsFile*>> WeightSource::all() const {
+    return {m_byName.begin(), m_byName.end()};
+}
+
+LlamaModel buildLlama(const ModelConfig& c, const WeightSource& w, torch::ScalarType dtype, const torch::Device& device) {
+    using names::LinearSlot;
+    auto get = [&](const std::string& name, std::vector<int64_t> shape) { return w.get(name, shape, dtype).to(device); };
+    const int64_t qOut = c.numHeads * c.headDim;
+    const int64_t kvOut = c.numKvHeads * c.headDim;
+
+    auto linear = [&](int64_t layer, LinearSlot slot, int64_t out, int64_t in, bool bias) {
+        auto weight = get(names::linearWeight(layer, slot), {out, in});
+        torch::Tensor b;
+        if (bias) b = get(names::linearBias(layer, slot), {out});
+        return std::make_shared<DenseLinear>(weight, b);
+    };
+
+    std::vector<DecoderBlock> blocks;
+    for (int64_t i = 0; i < c.numLayers; ++i) {
+        const bool ab = c.attentionBias;
+        Attention attn(c, linear(i, LinearSlot::Q, qOut, c.hiddenSize, ab), linear(i, LinearSlot::K, kvOut, c.hiddenSize, ab),
+                       linear(i, LinearSlot::V, kvOut, c.hiddenSize, ab),
+                       linear(i, LinearSlot::O, c.hiddenSize, qOut, c.architecture != "Qwen2ForCausalLM" && ab));
+        Mlp mlp(linear(i, LinearSlot::Gate, c.intermediateSize, c.hiddenSize, c.mlpBias),
+                linear(i, LinearSlot::Up, c.intermediateSize, c.hiddenSize, c.mlpBias),
+                linear(i, LinearSlot::Down, c.hiddenSize, c.intermediateSize, c.mlpBias));
+        RmsNorm in(get(names::inputNorm(i), {c.hiddenSize}), c.rmsNormEps);
+        RmsNorm post(get(names::postAttentionNorm(i), {c.hiddenSize}), c.rmsNormEps);
+        blocks.emplace_back(in, attn, post, mlp);
+    }
+    auto embedding = get(names::kEmbed, {c.vocabSize, c.hiddenSize});
+    RmsNorm norm(get(names::kFinalNorm, {c.hiddenSize}), c.rmsNormEps);
+    std::shared_ptr<LinearBase> head;
+    if (!c.tieWordEmbeddings) head = std::make_shared<DenseLinear>(get(names::kLmHead, {c.vocabSize, c.hiddenSize}), torch::Tensor());
+    return LlamaModel(c, embedding, std::move(blocks), norm, head);
+}
+
+} // namespace qat

@@ -1,0 +1,16 @@
+# Install rules and packaging (CPack). Included from the top-level CMakeLists.txt.
+include(GNUInstallDirs)
+install(TARGETS qat-cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+if(TARGET qat-studio)
+  install(TARGETS qat-studio RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+  install(FILES "${CMAKE_SOURCE_DIR}/installer/qat-studio.desktop" DESTINATION ${CMAKE_INSTALL_DATADIR}/applications)
+endif()
+install(DIRECTORY "${CMAKE_SOURCE_DIR}/resources/demo" DESTINATION ${CMAKE_INSTALL_DATADIR}/qat-studio)
+
+set(CPACK_PACKAGE_NAME "qat-studio")
+set(CPACK_PACKAGE_VENDOR "QAT Studio")
+set(CPACK_PACKAGE_CONTACT "QAT Studio developers")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
+set(CPACK_RESOURCE_FILE_LICENSE "${CMAKE_SOURCE_DIR}/LICENSE")
+set(CPACK_GENERATOR "TGZ")
+include(CPack)

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# QAT Studio dependency bootstrap for Debian 12.
+#
+# Installs the Debian packages the build needs and LibTorch (the C++ library
+# inside the pinned torch wheel from PyPI) into a project-local virtual
+# environment under .deps/. Idempotent: a second run only checks and returns.
+#
+# Environment:
+#   LIBTORCH_DIR   use this LibTorch (a folder holding share/cmake/Torch) instead
+#   Torch_DIR      use this TorchConfig.cmake folder instead
+#   QAT_DEPS_DIR   where the virtual environment goes (default: <repo>/.deps)
+#   QAT_NO_APT=1   skip the Debian packages (for machines set up by hand)
+#   QAT_NO_GUI=1   skip the Qt packages (headless servers)
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+DEPS="${QAT_DEPS_DIR:-$REPO/.deps}"
+TORCH_VERSION="2.11.0"
+
+log() { printf '[bootstrap] %s\n' "$*" >&2; }
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+APT_PACKAGES=(
+  build-essential cmake ninja-build ccache pkg-config git
+  python3 python3-venv python3-pip
+  libsentencepiece-dev nlohmann-json3-dev libcli11-dev
+)
+GUI_PACKAGES=(
+  qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n
+  libqcustomplot-dev libqcustomplot2.1-qt6 libgl-dev libglx-dev libopengl-dev
+  xvfb xauth
+)
+
+install_apt() {
+  [ "${QAT_NO_APT:-0}" = 1 ] && { log "QAT_NO_APT=1: skipping Debian packages"; return; }
+  local want=("${APT_PACKAGES[@]}")
+  [ "${QAT_NO_GUI:-0}" = 1 ] || want+=("${GUI_PACKAGES[@]}")
+  local missing=()
+  for p in "${want[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+      missing+=("$p")
+    fi
+  done
+  if [ ${#missing[@]} -eq 0 ]; then
+    log "Debian packages: all present"
+    return
+  fi
+  log "installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# Prints the folder holding TorchConfig.cmake.
+find_torch() {
+  if [ -n "${Torch_DIR:-}" ]; then
+    [ -f "$Torch_DIR/TorchConfig.cmake" ] || { log "Torch_DIR=$Torch_DIR has no TorchConfig.cmake"; exit 2; }
+    echo "$Torch_DIR"; return
+  fi
+  if [ -n "${LIBTORCH_DIR:-}" ]; then
+    [ -f "$LIBTORCH_DIR/share/cmake/Torch/TorchConfig.cmake" ] \
+      || { log "LIBTORCH_DIR=$LIBTORCH_DIR has no share/cmake/Torch/TorchConfig.cmake"; exit 2; }
+    echo "$LIBTORCH_DIR/share/cmake/Torch"; return
+  fi
+  local stamp="$DEPS/torch-$TORCH_VERSION.stamp"
+  if [ ! -f "$stamp" ]; then
+    log "installing torch $TORCH_VERSION (LibTorch) into $DEPS/venv"
+    python3 -m venv "$DEPS/venv"
+    "$DEPS/venv/bin/python" -m pip install -q --upgrade pip
+    "$DEPS/venv/bin/python" -m pip install -q "torch==$TORCH_VERSION" numpy
+    touch "$stamp"
+  fi
+  "$DEPS/venv/bin/python" - <<'PY'
+import os, torch
+print(os.path.join(os.path.dirname(torch.__file__), "share", "cmake", "Torch"))
+PY
+}
+
+install_apt
+TORCH_CMAKE_DIR="$(find_torch)"
+mkdir -p "$DEPS"
+PYTHON="python3"
+[ -x "$DEPS/venv/bin/python" ] && PYTHON="$DEPS/venv/bin/python"
+cat > "$DEPS/env.sh" <<ENV
+# Written by installer/bootstrap.sh
+export Torch_DIR="$TORCH_CMAKE_DIR"
+export QAT_PYTHON="$PYTHON"
+ENV
+log "LibTorch: $TORCH_CMAKE_DIR"
