@@ -49,8 +49,9 @@ install_apt() {
   fi
   log "installing Debian packages: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  mkdir -p "$DEPS"
+  { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"; } \
+    >"$DEPS/apt.log" 2>&1 || { cat "$DEPS/apt.log"; log "apt-get failed (log above)"; exit 1; }
 }
 
 # Prints the folder holding TorchConfig.cmake.
@@ -67,6 +68,7 @@ find_torch() {
   local stamp="$DEPS/torch-$TORCH_VERSION.stamp"
   if [ ! -f "$stamp" ]; then
     log "installing torch $TORCH_VERSION (LibTorch) into $DEPS/venv"
+    rm -rf "$DEPS/venv"
     python3 -m venv "$DEPS/venv"
     "$DEPS/venv/bin/python" -m pip install -q --upgrade pip
     "$DEPS/venv/bin/python" -m pip install -q "torch==$TORCH_VERSION" numpy

@@ -96,6 +96,8 @@ private:
 
 ModelConfig parseModelConfig(const std::string& jsonText, const std::string& fileName) {
     json root;
+    if (jsonText.find('\0') != std::string::npos)
+        fail(ErrorKind::BadInput, fileName + ": contains a NUL byte (not a JSON text file)");
     try {
         root = json::parse(jsonText);
     } catch (const json::exception& e) {

@@ -89,9 +89,15 @@ SafeTensorsHeader parseSafeTensorsHeader(const uint8_t* bytes, size_t size, uint
     if (size < header.dataOffset) bad(fileName, "header is truncated");
     const uint64_t dataSize = fileSize - header.dataOffset;
 
+    // nlohmann's lexer takes a NUL byte for the end of input and would ignore whatever follows
+    // it; JSON text cannot hold a raw NUL, so refuse it here.
+    const uint8_t* jsonEnd = bytes + header.dataOffset;
+    if (const uint8_t* nul = std::find(bytes + 8, jsonEnd, uint8_t(0)); nul != jsonEnd)
+        bad(fileName, "header is not valid JSON: NUL byte at offset " + std::to_string(nul - bytes));
+
     nlohmann::json root;
     try {
-        root = nlohmann::json::parse(bytes + 8, bytes + header.dataOffset);
+        root = nlohmann::json::parse(bytes + 8, jsonEnd);
     } catch (const nlohmann::json::exception& e) {
         bad(fileName, std::string("header is not valid JSON: ") + e.what());
     }

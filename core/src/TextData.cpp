@@ -37,10 +37,13 @@ std::vector<std::string> jsonlTexts(const std::filesystem::path& file) {
         if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
         const std::string where = file.string() + ": line " + std::to_string(lineNo);
         nlohmann::json j;
+        if (line.find('\0') != std::string::npos) fail(ErrorKind::BadInput, where + ": contains a NUL byte");
         try {
             j = nlohmann::json::parse(line);
+        } catch (const nlohmann::json::parse_error& e) {
+            fail(ErrorKind::BadInput, where + ": not valid JSON (at column " + std::to_string(e.byte) + ")");
         } catch (const nlohmann::json::exception& e) {
-            fail(ErrorKind::BadInput, where + ": not valid JSON: " + e.what());
+            fail(ErrorKind::BadInput, where + ": not valid JSON");
         }
         if (!j.is_object()) fail(ErrorKind::BadInput, where + ": not a JSON object");
         auto it = j.find("text");

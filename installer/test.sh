@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Quick start 2: sets everything up, builds, and runs the whole test suite with CTest
+# (labels unit, model, gui, gpu, bench; GPU tests skip without a GPU and say so).
+# Extra arguments go to ctest (e.g. -L unit, -R TestCli).
+set -euo pipefail
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$REPO"
+bash installer/bootstrap.sh
+bash installer/build.sh
+BUILD="${QAT_BUILD_DIR:-$REPO/build}"
+export QT_QPA_PLATFORM=offscreen
+ctest --test-dir "$BUILD" --output-on-failure --timeout 1200 "$@"

@@ -1,0 +1,27 @@
+# cmake -DFUZZER=... -DCORPUS=... -DDICT=... -DWORK=... -DRUNS=... -DSECONDS=... -P RunFuzzer.cmake
+# Runs the libFuzzer binary over a fresh copy of the seed corpus plus a bounded number of
+# mutations. Fails when the fuzzer reports anything (crash, leak, timeout, sanitizer error).
+foreach(_var FUZZER CORPUS DICT WORK RUNS SECONDS)
+  if(NOT DEFINED ${_var})
+    message(FATAL_ERROR "RunFuzzer.cmake: ${_var} is not set")
+  endif()
+endforeach()
+if(NOT EXISTS "${FUZZER}")
+  message(FATAL_ERROR "${FUZZER} is missing: build the fuzz_safetensors_header target")
+endif()
+
+file(REMOVE_RECURSE "${WORK}")
+file(MAKE_DIRECTORY "${WORK}/corpus" "${WORK}/artifacts")
+file(GLOB _seeds "${CORPUS}/*")
+file(COPY ${_seeds} DESTINATION "${WORK}/corpus")
+
+execute_process(
+  COMMAND "${FUZZER}" "${WORK}/corpus" "-dict=${DICT}" "-runs=${RUNS}" "-max_total_time=${SECONDS}"
+          -max_len=4096 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
+          "-artifact_prefix=${WORK}/artifacts/"
+  RESULT_VARIABLE _rc)
+if(NOT _rc EQUAL 0)
+  file(GLOB _artifacts "${WORK}/artifacts/*")
+  message(FATAL_ERROR "the fuzzer failed (exit code ${_rc}); inputs: ${_artifacts}\n"
+                      "Reproduce with: ${FUZZER} <input>; keep the input as corpus/regress-<name>.")
+endif()
