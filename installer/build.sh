@@ -13,6 +13,7 @@ BUILD="${QAT_BUILD_DIR:-$REPO/build}"
 export CCACHE_BASEDIR="$REPO"
 export CCACHE_NOHASHDIR=1
 export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-5G}"
+export CCACHE_SLOPPINESS="pch_defines,time_macros,include_file_mtime,include_file_ctime"
 if [ ! -f "$BUILD/build.ninja" ]; then
   # shellcheck disable=SC2086
   cmake -S "$REPO" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DTorch_DIR="$Torch_DIR" ${QAT_CMAKE_ARGS:-} >"$REPO/.deps/configure.log" \

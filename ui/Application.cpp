@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "Application.h"
+
+#include "Language.h"
+
+#include <QApplication>
+#include <QImageReader>
+#include <QSize>
+
+namespace qat {
+
+void setupApplication() {
+    QCoreApplication::setOrganizationName(QStringLiteral("QAT Studio"));
+    QCoreApplication::setApplicationName(QStringLiteral("qat-studio"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(QAT_VERSION));
+    QGuiApplication::setApplicationDisplayName(QStringLiteral("QAT Studio"));
+    QGuiApplication::setDesktopFileName(QStringLiteral("qat-studio"));
+    QApplication::setWindowIcon(applicationIcon());
+    installTranslators(languageSetting());
+}
+
+QIcon applicationIcon() {
+    QIcon icon;
+    // Without the Qt SVG module the SVG cannot be read: the PNGs rendered from it always can.
+    if (QImageReader::supportedImageFormats().contains("svg"))
+        icon.addFile(QStringLiteral(":/icons/qat-studio.svg"));
+    for (const int size : {16, 24, 32, 48, 64, 128, 256})
+        icon.addFile(QStringLiteral(":/icons/qat-studio-%1.png").arg(size), QSize(size, size));
+    return icon;
+}
+
+} // namespace qat

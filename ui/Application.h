@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+/// \file Application.h
+/// Process-wide setup of qat-studio: names (which also place QSettings), icon, translators.
+
+#include <QIcon>
+
+namespace qat {
+
+/// Sets the organization ("QAT Studio") and application ("qat-studio") names that
+/// QSettings uses, the display name, version and window icon, and installs the translators
+/// for the "language" setting. Call once, right after constructing the QApplication.
+void setupApplication();
+
+/// The QAT Studio icon (embedded PNGs, plus the SVG where an SVG reader is installed).
+QIcon applicationIcon();
+
+} // namespace qat
