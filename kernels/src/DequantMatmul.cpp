@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// y = x @ Ŵᵀ on the CPU straight from the packed layout (PackedOps.h), never holding all of Ŵ.
+//
+// Two paths, by the number of rows m of x:
+//  - m <= kFusedMaxRows (decode): tiles of output columns in parallel (at::parallel_for); in a
+//    tile, one row of Ŵᵀ at a time is dequantized into a small buffer and at once multiply-added
+//    into m accumulators. Pure loops, no BLAS, nothing bigger than m × kFusedTile floats.
+//  - larger m (prefill, perplexity): slabs of input rows, one after another; each slab of Ŵᵀ
+//    (at most kSlabFloats floats) is dequantized in parallel, then the BLAS adds x[:, slab] @ slab
+//    into y. The BLAS is called outside any parallel region, so it can use every thread itself.
+
+#include "Dequant.h"
+#include "PackedOps.h"
+
+#include <ATen/Parallel.h>
+
+#include <algorithm>
+
+namespace qat::kernels {
+namespace {
+
+constexpr int64_t kFusedTile = 128; ///< output columns per tile, fused path
+constexpr int64_t kMinSlabRows = 32;
+
+/// x: (m, in) float32 contiguous, m <= kFusedMaxRows; y: (m, out) float32; columns [c0, c1).
+QAT_KERNELS_MULTIVERSION
+void fusedTile(const detail::PreparedWeight& w, const float* x, int64_t m, int64_t c0, int64_t c1, float* y) {
+    const int64_t in = w.shape.in, out = w.shape.out, n = c1 - c0;
+    alignas(64) float acc[kFusedMaxRows][kFusedTile] = {};
+    alignas(64) float row[kFusedTile];
+    for (int64_t k = 0; k < in; ++k) {
+        detail::dequantRow(w, k, c0, c1, row);
+        for (int64_t r = 0; r < m; ++r) {
+            const float xv = x[r * in + k];
+            float* __restrict a = acc[r];
+            const float* __restrict wr = row;
+            for (int64_t c = 0; c < n; ++c)
+                a[c] += xv * wr[c];
+        }
+    }
+    for (int64_t r = 0; r < m; ++r)
+        std::copy(acc[r], acc[r] + n, y + r * out + c0);
+}
+
+/// x: (m, in) float32 contiguous; y: (m, out) float32 contiguous, overwritten.
+void fused(const detail::PreparedWeight& w, const torch::Tensor& x, torch::Tensor& y) {
+    const int64_t m = x.size(0), out = w.shape.out;
+    const float* xd = x.data_ptr<float>();
+    float* yd = y.data_ptr<float>();
+    const int64_t tiles = (out + kFusedTile - 1) / kFusedTile;
+    at::parallel_for(0, tiles, 1, [&](int64_t t0, int64_t t1) {
+        for (int64_t t = t0; t < t1; ++t)
+            fusedTile(w, xd, m, t * kFusedTile, std::min(out, (t + 1) * kFusedTile), yd);
+    });
+}
+
+/// x: (m, in) float32; y: (m, out) float32 contiguous, overwritten.
+void blocked(const detail::PreparedWeight& w, const torch::Tensor& x, torch::Tensor& y) {
+    const int64_t in = w.shape.in, out = w.shape.out;
+    const int64_t slabRows = std::min(in, std::max(kMinSlabRows, kSlabFloats / out));
+    torch::Tensor slab = torch::empty({slabRows, out}, torch::kFloat);
+    float* sd = slab.data_ptr<float>();
+    const int64_t grain = std::max<int64_t>(1, 16384 / out);
+    for (int64_t k0 = 0; k0 < in; k0 += slabRows) {
+        const int64_t k1 = std::min(in, k0 + slabRows);
+        at::parallel_for(k0, k1, grain,
+                         [&](int64_t a, int64_t b) { detail::dequantRows(w, a, b, sd + (a - k0) * out); });
+        const torch::Tensor block = slab.narrow(0, 0, k1 - k0);
+        const torch::Tensor xs = x.narrow(1, k0, k1 - k0);
+        if (k0 == 0)
+            at::mm_out(y, xs, block);
+        else
+            y.addmm_(xs, block);
+    }
+}
+
+} // namespace
+
+torch::Tensor dequantMatmul(const torch::Tensor& x, const torch::Tensor& qweight, const torch::Tensor& qzeros,
+                            const torch::Tensor& scales, int bits, int64_t group) {
+    constexpr const char* what = "dequantMatmul";
+    TORCH_CHECK(x.defined() && x.dim() >= 1, what, ": x must have at least one dimension");
+    TORCH_CHECK(x.device().is_cpu(), what, ": the CPU path needs a CPU x, got ", x.device());
+    TORCH_CHECK(x.scalar_type() == torch::kFloat || x.scalar_type() == torch::kBFloat16 ||
+                    x.scalar_type() == torch::kHalf,
+                what, ": x must be float32, bfloat16 or float16, got ", x.scalar_type());
+    TORCH_CHECK(
+        !torch::GradMode::is_enabled() || (!x.requires_grad() && !scales.requires_grad()), what,
+        " has no backward: call it under torch::NoGradGuard, or use dequantize() and matmul to train");
+
+    const detail::PreparedWeight w = detail::prepareWeight(qweight, qzeros, scales, bits, group);
+    const int64_t in = w.shape.in, out = w.shape.out;
+    TORCH_CHECK(x.size(-1) == in, what, ": x shape ", x.sizes(), " does not end in in = ", in,
+                " features of the packed weight");
+
+    std::vector<int64_t> outSizes = x.sizes().vec();
+    outSizes.back() = out;
+    const torch::Tensor x2 = x.reshape({-1, in}).to(torch::kFloat).contiguous();
+    torch::Tensor y = torch::empty({x2.size(0), out}, torch::kFloat);
+    if (x2.size(0) == 0) return y.reshape(outSizes).to(x.scalar_type());
+    if (x2.size(0) <= kFusedMaxRows)
+        fused(w, x2, y);
+    else
+        blocked(w, x2, y);
+    return y.reshape(outSizes).to(x.scalar_type());
+}
+
+} // namespace qat::kernels
