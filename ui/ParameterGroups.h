@@ -23,8 +23,8 @@ struct ParameterGroup {
     bool tiedHead = false;
 };
 
-/// Sums the tensors' parameters per block, in model order: the embedding, layers 0..n-1
-/// (by their index in the name), the head (lm_head and the final norm), then anything
+/// Sums the tensors' parameters per block (by the role core gives each tensor), in model
+/// order: the embedding, layers 0..n-1, the head (lm_head and the final norm), then anything
 /// else in one Kind::Other group. When no lm_head is stored (tied embeddings) the head
 /// group is merged into the embedding group, which is then marked tiedHead. Groups
 /// without tensors are left out, so the parameters of all groups add up to the total.

@@ -41,6 +41,20 @@ std::tuple<int, int64_t, int, std::string> orderKey(const std::string& name) {
     return {3, 0, 0, name};
 }
 
+void classify(TensorSummary& t) {
+    const auto [section, layer, slot, name] = orderKey(t.name);
+    (void)slot;
+    (void)name;
+    if (section == 0) {
+        t.role = TensorRole::Embedding;
+    } else if (section == 1) {
+        t.role = TensorRole::Layer;
+        t.layer = layer;
+    } else if (section == 2) {
+        t.role = t.name == names::kFinalNorm ? TensorRole::FinalNorm : TensorRole::Head;
+    }
+}
+
 std::string shapeText(const std::vector<int64_t>& shape) {
     std::string s = "[";
     for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
@@ -91,7 +105,13 @@ Status inspectModel(const std::filesystem::path& folder, ModelSummary& out) {
                     auto it = files.weightMap.find(t.name);
                     if (it == files.weightMap.end() || it->second != path) continue;
                 }
-                TensorSummary ts{t.name, t.shape, dtypeName(t.dtype), t.numel(), path.filename().string()};
+                TensorSummary ts;
+                ts.name = t.name;
+                ts.shape = t.shape;
+                ts.dtype = dtypeName(t.dtype);
+                ts.parameters = t.numel();
+                ts.file = path.filename().string();
+                classify(ts);
                 s.parameters += ts.parameters;
                 dtypes.insert(ts.dtype);
                 s.tensors.push_back(std::move(ts));

@@ -14,8 +14,13 @@
 
 namespace qat {
 
+/// Where a tensor belongs in the model, from core's table of tensor names.
+enum class TensorRole { Embedding, Layer, FinalNorm, Head, Other };
+
 struct TensorSummary {
     std::string name;           ///< e.g. "model.layers.0.self_attn.q_proj.weight"
+    TensorRole role = TensorRole::Other;
+    int64_t layer = -1;         ///< the decoder layer, for TensorRole::Layer
     std::vector<int64_t> shape;
     std::string dtype;          ///< "F32", "BF16", ...
     int64_t parameters = 0;
