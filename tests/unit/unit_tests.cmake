@@ -6,3 +6,9 @@ qat_add_test(TestModelConfig SOURCES TestModelConfig.cpp LABELS unit LIBS qat_fo
 qat_add_test(TestTextData SOURCES TestTextData.cpp LABELS unit LIBS qat_formats)
 # Loads real weights through the engine (torch), but needs no GPU and only the 1 MB demo model.
 qat_add_test(TestModelLoading SOURCES TestModelLoading.cpp LABELS unit LIBS qat_core TIMEOUT 300)
+# The EfficientQAT fake-quant (fused autograd vs composition and finite differences) and quantized linears.
+qat_add_test(TestFakeQuant SOURCES TestFakeQuant.cpp LABELS unit LIBS qat_core TORCH)
+# Run folders (run.json, metrics.jsonl, checkpoints found for resume) and progress events as JSON.
+qat_add_test(TestRunDirectory SOURCES TestRunDirectory.cpp LABELS unit LIBS qat_core TIMEOUT 120)
+# Calibration windows from text / JSONL and self-generated documents (stories260K).
+qat_add_test(TestCalibration SOURCES TestCalibration.cpp LABELS unit LIBS qat_core TIMEOUT 300)

@@ -2,12 +2,34 @@
 #pragma once
 /// \file Progress.h
 /// How long-running engine work reports progress and is cancelled. Plain C++ only:
-/// the CLI prints these events, the GUI adapts them to Qt signals.
+/// the CLI prints these events, the GUI adapts them to Qt signals, and a run folder's
+/// metrics.jsonl stores them one JSON object per line (see eventToJson / eventFromJson).
+
+#include "qat/Status.h"
 
 #include <cstdint>
+#include <filesystem>
+#include <optional>
 #include <string>
+#include <variant>
+#include <vector>
 
 namespace qat {
+
+/// The phases of a quantization run, in their usual order.
+enum class Phase {
+    Calibration,    ///< reading / tokenizing / generating calibration data
+    RoundToNearest, ///< plain round-to-nearest quantization (no training)
+    BlockAp,        ///< EfficientQAT phase 1: block-wise training of all parameters
+    E2eQp,          ///< EfficientQAT phase 2: end-to-end training of the quantization parameters
+    Evaluation,     ///< perplexity evaluation
+    Export,         ///< writing the quantized model
+};
+
+/// The JSON spelling of a phase: "calibration", "rtn", "block_ap", "e2e_qp", "evaluation", "export".
+const char* phaseName(Phase phase);
+/// A phase from its JSON spelling; nullopt when unknown.
+std::optional<Phase> phaseFromName(const std::string& name);
 
 /// Progress of an evaluation pass.
 struct EvalProgress {
@@ -17,15 +39,142 @@ struct EvalProgress {
     double runningPerplexity = 0.0;  ///< exp(mean NLL) over the windows done so far
 };
 
+/// A new phase begins: `index` of `count` phases this run will go through (0-based).
+struct PhaseChanged {
+    Phase phase = Phase::Calibration;
+    int64_t index = 0;
+    int64_t count = 0;
+};
+
+/// Block-AP starts training decoder block `block` of `blocks` (0-based).
+struct BlockStarted {
+    int64_t block = 0;
+    int64_t blocks = 0;
+};
+
+/// One optimizer step of Block-AP (block >= 0) or of E2E-QP (block == -1).
+/// `step` counts from 0 within the block (or the E2E phase), of `steps`.
+struct StepLoss {
+    int64_t block = 0;
+    int64_t step = 0;
+    int64_t steps = 0;
+    double loss = 0.0;  ///< may be NaN or infinite (written as null in JSON)
+    double lr = 0.0;
+};
+
+/// An epoch of Block-AP on `block` ends: mean training loss and validation loss
+/// (NaN when there is no validation set).
+struct EpochEnd {
+    int64_t block = 0;
+    int64_t epoch = 0;   ///< 0-based
+    int64_t epochs = 0;
+    double trainLoss = 0.0;
+    double valLoss = 0.0;
+};
+
+/// Block-AP finished `block`: output MSE against the full-precision block on the
+/// validation windows before training (right after initial quantization) and after.
+struct BlockFinished {
+    int64_t block = 0;
+    double mseBefore = 0.0;
+    double mseAfter = 0.0;
+    double seconds = 0.0;  ///< wall time spent on this block
+};
+
+/// One optimizer step of E2E-QP (0-based `step` of `steps`).
+struct E2eStep {
+    int64_t step = 0;
+    int64_t steps = 0;
+    double loss = 0.0;
+    double lr = 0.0;
+};
+
+/// A finished perplexity evaluation.
+struct EvalResult {
+    std::string dataset;  ///< file name
+    double perplexity = 0.0;
+    int64_t windows = 0;
+    int64_t seqlen = 0;
+};
+
+/// A human-readable log line.
+struct LogLine {
+    std::string text;
+};
+
+/// Any progress event (what metrics.jsonl holds, one per line).
+using ProgressEvent = std::variant<PhaseChanged, BlockStarted, StepLoss, EpochEnd, BlockFinished, E2eStep,
+                                   EvalResult, LogLine, EvalProgress>;
+
 /// Receiver of progress events. Called on the thread doing the work; implementations
-/// must be cheap and thread-safe with respect to their own consumers.
+/// must be cheap and thread-safe with respect to their own consumers. Every method has
+/// an empty default, so a sink overrides only what it shows.
 class ProgressSink {
 public:
     virtual ~ProgressSink() = default;
     virtual void onLog(const std::string& /*line*/) {}
     virtual void onEvalProgress(const EvalProgress& /*progress*/) {}
+    virtual void onPhase(const PhaseChanged& /*event*/) {}
+    virtual void onBlockStarted(const BlockStarted& /*event*/) {}
+    virtual void onStepLoss(const StepLoss& /*event*/) {}
+    virtual void onEpochEnd(const EpochEnd& /*event*/) {}
+    virtual void onBlockFinished(const BlockFinished& /*event*/) {}
+    virtual void onE2eStep(const E2eStep& /*event*/) {}
+    virtual void onEvalResult(const EvalResult& /*event*/) {}
     /// Polled between steps; returning true ends the work with ErrorKind::Cancelled.
     virtual bool isCancelled() const { return false; }
 };
+
+/// Calls the sink method that matches the event's type (LogLine → onLog, ...).
+/// Replays a stored history into a sink.
+void deliver(ProgressSink& sink, const ProgressEvent& event);
+
+/// Forwards every event to several sinks (e.g. the CLI printer and a run's MetricsWriter);
+/// cancelled when any of them is. The sinks are not owned and must outlive it.
+class MultiSink : public ProgressSink {
+public:
+    MultiSink() = default;
+    explicit MultiSink(std::vector<ProgressSink*> sinks) : m_sinks(std::move(sinks)) {}
+    void add(ProgressSink* sink) {
+        if (sink) m_sinks.push_back(sink);
+    }
+
+    void onLog(const std::string& line) override;
+    void onEvalProgress(const EvalProgress& e) override;
+    void onPhase(const PhaseChanged& e) override;
+    void onBlockStarted(const BlockStarted& e) override;
+    void onStepLoss(const StepLoss& e) override;
+    void onEpochEnd(const EpochEnd& e) override;
+    void onBlockFinished(const BlockFinished& e) override;
+    void onE2eStep(const E2eStep& e) override;
+    void onEvalResult(const EvalResult& e) override;
+    bool isCancelled() const override;
+
+private:
+    std::vector<ProgressSink*> m_sinks;
+};
+
+// ---- JSON lines -------------------------------------------------------------------------
+
+/// The JSON name of an event's type: "phase", "block_started", "step_loss", "epoch_end",
+/// "block_finished", "e2e_step", "eval_result", "log", "eval_progress".
+const char* eventName(const ProgressEvent& event);
+
+/// One event as one line of JSON (no trailing newline), e.g.
+/// `{"event":"block_finished","block":0,"mse_before":0.01,"mse_after":0.002,"seconds":3.5}`.
+/// Field names are snake_case spellings of the struct members; a phase is written by name
+/// (`{"event":"phase","phase":"block_ap","index":1,"count":3}`); the log line's text is
+/// `"text"`. Non-finite numbers are written as null. `unixTime`, when given, is added as
+/// `"time"` (seconds since 1970, fractional) — MetricsWriter stamps every line.
+std::string eventToJson(const ProgressEvent& event, std::optional<double> unixTime = std::nullopt);
+
+/// Parses one line written by eventToJson (unknown extra fields such as "time" are ignored;
+/// null numbers read back as NaN). Throws qat::Error(BadInput) saying what is wrong.
+ProgressEvent eventFromJson(const std::string& line);
+
+/// Reads a metrics.jsonl file into events (blank lines skipped). A last line without a
+/// newline that does not parse (a crash mid-write) is dropped; any other bad line is an
+/// error naming the file and line number.
+Status readEventsFile(const std::filesystem::path& file, std::vector<ProgressEvent>& out);
 
 } // namespace qat
