@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "CliCommands.h"
+#include "QuantizeCommand.h"
 
 #include "qat/Evaluation.h"
 #include "qat/Generation.h"
@@ -210,6 +211,9 @@ int run(int argc, char** argv) {
     genCmd->add_option("--seed", gen.seed, "Sampling seed")->capture_default_str();
     genCmd->add_flag("--json", gen.json, "Print JSON");
 
+    QuantizeArgs quant;
+    auto* quantCmd = addQuantizeCommand(app, quant);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -226,6 +230,7 @@ int run(int argc, char** argv) {
     if (*inspect) return cmdInspect(inspectFolder, inspectJson);
     if (*eval) return cmdEval(ev);
     if (*genCmd) return cmdGenerate(gen);
+    if (*quantCmd) return runQuantize(quant);
     return exitCodeFor(ErrorKind::BadInput);
 }
 
