@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // qat-cli as a user runs it: help on every subcommand, results, and exit codes that tell
 // bad input (2) and unsupported models (3) from failures.
+#include "CliProcess.h"
 #include "TestPaths.h"
 
 #include <QFile>
@@ -12,19 +13,8 @@ class TestCli : public QObject {
     Q_OBJECT
 
 private:
-    struct Result {
-        int code;
-        QString out;
-        QString err;
-    };
-
-    Result run(const QStringList& args) {
-        QProcess p;
-        p.start(qEnvironmentVariable("QAT_CLI"), args);
-        if (!p.waitForFinished(300000)) return {-1, {}, QStringLiteral("timeout")};
-        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2, QString::fromUtf8(p.readAllStandardOutput()),
-                QString::fromUtf8(p.readAllStandardError())};
-    }
+    using Result = qat::test::CliResult;
+    static Result run(const QStringList& args) { return qat::test::runCli(args); }
 
     QString stories() const { return qat::test::sharedPath("models/stories260K"); }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // `qat-cli quantize` as a user runs it: RTN and Block-AP on stories260K with the
 // before/after perplexity table, the run folder's files, and the bad-input exit codes.
+#include "CliProcess.h"
 #include "TestPaths.h"
 
 #include <QDir>
@@ -15,19 +16,8 @@ class TestCliQuantize : public QObject {
     Q_OBJECT
 
 private:
-    struct Result {
-        int code;
-        QString out;
-        QString err;
-    };
-
-    Result run(const QStringList& args) {
-        QProcess p;
-        p.start(qEnvironmentVariable("QAT_CLI"), args);
-        if (!p.waitForFinished(300000)) return {-1, {}, QStringLiteral("timeout")};
-        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2, QString::fromUtf8(p.readAllStandardOutput()),
-                QString::fromUtf8(p.readAllStandardError())};
-    }
+    using Result = qat::test::CliResult;
+    static Result run(const QStringList& args) { return qat::test::runCli(args); }
 
     static QString stories() { return qat::test::sharedPath("models/stories260K"); }
     static QString evalFile() { return qat::test::sharedPath("data/tinystories-gen/eval.txt"); }
