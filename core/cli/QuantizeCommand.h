@@ -2,8 +2,9 @@
 #pragma once
 /// \file QuantizeCommand.h
 /// `qat-cli quantize`: RTN, Block-AP or EfficientQAT (Block-AP + E2E-QP) on a model
-/// folder, with a run folder (run.json, metrics.jsonl, eval.json) and perplexity before
-/// and after each phase.
+/// folder, with a run folder (run.json, metrics.jsonl, per-block and E2E-QP checkpoints,
+/// quantized.safetensors, eval.json) and perplexity before and after each phase. A run
+/// folder that already holds the same run is resumed.
 
 #include "qat/BlockAp.h"
 #include "qat/Calibration.h"
@@ -37,7 +38,12 @@ struct QuantizeArgs {
     int64_t evalSeqlen = 2048;
     int64_t evalMaxWindows = 0;
     uint64_t seed = 2;
+    /// Self-generated calibration: documents the model writes itself (0: use --calib).
+    int64_t generatedDocuments = 0;
+    std::string cacheDType = "float16";
+    std::string config; ///< --config: a preset or a run.json whose settings fill the options not given
     bool json = false;
+    const CLI::App* command = nullptr; ///< the parsed subcommand (which options were given)
 };
 
 /// Adds the `quantize` subcommand to `app`, filling `args` when parsed.

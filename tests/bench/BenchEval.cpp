@@ -24,12 +24,13 @@
 #include "qat/Model.h"
 #include "qat/TextData.h"
 
+#include "BenchSupport.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -39,104 +40,13 @@
 #include <string>
 #include <vector>
 
-#include <ftw.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 namespace fs = std::filesystem;
 using nlohmann::json;
+using namespace qat::bench;
 
 namespace {
 
-constexpr int kSkip = 77;
 constexpr double kNllRelTolerance = 1e-3;
-
-struct Skip : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
-
-std::string envOr(const char* name, const std::string& fallback) {
-    const char* v = std::getenv(name);
-    return (v && *v) ? std::string(v) : fallback;
-}
-
-int64_t envInt(const char* name, int64_t fallback) {
-    const char* v = std::getenv(name);
-    if (!v || !*v) return fallback;
-    try {
-        return std::stoll(v);
-    } catch (const std::exception&) {
-        throw std::runtime_error(std::string(name) + "=" + v + " is not an integer");
-    }
-}
-
-std::string shellQuote(const std::string& s) {
-    std::string out = "'";
-    for (char c : s)
-        out += (c == '\'') ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
-
-std::string pythonPath() {
-    return envOr("QAT_PYTHON", QAT_BENCH_PYTHON);
-}
-
-/// Runs a shell command and returns its stdout (stderr goes to ours). Throws on failure.
-std::string runCapture(const std::string& command) {
-    std::FILE* pipe = ::popen(command.c_str(), "r");
-    if (!pipe) throw std::runtime_error("cannot start: " + command);
-    std::string out;
-    char buf[4096];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0)
-        out.append(buf, n);
-    const int status = ::pclose(pipe);
-    if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        throw std::runtime_error("command failed (status " + std::to_string(status) + "): " + command + "\n" +
-                                 out);
-    return out;
-}
-
-/// The last line of `text` that parses as a JSON object.
-json lastJsonLine(const std::string& text, const std::string& what) {
-    size_t end = text.size();
-    while (end > 0) {
-        size_t begin = text.rfind('\n', end - 1);
-        begin = (begin == std::string::npos) ? 0 : begin + 1;
-        const std::string line = text.substr(begin, end - begin);
-        if (!line.empty() && line.front() == '{') {
-            json j = json::parse(line, nullptr, false);
-            if (!j.is_discarded() && j.is_object()) return j;
-        }
-        if (begin == 0) break;
-        end = begin - 1;
-    }
-    throw std::runtime_error(what + " printed no JSON object:\n" + text);
-}
-
-// std::filesystem::remove_all is not used: the torch wheel's libtorch.so exports its own,
-// statically linked copy of libstdc++'s filesystem operations, and that remove_all jumps
-// to a null address when an executable linked to libtorch calls it (pytorch/pytorch#133437).
-int removeEntry(const char* path, const struct stat*, int, struct FTW*) {
-    return ::remove(path);
-}
-
-void removeTree(const fs::path& dir) {
-    ::nftw(dir.c_str(), removeEntry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-/// A temporary folder under $TMPDIR (or /tmp), removed on destruction.
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        const std::string base = envOr("TMPDIR", "/tmp");
-        std::string tmpl = base + "/qat-bench-XXXXXX";
-        if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed in " + base);
-        path = tmpl;
-    }
-    ~TempDir() { removeTree(path); }
-};
 
 void writeTokens(const fs::path& file, const std::vector<int64_t>& ids) {
     std::ofstream f(file, std::ios::binary); // int64, host order (little-endian on supported hosts)
@@ -301,29 +211,8 @@ void printTable(const std::vector<Row>& rows) {
     std::fflush(stdout);
 }
 
-int defaultThreads() {
-    const int64_t fromEnv = envInt("QAT_BENCH_THREADS", 0);
-    if (fromEnv > 0) return static_cast<int>(fromEnv);
-    // Both sides use the same LibTorch build; ask it for its default.
-    const json j = lastJsonLine(
-        runCapture(shellQuote(pythonPath()) +
-                   " -c 'import json, torch; print(json.dumps({\"threads\": torch.get_num_threads(), "
-                   "\"torch\": torch.__version__}))'"),
-        "python -c torch.get_num_threads()");
-    return j.at("threads").get<int>();
-}
-
 int run() {
-    const std::string python = pythonPath();
-    if (python.empty() || !fs::exists(python))
-        throw Skip("no Python with torch: set QAT_PYTHON (configured: '" + std::string(QAT_BENCH_PYTHON) +
-                   "')");
-    int threads = 0;
-    try {
-        threads = defaultThreads();
-    } catch (const std::exception& e) {
-        throw Skip(std::string("the Python at ") + python + " cannot import torch: " + e.what());
-    }
+    const int threads = benchThreads(); // throws Skip without Python and torch
 
     TempDir work;
     std::vector<Row> rows;

@@ -11,14 +11,19 @@
 #include "qat/Calibration.h"
 #include "qat/Progress.h"
 #include "qat/Quantization.h"
+#include "qat/RunDirectory.h"
 #include "qat/Status.h"
 
 #include <cstdint>
+#include <filesystem>
 #include <vector>
 
 namespace qat {
 
 class Model;
+
+/// Storage type of Block-AP's activation caches (block inputs on both paths and targets).
+enum class CacheDType { Float16, BFloat16, Float32 };
 
 /// Settings of Block-AP; the defaults are the paper's (EfficientQAT, Llama-2 recipes).
 struct BlockApOptions {
@@ -38,9 +43,17 @@ struct BlockApOptions {
     double finalLrDivisor = 20.0;
     /// Train the two RMSNorm weights of each block (in the weight group). Paper: true.
     bool trainNorms = true;
-    /// Seeds torch (initial state of the run) and the per-epoch shuffle of the windows
-    /// (std::mt19937_64). EfficientQAT's default seed is 2.
+    /// Seeds the per-epoch shuffle of the windows (std::mt19937_64) and torch, both
+    /// re-seeded at each block from (seed, block), so that a resumed run trains block k
+    /// exactly as an uninterrupted one. EfficientQAT's default seed is 2.
     uint64_t seed = 2;
+    /// Storage of the activation caches; training and evaluation compute in float32 from
+    /// them. Paper: float16 (EfficientQAT keeps its caches in fp16).
+    CacheDType cacheDType = CacheDType::Float16;
+    /// Empty: the caches live in memory on the compute device. A folder: they are files
+    /// there (memory-mapped, CPU; deleted when done), for models whose caches do not fit in
+    /// RAM. Per cache: windows × seqlen × hidden × (2 or 4) bytes; three caches per split.
+    std::filesystem::path cacheDir;
 
     /// The weight lr actually used at `bits` (weightLr, or the paper's value when 0).
     double weightLrFor(int bits) const {
@@ -49,13 +62,18 @@ struct BlockApOptions {
     }
 };
 
+/// Bytes of the activation caches for `windows` windows (train + val) of `seqlen` tokens.
+int64_t blockApCacheBytes(const BlockApOptions& options, int64_t windows, int64_t seqlen, int64_t hidden);
+
 /// Per block (index = block), what Block-AP measured.
 struct BlockApResult {
     /// Output MSE against the full-precision block on the validation windows (the training
     /// windows when there are none), right after min-max initialisation and after training.
     std::vector<double> mseBefore, mseAfter;
-    /// Wall time per block.
+    /// Wall time per block (as first trained, also for blocks restored from checkpoints).
     std::vector<double> seconds;
+    /// Blocks restored from checkpoints instead of trained (a resumed run).
+    int64_t restoredBlocks = 0;
 };
 
 /// Runs Block-AP over every decoder block of `model`, which must be in full precision
@@ -66,7 +84,15 @@ struct BlockApResult {
 /// Outcomes: BadInput (spec, options or data), Cancelled, NonFinite (a NaN / infinite loss,
 /// naming block and step), OutOfMemory. After a failure the blocks already done stay
 /// quantized and the others in full precision.
+///
+/// With a run directory, each trained block is written to run->blockCheckpointPath(i)
+/// (atomically) before the next starts, and blocks 0 .. run->lastFinishedBlock() found
+/// there are restored instead of trained: their activations are recomputed (forward only)
+/// and an onBlockFinished with the stored figures is reported for each. Training is
+/// re-seeded per block, so a resumed run ends with the same integers as an uninterrupted
+/// one. A checkpoint written with another spec is refused (BadInput).
 Status runBlockAp(Model& model, const QuantSpec& spec, const BlockApOptions& options,
-                  const CalibrationData& data, ProgressSink* sink, BlockApResult& out);
+                  const CalibrationData& data, ProgressSink* sink, BlockApResult& out,
+                  const RunDirectory* run = nullptr);
 
 } // namespace qat

@@ -7,13 +7,11 @@
 /// an option, the zero points) end to end with the language-model loss, i.e. next-token
 /// cross entropy over calibration windows. ŵ = (q - z) · s, so ∂ŵ/∂s = q - z.
 /// Embeddings, norms and the head stay frozen. Torch-free: the GUI and the CLI include it.
-///
-/// This first version has no gradient checkpointing: the whole forward of a micro-batch
-/// stays in memory for the backward pass.
 
 #include "qat/Calibration.h"
 #include "qat/Progress.h"
 #include "qat/Quantization.h"
+#include "qat/RunDirectory.h"
 #include "qat/Status.h"
 
 #include <cstdint>
@@ -48,6 +46,14 @@ struct E2eQpOptions {
     bool trainZeros = false;
     /// Seed of the shuffle of the training windows in each epoch.
     uint64_t seed = 2;
+    /// Gradient checkpointing per decoder block: the forward keeps only each block's input,
+    /// and the backward recomputes one block at a time, so activation memory is one block's
+    /// instead of the whole model's (about a third more compute). Paper: on.
+    bool gradientCheckpointing = true;
+    /// With a run directory: write the E2E-QP checkpoint (trained values, AdamW moments,
+    /// position) after the first optimizer step that ends this many seconds after the last
+    /// one (0: only when cancelled and at the end).
+    double checkpointSeconds = 60.0;
     /// Where this phase sits among the run's phases (the PhaseChanged event).
     int64_t phaseIndex = 0;
     int64_t phaseCount = 1;
@@ -61,7 +67,8 @@ struct E2eQpResult {
     double finalValLoss = 0.0;      ///< on data.val after training (NaN when there is no val set)
     int64_t steps = 0;              ///< optimizer steps taken
     double lr = 0.0;                ///< the peak learning rate used
-    double seconds = 0.0;           ///< wall time
+    double seconds = 0.0;           ///< wall time (of this call)
+    int64_t resumedAtStep = 0;      ///< optimizer steps restored from a checkpoint (0: a fresh start)
 };
 
 /// The peak learning rate E2E-QP uses for `options` and `bits` (options.lr, or the paper's by bits).
@@ -77,7 +84,13 @@ double e2eQpLearningRate(const E2eQpOptions& options, int bits);
 /// per epoch; polls `sink` for cancellation every micro-batch (Cancelled) and stops with
 /// NonFinite ("E2E-QP step N: loss is NaN", N counted from 1) on a non-finite loss. On any
 /// error the model is left with the quantization parameters it had before the call.
+///
+/// With a run directory, the phase's state (trained scales and zero points, AdamW moments,
+/// step, running losses) goes to run->e2eCheckpointPath() atomically every
+/// options.checkpointSeconds, when cancelled and at the end; a call that finds one
+/// continues from it (the run's integers must be the ones it was trained on) and ends with
+/// the same values as an uninterrupted run. A finished checkpoint just installs its values.
 Status runE2eQp(Model& model, const QuantSpec& spec, const E2eQpOptions& options, const CalibrationData& data,
-                ProgressSink* sink, E2eQpResult& out);
+                ProgressSink* sink, E2eQpResult& out, const RunDirectory* run = nullptr);
 
 } // namespace qat

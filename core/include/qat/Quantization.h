@@ -11,6 +11,9 @@
 #include "qat/Status.h"
 
 #include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
 
 namespace qat {
 
@@ -41,5 +44,20 @@ double bitsPerParameter(const QuantSpec& spec, int64_t rowLength = 0);
 /// zero points from each group's min and max (s = (max - min) / (2^bits - 1) clamped to
 /// [1e-4, 1e4], z = round(-min / s)). Polls `sink` for cancellation between blocks.
 Status quantizeRoundToNearest(Model& model, const QuantSpec& spec, ProgressSink* sink = nullptr);
+
+/// Writes the quantized state of `model` (every decoder block frozen: integer codes, step
+/// sizes, zero points, biases and the blocks' norm weights, which Block-AP trains) to a
+/// safetensors file, atomically; `metadata` is added to the file's. The embeddings, final
+/// norm and head are not written: they are the full-precision model's. A run keeps it as
+/// RUN/quantized.safetensors. BadInput when a block is not quantized.
+Status saveQuantizedState(Model& model, const std::filesystem::path& file,
+                          const std::map<std::string, std::string>& metadata = {});
+
+/// Installs a quantized state written by saveQuantizedState into `model`, which must be the
+/// same full-precision model (shapes are checked against its config). BadInput naming the
+/// file and tensor on any mismatch (missing tensor, wrong dtype or shape, code or zero point
+/// outside the bit width's range, non-positive scale); the model is unchanged then. The
+/// spec the file holds is returned through `spec` when given.
+Status loadQuantizedState(Model& model, const std::filesystem::path& file, QuantSpec* spec = nullptr);
 
 } // namespace qat

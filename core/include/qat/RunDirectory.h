@@ -8,6 +8,7 @@
 ///     RUN/metrics.jsonl                every progress event, one JSON line each, flushed as it happens
 ///     RUN/blocks/block-000.safetensors Block-AP checkpoint of decoder block 0 (atomic: .tmp + rename)
 ///     RUN/e2e.safetensors              E2E-QP checkpoint
+///     RUN/quantized.safetensors        the final quantized state (saveQuantizedState)
 ///     RUN/eval.json                    evaluation results (atomic)
 ///     RUN/model/                       the exported quantized model
 ///
@@ -66,6 +67,7 @@ public:
     /// blocks/block-003.safetensors (three digits at least). The folder exists after open.
     std::filesystem::path blockCheckpointPath(int64_t block) const;
     std::filesystem::path e2eCheckpointPath() const { return m_folder / "e2e.safetensors"; }
+    std::filesystem::path quantizedStatePath() const { return m_folder / "quantized.safetensors"; }
     std::filesystem::path exportDir() const { return m_folder / "model"; }
 
     /// The last block of the unbroken sequence of block checkpoints 0, 1, 2 ... present in

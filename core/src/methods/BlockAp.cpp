@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// EfficientQAT phase 1: Block-AP, block by block, with float32 activation caches in memory.
+// EfficientQAT phase 1: Block-AP, block by block, with fp16 / bf16 / fp32 activation caches
+// in memory or on disk, and per-block checkpoints in a run directory.
 #include "qat/BlockAp.h"
 
+#include "ActivationCache.h"
 #include "ModelImpl.h"
 #include "quant/QuantLinear.h"
+#include "quant/QuantizedState.h"
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <random>
 #include <sstream>
 #include <string>
@@ -29,21 +33,20 @@ torch::Tensor windowsTensor(const std::vector<std::vector<int64_t>>& windows, in
     return t;
 }
 
-// Runs `fn` over [0, n) in chunks of `batch` rows of x and concatenates the results.
-// x: (n, seq, hidden) float32 -> (n, seq, hidden) float32
-template <class Fn> torch::Tensor mapBatches(const torch::Tensor& x, int64_t batch, Fn&& fn) {
-    std::vector<torch::Tensor> parts;
-    for (int64_t b = 0; b < x.size(0); b += batch)
-        parts.push_back(fn(x.slice(0, b, std::min(b + batch, x.size(0)))).to(torch::kFloat32));
-    return torch::cat(parts, 0);
+torch::ScalarType toTorch(CacheDType t) {
+    switch (t) {
+    case CacheDType::Float16: return torch::kFloat16;
+    case CacheDType::BFloat16: return torch::kBFloat16;
+    case CacheDType::Float32: return torch::kFloat32;
+    }
+    return torch::kFloat32;
 }
 
-// The activations of one split: inputs to the current block (fp and quantized paths) and
-// the fp block's outputs.
+// The activations of one split, in the caches' dtype: inputs to the current block (fp and
+// quantized paths) and the fp block's outputs. Each (n, seq, hidden).
 struct Split {
-    torch::Tensor xFp; // (n, seq, hidden) float32
-    torch::Tensor xQ;  // (n, seq, hidden) float32
-    torch::Tensor y;   // (n, seq, hidden) float32
+    torch::Tensor xFp, xQ, y;
+    bool defined() const { return xFp.defined(); }
 };
 
 // The trainable copy of a block: the fp block's weights in float32, its linears as
@@ -115,13 +118,12 @@ std::string formatLoss(double v) {
 class BlockApRun {
 public:
     BlockApRun(Model& model, const QuantSpec& spec, const BlockApOptions& options,
-               const CalibrationData& data, ProgressSink* sink, BlockApResult& out)
-        : m_model(model), m_spec(spec), m_options(options), m_data(data), m_sink(sink), m_out(out),
-          m_llama(model.impl().llama), m_dtype(model.impl().dtype), m_device(model.impl().device) {}
+               const CalibrationData& data, ProgressSink* sink, BlockApResult& out, const RunDirectory* run)
+        : m_model(model), m_spec(spec), m_options(options), m_data(data), m_sink(sink), m_out(out), m_run(run),
+          m_llama(model.impl().llama), m_dtype(model.impl().dtype), m_device(model.impl().device),
+          m_cacheDType(toTorch(options.cacheDType)) {}
 
     void run() {
-        torch::manual_seed(m_options.seed);
-        m_rng.seed(m_options.seed);
         if (m_sink) m_sink->onPhase(PhaseChanged{Phase::BlockAp, 0, 1});
         m_seqlen = m_data.seqlen;
         std::tie(m_cos, m_sin) = m_llama->rotary().tables(0, m_seqlen, m_device);
@@ -129,7 +131,15 @@ public:
         m_sin = m_sin.to(torch::kFloat32);
         initialInputs();
         const int64_t blocks = m_llama->numBlocks();
-        for (int64_t i = 0; i < blocks; ++i) {
+        int64_t first = 0;
+        if (m_run) {
+            if (const auto last = m_run->lastFinishedBlock()) first = std::min(*last + 1, blocks);
+        }
+        for (int64_t i = 0; i < first; ++i) {
+            checkCancelled();
+            restoreBlock(i, blocks);
+        }
+        for (int64_t i = first; i < blocks; ++i) {
             checkCancelled();
             quantizeBlock(i, blocks);
         }
@@ -140,49 +150,139 @@ private:
         if (m_sink && m_sink->isCancelled()) fail(ErrorKind::Cancelled, "Block-AP cancelled");
     }
 
+    torch::Tensor newCache(int64_t n, const std::string& name) const {
+        return allocateActivationCache({n, m_seqlen, m_model.config().hiddenSize}, m_cacheDType, m_device,
+                                       m_options.cacheDir, name);
+    }
+
+    // Runs `fn` (float32 in, any dtype out) over x in batches into a new cache.
+    // x: (n, seq, hidden) cache -> (n, seq, hidden) cache
+    template <class Fn> torch::Tensor mapBatches(const torch::Tensor& x, const std::string& name, Fn&& fn) const {
+        torch::NoGradGuard noGrad;
+        torch::Tensor out = newCache(x.size(0), name);
+        const int64_t batch = m_options.batchSize * 4;
+        for (int64_t b = 0; b < x.size(0); b += batch) {
+            const int64_t e = std::min(b + batch, x.size(0));
+            out.slice(0, b, e).copy_(fn(x.slice(0, b, e).to(m_device, torch::kFloat32)));
+        }
+        return out;
+    }
+
     void initialInputs() {
         torch::NoGradGuard noGrad;
-        auto embed = [&](const std::vector<std::vector<int64_t>>& windows) {
+        auto embed = [&](const std::vector<std::vector<int64_t>>& windows, const std::string& name) {
             if (windows.empty()) return torch::Tensor();
-            const torch::Tensor ids = windowsTensor(windows, m_seqlen).to(m_device);
-            return m_llama->embed(ids).to(torch::kFloat32);
+            const torch::Tensor ids = windowsTensor(windows, m_seqlen);
+            torch::Tensor out = newCache(ids.size(0), name);
+            const int64_t batch = m_options.batchSize * 4;
+            for (int64_t b = 0; b < ids.size(0); b += batch) {
+                const int64_t e = std::min(b + batch, ids.size(0));
+                out.slice(0, b, e).copy_(m_llama->embed(ids.slice(0, b, e).to(m_device)));
+            }
+            return out;
         };
-        m_train.xFp = embed(m_data.train);
+        m_train.xFp = embed(m_data.train, "train-x");
         m_train.xQ = m_train.xFp;
-        m_val.xFp = embed(m_data.val);
+        m_val.xFp = embed(m_data.val, "val-x");
         m_val.xQ = m_val.xFp;
     }
 
-    // x: (n, seq, hidden) float32 -> (n, seq, hidden) float32
-    torch::Tensor runModelBlock(DecoderBlock block, const torch::Tensor& x) {
-        torch::NoGradGuard noGrad;
+    // One block in the model's dtype over a cache. x: (n, seq, hidden) -> (n, seq, hidden)
+    torch::Tensor runModelBlock(DecoderBlock block, const torch::Tensor& x, const std::string& name) {
         auto cos = m_cos.to(m_dtype), sin = m_sin.to(m_dtype);
-        return mapBatches(x, m_options.batchSize * 4,
-                          [&](const torch::Tensor& b) { return block->forward(b.to(m_dtype), cos, sin); });
+        return mapBatches(x, name, [&](const torch::Tensor& b) { return block->forward(b.to(m_dtype), cos, sin); });
     }
 
     // Mean squared error of `block` on a split (inputs xQ, targets y), in batches.
     double evalMse(DecoderBlock block, const Split& split) {
         torch::NoGradGuard noGrad;
         double sum = 0.0;
-        int64_t n = split.xQ.size(0);
+        const int64_t n = split.xQ.size(0);
         const int64_t batch = m_options.batchSize * 4;
         for (int64_t b = 0; b < n; b += batch) {
             const int64_t e = std::min(b + batch, n);
-            auto pred = block->forward(split.xQ.slice(0, b, e), m_cos, m_sin);
-            sum += torch::mse_loss(pred, split.y.slice(0, b, e), at::Reduction::Sum).item<double>();
+            auto pred = block->forward(split.xQ.slice(0, b, e).to(m_device, torch::kFloat32), m_cos, m_sin);
+            sum += torch::mse_loss(pred, split.y.slice(0, b, e).to(m_device, torch::kFloat32), at::Reduction::Sum)
+                       .item<double>();
         }
         return sum / static_cast<double>(split.y.numel());
     }
 
+    // Targets of block i (the fp block on the fp inputs), before it is replaced.
+    void computeTargets(const DecoderBlock& fp) {
+        m_train.y = runModelBlock(fp, m_train.xFp, "train-y");
+        if (m_val.defined()) m_val.y = runModelBlock(fp, m_val.xFp, "val-y");
+    }
+
+    // After block i: the frozen block on the quantized path, the fp outputs on the other.
+    void advance(const DecoderBlock& frozen) {
+        for (Split* split : {&m_train, &m_val}) {
+            if (!split->defined()) continue;
+            split->xQ = runModelBlock(frozen, split->xQ, split == &m_train ? "train-x" : "val-x");
+            split->xFp = split->y;
+            split->y = torch::Tensor();
+        }
+    }
+
+    void record(int64_t i, double mseBefore, double mseAfter, double seconds) {
+        m_out.mseBefore.push_back(mseBefore);
+        m_out.mseAfter.push_back(mseAfter);
+        m_out.seconds.push_back(seconds);
+        if (m_sink) m_sink->onBlockFinished(BlockFinished{i, mseBefore, mseAfter, seconds});
+    }
+
+    static std::string number(double v) {
+        char text[64];
+        std::snprintf(text, sizeof text, "%.17g", v);
+        return text;
+    }
+
+    void writeCheckpoint(int64_t i, const DecoderBlock& frozen, double mseBefore, double mseAfter, double seconds) {
+        if (!m_run) return;
+        NamedTensors tensors;
+        appendFrozenBlock(frozen, i, tensors);
+        auto meta = quantizedMetadata(m_spec);
+        meta["block"] = std::to_string(i);
+        meta["mse_before"] = number(mseBefore);
+        meta["mse_after"] = number(mseAfter);
+        meta["seconds"] = number(seconds);
+        writeSafeTensors(m_run->blockCheckpointPath(i), tensors, meta);
+    }
+
+    void restoreBlock(int64_t i, int64_t blocks) {
+        const auto path = m_run->blockCheckpointPath(i);
+        const SafeTensorsFile file(path);
+        const QuantSpec stored = quantizedSpecOf(file);
+        if (stored.bits != m_spec.bits || stored.groupSize != m_spec.groupSize)
+            fail(ErrorKind::BadInput, path.string() + " holds W" + std::to_string(stored.bits) + " g" +
+                                          std::to_string(stored.groupSize) + ", this run is W" +
+                                          std::to_string(m_spec.bits) + " g" + std::to_string(m_spec.groupSize));
+        const DecoderBlock frozen = loadFrozenBlock(file, i, m_model.config(), m_spec, m_dtype, m_device);
+        computeTargets(m_llama->block(i));
+        m_llama->replaceBlock(i, frozen);
+        advance(frozen);
+        auto figure = [&](const char* key) {
+            const auto& m = file.header().metadata;
+            auto it = m.find(key);
+            return it == m.end() ? std::nan("") : std::strtod(it->second.c_str(), nullptr);
+        };
+        ++m_out.restoredBlocks;
+        if (m_sink)
+            m_sink->onLog("block " + std::to_string(i) + "/" + std::to_string(blocks) + ": restored from " +
+                          path.filename().string());
+        record(i, figure("mse_before"), figure("mse_after"), figure("seconds"));
+    }
+
     void quantizeBlock(int64_t i, int64_t blocks) {
         const auto started = std::chrono::steady_clock::now();
+        // Re-seeded per block: a resumed run trains this block as an uninterrupted one does.
+        const uint64_t seed = m_options.seed + 0x9E3779B97F4A7C15ull * static_cast<uint64_t>(i + 1);
+        torch::manual_seed(seed);
+        m_rng.seed(seed);
         if (m_sink) m_sink->onBlockStarted(BlockStarted{i, blocks});
         const DecoderBlock fp = m_llama->block(i);
-        // Targets, computed before the block is replaced.
-        m_train.y = runModelBlock(fp, m_train.xFp);
-        if (m_val.xFp.defined()) m_val.y = runModelBlock(fp, m_val.xFp);
-        const Split& mseSplit = m_val.xFp.defined() ? m_val : m_train;
+        computeTargets(fp);
+        const Split& mseSplit = m_val.defined() ? m_val : m_train;
 
         TrainableBlock t = makeTrainable(fp, m_model.config(), m_spec, m_options.trainNorms);
         t.block->to(m_device);
@@ -191,23 +291,13 @@ private:
         const double mseAfter = evalMse(t.block, mseSplit);
 
         DecoderBlock frozen = freezeBlock(t, m_model.config(), m_dtype);
-        m_llama->replaceBlock(i, frozen);
-        // Next block's inputs: the frozen block on the quantized path, the fp outputs on the other.
-        m_train.xQ = runModelBlock(frozen, m_train.xQ);
-        m_train.xFp = m_train.y;
-        m_train.y = torch::Tensor();
-        if (m_val.xFp.defined()) {
-            m_val.xQ = runModelBlock(frozen, m_val.xQ);
-            m_val.xFp = m_val.y;
-            m_val.y = torch::Tensor();
-        }
-
+        t = TrainableBlock{}; // the float32 copy and its optimizer state are done
         const double seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        m_out.mseBefore.push_back(mseBefore);
-        m_out.mseAfter.push_back(mseAfter);
-        m_out.seconds.push_back(seconds);
-        if (m_sink) m_sink->onBlockFinished(BlockFinished{i, mseBefore, mseAfter, seconds});
+        writeCheckpoint(i, frozen, mseBefore, mseAfter, seconds);
+        m_llama->replaceBlock(i, frozen);
+        advance(frozen);
+        record(i, mseBefore, mseAfter, seconds);
     }
 
     void train(int64_t block, TrainableBlock& t) {
@@ -259,8 +349,8 @@ private:
                 const auto idx =
                     torch::tensor(std::vector<int64_t>(order.begin() + b0, order.begin() + b1), torch::kInt64)
                         .to(m_device);
-                const torch::Tensor x = m_train.xQ.index_select(0, idx);
-                const torch::Tensor y = m_train.y.index_select(0, idx);
+                const torch::Tensor x = m_train.xQ.index_select(0, idx.to(m_train.xQ.device())).to(m_device, torch::kFloat32);
+                const torch::Tensor y = m_train.y.index_select(0, idx.to(m_train.y.device())).to(m_device, torch::kFloat32);
                 optimizer.zero_grad();
                 const torch::Tensor loss = torch::mse_loss(t.block->forward(x, m_cos, m_sin), y);
                 const double value = loss.item<double>();
@@ -278,7 +368,7 @@ private:
                 optimizer.step();
                 lossSum += value;
             }
-            const double valLoss = m_val.xFp.defined() ? evalMse(t.block, m_val) : std::nan("");
+            const double valLoss = m_val.defined() ? evalMse(t.block, m_val) : std::nan("");
             if (m_sink)
                 m_sink->onEpochEnd(EpochEnd{block, epoch, m_options.epochs,
                                             lossSum / static_cast<double>(stepsPerEpoch), valLoss});
@@ -291,9 +381,11 @@ private:
     const CalibrationData& m_data;
     ProgressSink* m_sink;
     BlockApResult& m_out;
+    const RunDirectory* m_run;
     LlamaModel m_llama;
     torch::ScalarType m_dtype;
     torch::Device m_device;
+    torch::ScalarType m_cacheDType;
     std::mt19937_64 m_rng;
     int64_t m_seqlen = 0;
     torch::Tensor m_cos, m_sin; // (seq, headDim) float32
@@ -322,12 +414,17 @@ Status checkInputs(Model& model, const QuantSpec& spec, const BlockApOptions& o,
 
 } // namespace
 
+int64_t blockApCacheBytes(const BlockApOptions& options, int64_t windows, int64_t seqlen, int64_t hidden) {
+    const int64_t element = options.cacheDType == CacheDType::Float32 ? 4 : 2;
+    return 3 * windows * seqlen * hidden * element;
+}
+
 Status runBlockAp(Model& model, const QuantSpec& spec, const BlockApOptions& options,
-                  const CalibrationData& data, ProgressSink* sink, BlockApResult& out) {
+                  const CalibrationData& data, ProgressSink* sink, BlockApResult& out, const RunDirectory* run) {
     out = BlockApResult{};
     Status st = checkInputs(model, spec, options, data);
     if (!st.ok()) return st;
-    return guarded([&] { BlockApRun(model, spec, options, data, sink, out).run(); });
+    return guarded([&] { BlockApRun(model, spec, options, data, sink, out, run).run(); });
 }
 
 } // namespace qat

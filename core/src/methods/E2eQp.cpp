@@ -4,10 +4,14 @@
 #include "qat/E2eQp.h"
 
 #include "ModelImpl.h"
+#include "SafeTensorsFile.h"
 #include "quant/QuantLinear.h"
+#include "quant/QuantizedState.h"
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <limits>
 #include <numeric>
 #include <random>
@@ -133,6 +137,48 @@ torch::Tensor lmLoss(LlamaModel& llama, const torch::Tensor& ids) {
     return torch::nn::functional::cross_entropy(pred, target);
 }
 
+// Next-token loss of a micro-batch, with its gradient (× weight) accumulated into the
+// trained parameters; the loss value is returned, and no backward pass is made when it is
+// not finite. With checkpointing, the forward runs without autograd keeping each block's
+// input, and the backward recomputes the blocks one at a time from the last.
+// ids: (batch, seq)
+double lossAndBackward(LlamaModel& llama, const torch::Tensor& ids, double weight, bool checkpointing) {
+    if (!checkpointing) {
+        const torch::Tensor loss = lmLoss(llama, ids);
+        const double value = loss.item<double>();
+        if (std::isfinite(value)) (loss * weight).backward();
+        return value;
+    }
+    const auto [cos, sin] = llama->rotary().tables(0, ids.size(1), ids.device());
+    std::vector<torch::Tensor> inputs;
+    torch::Tensor hidden;
+    {
+        torch::NoGradGuard noGrad;
+        hidden = llama->embed(ids);
+        for (int64_t i = 0; i < llama->numBlocks(); ++i) {
+            inputs.push_back(hidden);
+            hidden = llama->block(i)->forward(hidden, cos, sin);
+        }
+    }
+    torch::Tensor last = hidden.detach().requires_grad_(true);
+    const torch::Tensor logits = llama->head(last); // (batch, seq, vocab) float32
+    const int64_t vocab = logits.size(-1);
+    const torch::Tensor loss = torch::nn::functional::cross_entropy(
+        logits.slice(1, 0, logits.size(1) - 1).reshape({-1, vocab}), ids.slice(1, 1).reshape({-1}));
+    const double value = loss.item<double>();
+    if (!std::isfinite(value)) return value;
+    (loss * weight).backward();
+    torch::Tensor grad = last.grad();
+    for (int64_t i = llama->numBlocks() - 1; i >= 0; --i) {
+        torch::Tensor x = inputs[static_cast<size_t>(i)].detach().requires_grad_(i > 0);
+        const torch::Tensor y = llama->block(i)->forward(x, cos, sin);
+        y.backward(grad);
+        inputs[static_cast<size_t>(i)] = torch::Tensor();
+        if (i > 0) grad = x.grad();
+    }
+    return value;
+}
+
 double validationLoss(LlamaModel& llama, const CalibrationData& data, int64_t batch, const torch::Device& device) {
     if (data.val.empty()) return std::numeric_limits<double>::quiet_NaN();
     torch::NoGradGuard noGrad;
@@ -155,6 +201,119 @@ double scheduledLr(double peak, int64_t step, int64_t steps, int64_t warmup) {
     return peak * 0.5 * (1.0 + std::cos(M_PI * progress));
 }
 
+const std::string kE2eFormat = "qat-studio-e2e-1";
+
+std::string number(double v) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%.17g", v);
+    return text;
+}
+
+// Where the loop stands, as a checkpoint keeps it.
+struct Position {
+    int64_t step = 0;          // optimizer steps done
+    double epochSum = 0.0;     // sum of step losses in the current epoch so far
+    double initialTrainLoss = 0.0;
+    double initialValLoss = std::numeric_limits<double>::quiet_NaN();
+};
+
+std::string layerName(const Swapped& s) {
+    return names::layerPrefix(s.block) + names::linearPath(s.slot);
+}
+
+// AdamW's state of one parameter, created empty when the optimizer has none yet.
+torch::optim::AdamWParamState* adamState(torch::optim::AdamW& optimizer, const torch::Tensor& p, bool create) {
+    auto& states = optimizer.state();
+    auto it = states.find(p.unsafeGetTensorImpl());
+    if (it == states.end()) {
+        if (!create) return nullptr;
+        auto state = std::make_unique<torch::optim::AdamWParamState>();
+        state->exp_avg(torch::zeros_like(p, torch::MemoryFormat::Preserve));
+        state->exp_avg_sq(torch::zeros_like(p, torch::MemoryFormat::Preserve));
+        it = states.emplace(p.unsafeGetTensorImpl(), std::move(state)).first;
+    }
+    return static_cast<torch::optim::AdamWParamState*>(it->second.get());
+}
+
+void writeCheckpoint(const RunDirectory& run, const QuantSpec& spec, const std::vector<Swapped>& swapped,
+                     torch::optim::AdamW& optimizer, const Position& pos, int64_t steps, bool trainZeros) {
+    torch::NoGradGuard noGrad;
+    NamedTensors tensors;
+    int64_t adamStep = 0;
+    for (const Swapped& s : swapped) {
+        const std::string name = layerName(s);
+        auto add = [&](const std::string& what, const torch::Tensor& p, bool trained) {
+            tensors.emplace_back(name + "." + what, p.detach().cpu().to(torch::kFloat32).contiguous());
+            if (!trained) return;
+            if (auto* st = adamState(optimizer, p, false)) {
+                tensors.emplace_back(name + "." + what + ".exp_avg", st->exp_avg().cpu().contiguous());
+                tensors.emplace_back(name + "." + what + ".exp_avg_sq", st->exp_avg_sq().cpu().contiguous());
+                adamStep = st->step();
+            }
+        };
+        add("scales", s.trainable->scale, true);
+        add("zeros", s.trainable->zero, trainZeros);
+    }
+    auto meta = quantizedMetadata(spec);
+    meta["format"] = kE2eFormat;
+    meta["step"] = std::to_string(pos.step);
+    meta["steps"] = std::to_string(steps);
+    meta["adam_step"] = std::to_string(adamStep);
+    meta["epoch_sum"] = number(pos.epochSum);
+    meta["initial_train_loss"] = number(pos.initialTrainLoss);
+    meta["initial_val_loss"] = number(pos.initialValLoss);
+    meta["train_zeros"] = trainZeros ? "1" : "0";
+    writeSafeTensors(run.e2eCheckpointPath(), tensors, meta);
+}
+
+// Restores a checkpoint into the trainable layers and the optimizer; returns the position.
+Position readCheckpoint(const RunDirectory& run, const QuantSpec& spec, const std::vector<Swapped>& swapped,
+                        torch::optim::AdamW& optimizer, int64_t steps, bool trainZeros) {
+    torch::NoGradGuard noGrad;
+    const SafeTensorsFile file(run.e2eCheckpointPath());
+    const std::string where = file.path().string();
+    const auto& m = file.header().metadata;
+    auto field = [&](const char* key) -> const std::string& {
+        auto it = m.find(key);
+        if (it == m.end()) fail(ErrorKind::BadInput, where + ": metadata \"" + key + "\" is missing");
+        return it->second;
+    };
+    if (field("format") != kE2eFormat) fail(ErrorKind::BadInput, where + ": not an E2E-QP checkpoint");
+    if (field("bits") != std::to_string(spec.bits) || field("group_size") != std::to_string(spec.groupSize) ||
+        std::stoll(field("steps")) != steps || (field("train_zeros") == "1") != trainZeros)
+        fail(ErrorKind::BadInput, where + ": written by an E2E-QP phase with other settings (bits, group, steps "
+                                          "or train_zeros); remove it to start the phase again");
+    Position pos;
+    pos.step = std::stoll(field("step"));
+    pos.epochSum = std::strtod(field("epoch_sum").c_str(), nullptr);
+    pos.initialTrainLoss = std::strtod(field("initial_train_loss").c_str(), nullptr);
+    pos.initialValLoss = std::strtod(field("initial_val_loss").c_str(), nullptr);
+    const int64_t adamStep = std::stoll(field("adam_step"));
+    for (const Swapped& s : swapped) {
+        const std::string name = layerName(s);
+        auto load = [&](const std::string& what, torch::Tensor& p, bool trained) {
+            const std::string key = name + "." + what;
+            auto get = [&](const std::string& k) {
+                const TensorEntry* e = file.header().find(k);
+                if (!e) fail(ErrorKind::BadInput, where + ": tensor " + k + " is missing");
+                torch::Tensor t = file.loadRaw(k);
+                if (t.sizes() != p.sizes() || t.scalar_type() != torch::kFloat32)
+                    fail(ErrorKind::BadInput, where + ": tensor " + k + " does not match the model's layer");
+                return t.to(p.device());
+            };
+            p.copy_(get(key));
+            if (!trained || adamStep == 0) return;
+            auto* st = adamState(optimizer, p, true);
+            st->exp_avg(get(key + ".exp_avg"));
+            st->exp_avg_sq(get(key + ".exp_avg_sq"));
+            st->step(adamStep);
+        };
+        load("scales", s.trainable->scale, true);
+        load("zeros", s.trainable->zero, trainZeros);
+    }
+    return pos;
+}
+
 void checkOptions(const E2eQpOptions& o, const CalibrationData& data) {
     if (o.epochs < 1) fail(ErrorKind::BadInput, "E2E-QP: epochs must be at least 1");
     if (o.batchSize < 1) fail(ErrorKind::BadInput, "E2E-QP: batch size must be at least 1");
@@ -168,7 +327,7 @@ void checkOptions(const E2eQpOptions& o, const CalibrationData& data) {
 }
 
 void train(Model& model, const QuantSpec& spec, const E2eQpOptions& o, const CalibrationData& data,
-           ProgressSink* sink, E2eQpResult& out) {
+           ProgressSink* sink, E2eQpResult& out, const RunDirectory* run) {
     const auto start = std::chrono::steady_clock::now();
     checkOptions(o, data);
     Model::Impl& impl = model.impl();
@@ -205,20 +364,46 @@ void train(Model& model, const QuantSpec& spec, const E2eQpOptions& o, const Cal
         const int64_t warmup = static_cast<int64_t>(std::ceil(o.warmupFraction * static_cast<double>(steps)));
         out = E2eQpResult{};
         out.lr = peak;
-        out.initialValLoss = validationLoss(llama, data, o.batchSize, impl.device);
-        if (sink)
+
+        Position pos;
+        const bool resumed = run && run->hasE2eCheckpoint();
+        if (resumed) {
+            pos = readCheckpoint(*run, spec, swapped, optimizer, steps, o.trainZeros);
+            out.resumedAtStep = pos.step;
+            if (sink)
+                sink->onLog("E2E-QP: resuming after step " + std::to_string(pos.step) + " of " +
+                            std::to_string(steps) + " from " + run->e2eCheckpointPath().filename().string());
+        } else {
+            pos.initialValLoss = validationLoss(llama, data, o.batchSize, impl.device);
+        }
+        out.initialValLoss = pos.initialValLoss;
+        if (sink && !resumed)
             sink->onLog("E2E-QP " + specName(spec) + ": " + std::to_string(params.size()) +
                         " trained tensors, " + std::to_string(steps) + " steps of " + std::to_string(perStep) +
-                        " windows, lr " + std::to_string(peak));
+                        " windows, lr " + std::to_string(peak) +
+                        (o.gradientCheckpointing ? ", gradient checkpointing per block" : ""));
+
+        auto lastSave = std::chrono::steady_clock::now();
+        auto save = [&] {
+            if (!run) return;
+            writeCheckpoint(*run, spec, swapped, optimizer, pos, steps, o.trainZeros);
+            lastSave = std::chrono::steady_clock::now();
+        };
 
         std::mt19937_64 rng(o.seed);
         std::vector<size_t> order(n);
         int64_t step = 0;
         for (int64_t epoch = 0; epoch < o.epochs; ++epoch) {
+            // Every epoch's shuffle is drawn, also for epochs a resumed run skips.
             std::iota(order.begin(), order.end(), size_t{0});
             for (size_t i = n; i > 1; --i) std::swap(order[i - 1], order[rng() % i]);
-            double epochSum = 0.0;
+            if (step + stepsPerEpoch <= pos.step && epoch + 1 < o.epochs) {
+                step += stepsPerEpoch;
+                continue;
+            }
+            if (step >= pos.step) pos.epochSum = 0.0; // (a resumed run keeps the restored sum of this epoch)
             for (size_t first = 0; first < n; first += perStep, ++step) {
+                if (step < pos.step) continue; // done before the checkpoint
                 const size_t stepEnd = std::min(n, first + perStep);
                 const double stepWindows = static_cast<double>(stepEnd - first);
                 const double lr = scheduledLr(peak, step, steps, warmup);
@@ -227,31 +412,41 @@ void train(Model& model, const QuantSpec& spec, const E2eQpOptions& o, const Cal
                 optimizer.zero_grad();
                 double stepLoss = 0.0;
                 for (size_t mb = first; mb < stepEnd; mb += static_cast<size_t>(o.batchSize)) {
-                    if (sink && sink->isCancelled()) fail(ErrorKind::Cancelled, "E2E-QP cancelled");
+                    if (sink && sink->isCancelled()) {
+                        save(); // at the start of this step: its partial gradients are dropped
+                        fail(ErrorKind::Cancelled, "E2E-QP cancelled");
+                    }
                     const size_t mbEnd = std::min(stepEnd, mb + static_cast<size_t>(o.batchSize));
                     const double weight = static_cast<double>(mbEnd - mb) / stepWindows;
-                    const torch::Tensor loss =
-                        lmLoss(llama, batchOf(data.train, order, mb, mbEnd, data.seqlen, impl.device));
-                    const double value = loss.item<double>();
+                    const double value =
+                        lossAndBackward(llama, batchOf(data.train, order, mb, mbEnd, data.seqlen, impl.device),
+                                        weight, o.gradientCheckpointing);
                     if (!std::isfinite(value))
                         fail(ErrorKind::NonFinite, "E2E-QP step " + std::to_string(step + 1) + ": loss is " +
-                                                       (std::isnan(value) ? "NaN" : "infinite"));
-                    (loss * weight).backward();
+                                                       (std::isnan(value) ? "NaN" : "infinite") +
+                                                       "; try a lower --e2e-lr");
                     stepLoss += value * weight;
                 }
                 if (o.maxGradNorm > 0.0) torch::nn::utils::clip_grad_norm_(params, o.maxGradNorm);
                 optimizer.step();
-                if (step == 0) out.initialTrainLoss = stepLoss;
-                epochSum += stepLoss;
+                if (step == 0) pos.initialTrainLoss = stepLoss;
+                pos.epochSum += stepLoss;
+                pos.step = step + 1;
                 if (sink) sink->onE2eStep(E2eStep{step, steps, stepLoss, lr});
+                if (o.checkpointSeconds > 0.0 &&
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - lastSave).count() >=
+                        o.checkpointSeconds)
+                    save();
             }
-            out.finalTrainLoss = epochSum / static_cast<double>(stepsPerEpoch);
+            out.finalTrainLoss = pos.epochSum / static_cast<double>(stepsPerEpoch);
             const double val = epoch + 1 == o.epochs ? validationLoss(llama, data, o.batchSize, impl.device)
                                                      : std::numeric_limits<double>::quiet_NaN();
             if (epoch + 1 == o.epochs) out.finalValLoss = val;
             if (sink) sink->onEpochEnd(EpochEnd{-1, epoch, o.epochs, out.finalTrainLoss, val});
         }
         out.steps = step;
+        out.initialTrainLoss = pos.initialTrainLoss;
+        save();
         // Freeze the trained values back into FrozenQuantLinear layers.
         for (const Swapped& s : swapped) llama->block(s.block)->replaceLinear(s.slot, s.trainable->freeze());
     } catch (...) {
@@ -273,10 +468,10 @@ double e2eQpLearningRate(const E2eQpOptions& options, int bits) {
 }
 
 Status runE2eQp(Model& model, const QuantSpec& spec, const E2eQpOptions& options, const CalibrationData& data,
-                ProgressSink* sink, E2eQpResult& out) {
+                ProgressSink* sink, E2eQpResult& out, const RunDirectory* run) {
     Status st = validate(spec, model.config());
     if (!st.ok()) return st;
-    return guarded([&] { train(model, spec, options, data, sink, out); });
+    return guarded([&] { train(model, spec, options, data, sink, out, run); });
 }
 
 } // namespace qat

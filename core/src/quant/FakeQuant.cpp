@@ -52,7 +52,7 @@ struct Forward {
 Forward computeForward(const Tensor& wg, const Tensor& s, const Tensor& z, int bits) {
     Forward f;
     f.sc = effectiveScale(s).unsqueeze(-1);
-    f.zr = effectiveZero(z).unsqueeze(-1);
+    f.zr = effectiveZero(z, bits).unsqueeze(-1);
     f.x = wg / f.sc;
     f.q = torch::round(f.x) + f.zr;
     f.qc = torch::clamp(f.q, 0, static_cast<double>(maxCode(bits)));
@@ -113,8 +113,8 @@ Tensor clampSte(const Tensor& x, double lo, double hi) {
 Tensor effectiveScale(const Tensor& s) {
     return torch::clamp(s.detach(), kScaleMin, kScaleMax);
 }
-Tensor effectiveZero(const Tensor& z) {
-    return torch::clamp(torch::round(z.detach()), kZeroMin, kZeroMax);
+Tensor effectiveZero(const Tensor& z, int bits) {
+    return torch::clamp(torch::round(z.detach()), 0, static_cast<double>(maxCode(bits)));
 }
 
 ScaleZero minMaxInit(const Tensor& w, int bits, int64_t groupSize) {
@@ -153,7 +153,7 @@ Tensor fakeQuantizeReference(const Tensor& w, const Tensor& s, const Tensor& z, 
     const Tensor column = torch::arange(l.in, torch::TensorOptions().dtype(torch::kLong).device(w.device()));
     const Tensor index = torch::div(column, l.group, "floor");
     const Tensor sc = clampSte(s, kScaleMin, kScaleMax).index_select(1, index);
-    const Tensor zr = clampSte(roundSte(z), kZeroMin, kZeroMax).index_select(1, index);
+    const Tensor zr = clampSte(roundSte(z), 0, static_cast<double>(maxCode(bits))).index_select(1, index);
     Tensor q = roundSte(w / sc) + zr;
     q = torch::clamp(q, 0, static_cast<double>(maxCode(bits)));
     return (q - zr) * sc;
@@ -176,7 +176,8 @@ Tensor dequantize(const Tensor& codes, const Tensor& scale, const Tensor& zero, 
     TORCH_CHECK(scale.sizes() == expected && zero.sizes() == expected, "dequantize: scale and zero must be ",
                 expected, ", got ", scale.sizes(), " and ", zero.sizes());
     const Tensor sc = effectiveScale(scale).unsqueeze(-1);
-    const Tensor zr = effectiveZero(zero.to(scale.scalar_type())).unsqueeze(-1);
+    // Frozen zero points are already integers in the code range.
+    const Tensor zr = torch::round(zero.to(scale.scalar_type())).unsqueeze(-1);
     const Tensor c = toGroups(codes.to(scale.scalar_type()), l);
     return fromGroups((c - zr) * sc, l);
 }

@@ -4,7 +4,7 @@
 // dimension, with trainable scales s and zero points z (one per group and row).
 //
 //   ŵ = (clamp(round(w / s') + round(z)', 0, 2^N - 1) - round(z)') · s'
-//   s' = clamp(s, 1e-4, 1e4),  round(z)' = clamp(round(z), -1e4, 1e4)
+//   s' = clamp(s, 1e-4, 1e4),  round(z)' = clamp(round(z), 0, 2^N - 1)
 //
 // Rounding and the clamps of s and z are straight-through (gradient 1); the clamp of the
 // integer is a real clamp (w gets no gradient where the code is clipped, s and z get the
@@ -19,6 +19,8 @@ namespace qat::quant {
 
 constexpr double kScaleMin = 1e-4;
 constexpr double kScaleMax = 1e4;
+// The min-max initialisation clamps -min / s to this range before rounding (as EfficientQAT);
+// the forward then clamps round(z) to the code range, so frozen zero points fit in N bits.
 constexpr double kZeroMin = -1e4;
 constexpr double kZeroMax = 1e4;
 
@@ -65,7 +67,8 @@ torch::Tensor fakeQuantizeReference(const torch::Tensor& w, const torch::Tensor&
 torch::Tensor quantizeCodes(const torch::Tensor& w, const torch::Tensor& s, const torch::Tensor& z, int bits,
                             int64_t groupSize);
 
-/// (codes - round(z)') · s' in the dtype of `scale`; equals fakeQuantize bit for bit when
+/// (codes - round(zero)) · s' in the dtype of `scale` (frozen zero points are integers in the
+/// code range); equals fakeQuantize bit for bit when
 /// the codes came from quantizeCodes with the same s and z.
 // codes: (out, in) uint8; scale, zero: (out, ngroups) -> (out, in)
 torch::Tensor dequantize(const torch::Tensor& codes, const torch::Tensor& scale, const torch::Tensor& zero,
@@ -74,6 +77,6 @@ torch::Tensor dequantize(const torch::Tensor& codes, const torch::Tensor& scale,
 /// s' and round(z)' as the forward uses them (no gradient).
 // s, z: (out, ngroups) -> same shapes
 torch::Tensor effectiveScale(const torch::Tensor& s);
-torch::Tensor effectiveZero(const torch::Tensor& z);
+torch::Tensor effectiveZero(const torch::Tensor& z, int bits);
 
 } // namespace qat::quant

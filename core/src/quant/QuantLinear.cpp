@@ -50,7 +50,7 @@ std::shared_ptr<FrozenQuantLinear> QuantLinear::freeze() const {
     const torch::Tensor codes = quant::quantizeCodes(weight, scale, zero, m_spec.bits, m_spec.groupSize);
     // Stored as the forward uses them, so that dequantize() reproduces the fake-quant weight.
     const torch::Tensor s = quant::effectiveScale(scale).to(torch::kFloat32);
-    const torch::Tensor z = quant::effectiveZero(zero).to(torch::kFloat32);
+    const torch::Tensor z = quant::effectiveZero(zero, m_spec.bits).to(torch::kFloat32);
     const torch::Tensor b = biasTensor.defined() ? biasTensor.detach() : torch::Tensor();
     return std::make_shared<FrozenQuantLinear>(codes, s, z, b, m_spec, weight.scalar_type());
 }

@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Frozen quantized blocks to and from safetensors, and the public save / load of a
+// quantized model's state.
+#include "QuantizedState.h"
+
+#include "ModelImpl.h"
+#include "QuantLinear.h"
+#include "TensorNames.h"
+
+#include <string>
+
+namespace qat {
+
+namespace {
+
+std::string linearPrefix(int64_t layer, names::LinearSlot slot) {
+    return names::layerPrefix(layer) + names::linearPath(slot);
+}
+
+std::string shapeText(c10::IntArrayRef shape) {
+    std::string s = "(";
+    for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+    return s + ")";
+}
+
+// (out, in) of each slot for `config`.
+std::pair<int64_t, int64_t> slotShape(const ModelConfig& c, names::LinearSlot slot) {
+    using names::LinearSlot;
+    const int64_t qOut = c.numHeads * c.headDim, kvOut = c.numKvHeads * c.headDim;
+    switch (slot) {
+    case LinearSlot::Q: return {qOut, c.hiddenSize};
+    case LinearSlot::K:
+    case LinearSlot::V: return {kvOut, c.hiddenSize};
+    case LinearSlot::O: return {c.hiddenSize, qOut};
+    case LinearSlot::Gate:
+    case LinearSlot::Up: return {c.intermediateSize, c.hiddenSize};
+    case LinearSlot::Down: return {c.hiddenSize, c.intermediateSize};
+    }
+    return {0, 0};
+}
+
+// A stored tensor with the expected dtype and shape. Throws BadInput naming file and tensor.
+torch::Tensor expect(const SafeTensorsFile& file, const std::string& name, DType dtype,
+                     const std::vector<int64_t>& shape) {
+    const std::string where = file.path().string() + ": tensor " + name;
+    const TensorEntry* e = file.header().find(name);
+    if (!e) fail(ErrorKind::BadInput, where + " is missing");
+    if (e->dtype != dtype)
+        fail(ErrorKind::BadInput, where + " has dtype " + dtypeName(e->dtype) + ", expected " + dtypeName(dtype));
+    if (e->shape != shape)
+        fail(ErrorKind::BadInput, where + " has shape " + shapeText(e->shape) + ", expected " + shapeText(shape));
+    return file.loadRaw(name);
+}
+
+} // namespace
+
+void appendFrozenBlock(const DecoderBlock& block, int64_t layer, NamedTensors& out) {
+    torch::NoGradGuard noGrad;
+    for (int s = 0; s < names::kLinearSlots; ++s) {
+        const auto slot = static_cast<names::LinearSlot>(s);
+        auto frozen = std::dynamic_pointer_cast<FrozenQuantLinear>(block->linear(slot));
+        if (!frozen) fail(ErrorKind::Failure, names::linearWeight(layer, slot) + " is not quantized");
+        const std::string p = linearPrefix(layer, slot);
+        out.emplace_back(p + ".codes", frozen->codes.cpu().contiguous());
+        out.emplace_back(p + ".scales", frozen->scale.cpu().to(torch::kFloat32).contiguous());
+        out.emplace_back(p + ".zeros", frozen->zero.cpu().to(torch::kFloat32).contiguous());
+        if (frozen->biasTensor.defined())
+            out.emplace_back(p + ".bias", frozen->biasTensor.cpu().to(torch::kFloat32).contiguous());
+    }
+    out.emplace_back(names::inputNorm(layer), block->inputNorm->weight.detach().cpu().to(torch::kFloat32).contiguous());
+    out.emplace_back(names::postAttentionNorm(layer),
+                     block->postNorm->weight.detach().cpu().to(torch::kFloat32).contiguous());
+}
+
+std::map<std::string, std::string> quantizedMetadata(const QuantSpec& spec) {
+    return {{"format", kQuantizedFormat},
+            {"bits", std::to_string(spec.bits)},
+            {"group_size", std::to_string(spec.groupSize)}};
+}
+
+QuantSpec quantizedSpecOf(const SafeTensorsFile& file) {
+    const auto& m = file.header().metadata;
+    const std::string where = file.path().string() + ": ";
+    auto it = m.find("format");
+    if (it == m.end() || it->second != kQuantizedFormat)
+        fail(ErrorKind::BadInput, where + "not a QAT Studio quantized state (metadata \"format\" is not \"" +
+                                      kQuantizedFormat + "\")");
+    QuantSpec spec;
+    try {
+        spec.bits = std::stoi(m.at("bits"));
+        spec.groupSize = std::stoll(m.at("group_size"));
+    } catch (const std::exception&) {
+        fail(ErrorKind::BadInput, where + "metadata \"bits\" and \"group_size\" must be integers");
+    }
+    if (spec.bits < 2 || spec.bits > 8 || spec.groupSize < 0)
+        fail(ErrorKind::BadInput, where + "metadata bits " + std::to_string(spec.bits) + " / group_size " +
+                                      std::to_string(spec.groupSize) + " are out of range");
+    return spec;
+}
+
+DecoderBlock loadFrozenBlock(const SafeTensorsFile& file, int64_t layer, const ModelConfig& config,
+                             const QuantSpec& spec, torch::ScalarType dtype, const torch::Device& device) {
+    torch::NoGradGuard noGrad;
+    const double qmax = static_cast<double>(quant::maxCode(spec.bits));
+    std::vector<std::shared_ptr<LinearBase>> linears;
+    for (int s = 0; s < names::kLinearSlots; ++s) {
+        const auto slot = static_cast<names::LinearSlot>(s);
+        const auto [out, in] = slotShape(config, slot);
+        const int64_t ngroups = quant::groupLayout(in, spec.groupSize).ngroups;
+        const std::string p = linearPrefix(layer, slot);
+        const torch::Tensor codes = expect(file, p + ".codes", DType::U8, {out, in});
+        const torch::Tensor scales = expect(file, p + ".scales", DType::F32, {out, ngroups});
+        const torch::Tensor zeros = expect(file, p + ".zeros", DType::F32, {out, ngroups});
+        if (codes.max().item<double>() > qmax)
+            fail(ErrorKind::BadInput, file.path().string() + ": tensor " + p + ".codes holds a value above " +
+                                          std::to_string(static_cast<int>(qmax)) + " (" +
+                                          std::to_string(spec.bits) + " bits)");
+        if (!torch::isfinite(scales).all().item<bool>() || (scales <= 0).any().item<bool>())
+            fail(ErrorKind::BadInput, file.path().string() + ": tensor " + p + ".scales is not all positive and finite");
+        if ((zeros < 0).any().item<bool>() || (zeros > qmax).any().item<bool>() ||
+            !torch::equal(zeros, torch::round(zeros)))
+            fail(ErrorKind::BadInput, file.path().string() + ": tensor " + p + ".zeros must be integers in [0, " +
+                                          std::to_string(static_cast<int>(qmax)) + "]");
+        torch::Tensor bias;
+        if (file.contains(p + ".bias")) bias = expect(file, p + ".bias", DType::F32, {out}).to(dtype).to(device);
+        linears.push_back(std::make_shared<FrozenQuantLinear>(codes.to(device), scales.to(device), zeros.to(device),
+                                                              bias, spec, dtype));
+    }
+    auto norm = [&](const std::string& name) {
+        return RmsNorm(expect(file, name, DType::F32, {config.hiddenSize}).to(dtype).to(device), config.rmsNormEps);
+    };
+    using names::LinearSlot;
+    auto lin = [&](LinearSlot s) { return linears[static_cast<size_t>(s)]; };
+    Attention attention(config, lin(LinearSlot::Q), lin(LinearSlot::K), lin(LinearSlot::V), lin(LinearSlot::O));
+    Mlp mlp(lin(LinearSlot::Gate), lin(LinearSlot::Up), lin(LinearSlot::Down));
+    return DecoderBlock(norm(names::inputNorm(layer)), attention, norm(names::postAttentionNorm(layer)), mlp);
+}
+
+Status saveQuantizedState(Model& model, const std::filesystem::path& file,
+                          const std::map<std::string, std::string>& metadata) {
+    return guarded([&] {
+        LlamaModel& llama = model.impl().llama;
+        NamedTensors tensors;
+        std::optional<QuantSpec> spec;
+        for (int64_t i = 0; i < llama->numBlocks(); ++i) {
+            auto first = std::dynamic_pointer_cast<FrozenQuantLinear>(llama->block(i)->linear(names::LinearSlot::Q));
+            if (!first) fail(ErrorKind::BadInput, "saving the quantized state: block " + std::to_string(i) + " is not quantized");
+            if (!spec) spec = first->spec();
+            appendFrozenBlock(llama->block(i), i, tensors);
+        }
+        if (!spec) fail(ErrorKind::BadInput, "saving the quantized state: the model has no decoder blocks");
+        auto meta = quantizedMetadata(*spec);
+        for (const auto& [k, v] : metadata) meta.emplace(k, v);
+        meta["blocks"] = std::to_string(llama->numBlocks());
+        writeSafeTensors(file, tensors, meta);
+    });
+}
+
+Status loadQuantizedState(Model& model, const std::filesystem::path& file, QuantSpec* specOut) {
+    return guarded([&] {
+        const SafeTensorsFile f(file);
+        const QuantSpec spec = quantizedSpecOf(f);
+        Status st = validate(spec, model.config());
+        if (!st.ok()) fail(st.kind, file.string() + ": " + st.message);
+        Model::Impl& impl = model.impl();
+        std::vector<DecoderBlock> blocks;
+        for (int64_t i = 0; i < impl.llama->numBlocks(); ++i)
+            blocks.push_back(loadFrozenBlock(f, i, impl.config, spec, impl.dtype, impl.device));
+        // Replace only once every block loaded: a bad file leaves the model as it was.
+        for (int64_t i = 0; i < impl.llama->numBlocks(); ++i) impl.llama->replaceBlock(i, blocks[static_cast<size_t>(i)]);
+        if (specOut) *specOut = spec;
+    });
+}
+
+} // namespace qat
