@@ -6,11 +6,14 @@
 #include "qat/Generation.h"
 #include "qat/Model.h"
 #include "qat/ModelSummary.h"
+#include "qat/Quantization.h"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <sstream>
 #include <unistd.h>
@@ -25,6 +28,7 @@ namespace {
 
 struct ModelArgs {
     std::string model;
+    std::string run; ///< a quantize run folder: its model with its quantized state
     std::string device = "cpu";
     std::string dtype = "float32";
     std::string tokenizer;
@@ -33,7 +37,9 @@ struct ModelArgs {
 
 void addModelArgs(CLI::App* cmd, ModelArgs& a) {
     cmd->add_option("--model,-m", a.model, "Model folder (config.json, model.safetensors, tokenizer.model)")
-        ->required()
+        ->check(CLI::ExistingDirectory);
+    cmd->add_option("--run", a.run,
+                    "A qat-cli quantize run folder: its model (or --model) with the run's quantized.safetensors")
         ->check(CLI::ExistingDirectory);
     cmd->add_option("--device", a.device, "cpu or cuda")->check(CLI::IsMember({"cpu", "cuda"}))->capture_default_str();
     cmd->add_option("--dtype", a.dtype, "Compute dtype: float32 or bfloat16")
@@ -56,6 +62,34 @@ int report(const Status& s) {
     if (s.ok()) return 0;
     std::cerr << "qat-cli: error (" << errorKindName(s.kind) << "): " << s.message << "\n";
     return exitCodeFor(s.kind);
+}
+
+// Loads --model, or with --run the run's model (run.json's config.model unless --model is
+// given) with the run's quantized state installed.
+Status loadModel(const ModelArgs& a, std::unique_ptr<Model>& model, QuantSpec* spec = nullptr) {
+    std::string folder = a.model;
+    std::filesystem::path state;
+    if (!a.run.empty()) {
+        const std::filesystem::path runJson = std::filesystem::path(a.run) / "run.json";
+        state = std::filesystem::path(a.run) / "quantized.safetensors";
+        std::ifstream in(runJson);
+        if (!in) return Status::error(ErrorKind::BadInput, a.run + ": not a run folder (no run.json)");
+        if (folder.empty()) {
+            try {
+                folder = nlohmann::json::parse(in).at("config").at("model").get<std::string>();
+            } catch (const std::exception& e) {
+                return Status::error(ErrorKind::BadInput, runJson.string() + ": config.model: " + e.what());
+            }
+        }
+        std::error_code ec;
+        if (!std::filesystem::exists(state, ec))
+            return Status::error(ErrorKind::BadInput, a.run + ": no quantized.safetensors yet: the run has not finished "
+                                                              "(run qat-cli quantize on it again to resume)");
+    }
+    if (folder.empty()) return Status::error(ErrorKind::BadInput, "give --model DIR or --run RUN");
+    Status st = Model::load(folder, toLoadOptions(a), model);
+    if (!st.ok() || state.empty()) return st;
+    return loadQuantizedState(*model, state, spec);
 }
 
 // Prints evaluation progress on one terminal line.
@@ -100,7 +134,8 @@ struct EvalArgs {
 
 int cmdEval(const EvalArgs& a) {
     std::unique_ptr<Model> model;
-    Status st = Model::load(a.model.model, toLoadOptions(a.model), model);
+    QuantSpec spec;
+    Status st = loadModel(a.model, model, &spec);
     if (!st.ok()) return report(st);
     PerplexityOptions o;
     o.seqlen = a.seqlen;
@@ -113,10 +148,15 @@ int cmdEval(const EvalArgs& a) {
     }
     if (!st.ok()) return report(st);
     if (a.json) {
-        nlohmann::json j = {{"model", a.model.model},  {"data", a.data},           {"seqlen", a.seqlen},
+        nlohmann::json j = {{"model", model->folder().string()}, {"data", a.data},           {"seqlen", a.seqlen},
                             {"perplexity", r.perplexity}, {"mean_nll", r.meanNll},   {"windows", r.windows},
                             {"tokens", r.tokens},        {"predictions", r.predictions}, {"seconds", r.seconds},
                             {"tokens_per_second", r.tokensPerSecond}};
+        if (!a.model.run.empty()) {
+            j["run"] = a.model.run;
+            j["bits"] = spec.bits;
+            j["group"] = spec.groupSize;
+        }
         std::cout << j.dump() << "\n";
     } else {
         std::printf("perplexity %.4f  (mean NLL %.5f nats over %lld predictions, %lld windows of %lld tokens)\n",
@@ -141,7 +181,7 @@ struct GenerateArgs {
 
 int cmdGenerate(const GenerateArgs& a) {
     std::unique_ptr<Model> model;
-    Status st = Model::load(a.model.model, toLoadOptions(a.model), model);
+    Status st = loadModel(a.model, model);
     if (!st.ok()) return report(st);
     const Tokenizer* tok = model->tokenizer();
     std::vector<int64_t> prompt;
@@ -191,7 +231,7 @@ int run(int argc, char** argv) {
     inspect->add_flag("--json", inspectJson, "Print JSON");
 
     EvalArgs ev;
-    auto* eval = app.add_subcommand("eval", "Perplexity on a text or JSONL file (GPTQ/EfficientQAT protocol)");
+    auto* eval = app.add_subcommand("eval", "Perplexity on a text or JSONL file (GPTQ/EfficientQAT protocol), of a model or of a quantize run");
     addModelArgs(eval, ev.model);
     eval->add_option("--data,-d", ev.data, "Text file, or JSONL with a 'text' field")->required()->check(CLI::ExistingFile);
     eval->add_option("--seqlen", ev.seqlen, "Window length in tokens")->capture_default_str()->check(CLI::Range(int64_t{2}, int64_t{1} << 20));

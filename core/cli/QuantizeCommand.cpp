@@ -300,7 +300,8 @@ Status applyConfig(const std::string& file, QuantizeArgs& a) {
     take("--e2e-train-zeros", "/e2e_qp/train_zeros", a.e2e.trainZeros);
     known.insert("/e2e_qp/seed");
     if (!error.empty()) return Status::error(ErrorKind::BadInput, error);
-    for (const auto& item : j.flatten().items()) {
+    const nlohmann::json flat = j.flatten();
+    for (const auto& item : flat.items()) {
         // Arrays flatten to /files/0 ...: compare their parent.
         std::string key = item.key();
         while (!known.count(key) && key.find('/', 1) != std::string::npos &&
@@ -401,6 +402,10 @@ CLI::App* addQuantizeCommand(CLI::App& app, QuantizeArgs& a) {
         ->capture_default_str()
         ->check(CLI::NonNegativeNumber);
     q->add_flag("--e2e-train-zeros", a.e2e.trainZeros, "E2E-QP: train the zero points too");
+    q->add_option("--e2e-checkpoint-seconds", a.e2e.checkpointSeconds,
+                  "E2E-QP: write a resumable checkpoint at most this often (0: only when cancelled and at the end)")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
     q->add_flag("!--no-gradient-checkpointing", a.e2e.gradientCheckpointing,
                 "E2E-QP: keep every block's activations for the backward pass (faster, more memory)");
     q->add_option("--eval-seqlen", a.evalSeqlen, "Perplexity window (capped at max_position_embeddings)")

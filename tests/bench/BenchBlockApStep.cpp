@@ -15,11 +15,13 @@
 //
 //   BenchBlockApStep [--device cpu|cuda] [--batch B] [--seqlen S] [--warmup W] [--steps N]
 // Defaults: cuda when torch sees a GPU (batch 2, seqlen 2048, 1 warm-up, 10 timed steps),
-// else cpu (batch 1, seqlen 256, 1 warm-up, 3 timed steps). Each side's fastest timed step counts.
+// else cpu (batch 1, seqlen 256, 1 warm-up, 2 timed steps: a step takes 10-20 s on two cores).
+// Each side's fastest timed step counts.
 //
 // Environment (all optional): QAT_PYTHON (the Python with torch), QAT_BENCH_DIR (where the
 // JSON goes, default <build>/bench), QAT_BENCH_THREADS (intra-op threads on both sides,
-// default torch's). Exit codes: 0 ok, 1 failure (including a loss mismatch), 77 skipped
+// default torch's), QAT_BENCH_SCRIPTS_DIR (the folder of eager_blockap_step.py, default this
+// source tree's tests/bench). Exit codes: 0 ok, 1 failure (including a loss mismatch), 77 skipped
 // (no Python with torch).
 
 #include "BenchSupport.h"
@@ -53,7 +55,7 @@ namespace {
 constexpr double kLossRelTolerance = 1e-4;
 constexpr uint64_t kSeed = 20240601;
 constexpr double kInitStd = 0.02;
-constexpr double kWeightLr = 2e-5;  // BlockApOptions::weightLrFor(2)
+constexpr double kWeightLr = 2e-5;    // BlockApOptions::weightLrFor(2)
 constexpr double kQuantizerLr = 1e-4; // BlockApOptions::quantizerLr
 constexpr double kMiB = 1024.0 * 1024.0;
 
@@ -108,7 +110,8 @@ Options parseOptions(int argc, char** argv) {
         if (i + 1 >= argc) throw std::runtime_error("usage: " + flag + " needs a value");
         const std::string value = argv[++i];
         if (flag == "--device") {
-            if (value != "cpu" && value != "cuda") throw std::runtime_error("--device: cpu or cuda, not " + value);
+            if (value != "cpu" && value != "cuda")
+                throw std::runtime_error("--device: cpu or cuda, not " + value);
             if (value == "cuda" && !torch::cuda::is_available())
                 throw std::runtime_error("--device cuda: LibTorch sees no GPU (torch::cuda::is_available)");
             o.device = torch::Device(value);
@@ -127,7 +130,7 @@ Options parseOptions(int argc, char** argv) {
     const bool cuda = o.device.is_cuda();
     if (o.batch <= 0) o.batch = cuda ? 2 : 1;
     if (o.seqlen <= 0) o.seqlen = cuda ? 2048 : 256;
-    if (o.steps <= 0) o.steps = cuda ? 10 : 3;
+    if (o.steps <= 0) o.steps = cuda ? 10 : 2;
     o.warmup = std::max<int64_t>(0, o.warmup);
     return o;
 }
@@ -147,13 +150,18 @@ std::pair<int64_t, int64_t> linearShape(qat::names::LinearSlot slot, const qat::
     using qat::names::LinearSlot;
     const int64_t qDim = c.numHeads * c.headDim, kvDim = c.numKvHeads * c.headDim;
     switch (slot) {
-    case LinearSlot::Q: return {qDim, c.hiddenSize};
+    case LinearSlot::Q:
+        return {qDim, c.hiddenSize};
     case LinearSlot::K:
-    case LinearSlot::V: return {kvDim, c.hiddenSize};
-    case LinearSlot::O: return {c.hiddenSize, qDim};
+    case LinearSlot::V:
+        return {kvDim, c.hiddenSize};
+    case LinearSlot::O:
+        return {c.hiddenSize, qDim};
     case LinearSlot::Gate:
-    case LinearSlot::Up: return {c.intermediateSize, c.hiddenSize};
-    case LinearSlot::Down: return {c.hiddenSize, c.intermediateSize};
+    case LinearSlot::Up:
+        return {c.intermediateSize, c.hiddenSize};
+    case LinearSlot::Down:
+        return {c.hiddenSize, c.intermediateSize};
     }
     return {0, 0};
 }
@@ -184,11 +192,11 @@ NamedTensors makeData(const qat::ModelConfig& c, const Options& o) {
             take(t, linearName(static_cast<qat::names::LinearSlot>(s))).to(o.device), torch::Tensor()));
     using qat::names::LinearSlot;
     auto lin = [&](LinearSlot s) { return dense[static_cast<size_t>(s)]; };
-    qat::DecoderBlock fp(qat::RmsNorm(take(t, "input_layernorm.weight").to(o.device), c.rmsNormEps),
-                         qat::Attention(c, lin(LinearSlot::Q), lin(LinearSlot::K), lin(LinearSlot::V),
-                                        lin(LinearSlot::O)),
-                         qat::RmsNorm(take(t, "post_attention_layernorm.weight").to(o.device), c.rmsNormEps),
-                         qat::Mlp(lin(LinearSlot::Gate), lin(LinearSlot::Up), lin(LinearSlot::Down)));
+    qat::DecoderBlock fp(
+        qat::RmsNorm(take(t, "input_layernorm.weight").to(o.device), c.rmsNormEps),
+        qat::Attention(c, lin(LinearSlot::Q), lin(LinearSlot::K), lin(LinearSlot::V), lin(LinearSlot::O)),
+        qat::RmsNorm(take(t, "post_attention_layernorm.weight").to(o.device), c.rmsNormEps),
+        qat::Mlp(lin(LinearSlot::Gate), lin(LinearSlot::Up), lin(LinearSlot::Down)));
     const auto [ropeCos, ropeSin] = qat::RotaryEmbedding(c).tables(0, o.seqlen, o.device);
     const torch::Tensor y = fp->forward(x.to(o.device), ropeCos, ropeSin).to(torch::kCPU);
     t.emplace_back("x", x);
@@ -210,21 +218,31 @@ TrainableBlock makeTrainable(const NamedTensors& t, const qat::ModelConfig& c, c
     torch::NoGradGuard noGrad;
     TrainableBlock tb;
     for (int s = 0; s < qat::names::kLinearSlots; ++s) {
-        const torch::Tensor w =
-            take(t, linearName(static_cast<qat::names::LinearSlot>(s))).to(device, torch::kFloat32).clone();
-        tb.linears.push_back(std::make_shared<qat::QuantLinear>(w, torch::Tensor(), torch::Tensor(), torch::Tensor(), spec));
+        const torch::Tensor w = take(t, linearName(static_cast<qat::names::LinearSlot>(s)))
+                                    .to(device, torch::kFloat32, false, true);
+        tb.linears.push_back(
+            std::make_shared<qat::QuantLinear>(w, torch::Tensor(), torch::Tensor(), torch::Tensor(), spec));
     }
     auto norm = [&](const std::string& name) {
-        qat::RmsNorm n(take(t, name).to(device, torch::kFloat32).clone(), c.rmsNormEps);
+        qat::RmsNorm n(take(t, name).to(device, torch::kFloat32, false, true), c.rmsNormEps);
         n->weight.set_requires_grad(true);
         return n;
     };
     using qat::names::LinearSlot;
-    auto lin = [&](LinearSlot s) { return std::static_pointer_cast<qat::LinearBase>(tb.linears[static_cast<size_t>(s)]); };
-    qat::Attention attention(c, lin(LinearSlot::Q), lin(LinearSlot::K), lin(LinearSlot::V), lin(LinearSlot::O));
+    auto lin = [&](LinearSlot s) {
+        return std::static_pointer_cast<qat::LinearBase>(tb.linears[static_cast<size_t>(s)]);
+    };
+    qat::Attention attention(c, lin(LinearSlot::Q), lin(LinearSlot::K), lin(LinearSlot::V),
+                             lin(LinearSlot::O));
     qat::Mlp mlp(lin(LinearSlot::Gate), lin(LinearSlot::Up), lin(LinearSlot::Down));
-    tb.block = qat::DecoderBlock(norm("input_layernorm.weight"), attention, norm("post_attention_layernorm.weight"), mlp);
+    tb.block = qat::DecoderBlock(norm("input_layernorm.weight"), attention,
+                                 norm("post_attention_layernorm.weight"), mlp);
     return tb;
+}
+
+// "cuda" means the current device, index 0 here.
+c10::DeviceIndex deviceIndex(const torch::Device& d) {
+    return d.index() < 0 ? 0 : d.index();
 }
 
 int64_t procStatusKb(const char* key) {
@@ -245,6 +263,7 @@ public:
     void reset() {
         if (m_device.is_cuda()) {
             at::accelerator::synchronizeDevice(index());
+            at::accelerator::emptyCache(); // reserved bytes start from what is in use
             at::accelerator::resetPeakStats(index());
             m_baseline = static_cast<double>(stats().allocated_bytes[0].current);
             return;
@@ -261,7 +280,8 @@ public:
             at::accelerator::synchronizeDevice(index());
             const auto s = stats();
             const double peak = static_cast<double>(s.allocated_bytes[0].peak);
-            return {{"method", "CUDA caching allocator's peak allocated bytes (at::accelerator) after resetPeakStats"},
+            return {{"method",
+                     "CUDA caching allocator's peak allocated bytes (at::accelerator) after resetPeakStats"},
                     {"baseline_mib", m_baseline / kMiB},
                     {"peak_mib", peak / kMiB},
                     {"growth_mib", (peak - m_baseline) / kMiB},
@@ -283,8 +303,10 @@ public:
     }
 
 private:
-    c10::DeviceIndex index() const { return m_device.index() < 0 ? 0 : m_device.index(); }
-    c10::CachingDeviceAllocator::DeviceStats stats() const { return at::accelerator::getDeviceStats(index()); }
+    c10::DeviceIndex index() const { return deviceIndex(m_device); }
+    c10::CachingDeviceAllocator::DeviceStats stats() const {
+        return at::accelerator::getDeviceStats(index());
+    }
 
     torch::Device m_device;
     double m_baseline = 0.0;
@@ -292,7 +314,7 @@ private:
 };
 
 void synchronize(const torch::Device& d) {
-    if (d.is_cuda()) at::accelerator::synchronizeDevice(d.index() < 0 ? 0 : d.index());
+    if (d.is_cuda()) at::accelerator::synchronizeDevice(deviceIndex(d));
 }
 
 // Trains core's block for warmup + steps steps; `data` is consumed (the weights move into the block).
@@ -331,12 +353,16 @@ json runCore(NamedTensors& data, const qat::ModelConfig& c, const Options& o) {
         loss.backward();
         optimizer.step();
         synchronize(dev);
-        ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+        ms.push_back(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
         losses.push_back(value);
-        std::cout << "[core] step " << i + 1 << ": loss " << number(value) << ", " << ms.back() << " ms" << std::endl;
-        if (!std::isfinite(value)) throw std::runtime_error("core's loss is not finite at step " + std::to_string(i + 1));
+        std::cout << "[core] step " << i + 1 << ": loss " << number(value) << ", " << ms.back() << " ms"
+                  << std::endl;
+        if (!std::isfinite(value))
+            throw std::runtime_error("core's loss is not finite at step " + std::to_string(i + 1));
     }
-    const std::vector<double> timed(ms.begin() + std::min<int64_t>(o.warmup, static_cast<int64_t>(ms.size()) - 1), ms.end());
+    const std::vector<double> timed(
+        ms.begin() + std::min<int64_t>(o.warmup, static_cast<int64_t>(ms.size()) - 1), ms.end());
     double mean = 0.0;
     for (double v : timed)
         mean += v / static_cast<double>(timed.size());
@@ -355,14 +381,14 @@ json runCore(NamedTensors& data, const qat::ModelConfig& c, const Options& o) {
 json runEager(const fs::path& data, const qat::ModelConfig& c, const Options& o, int threads) {
     const qat::QuantSpec spec = w2g64();
     const std::string cmd =
-        shellQuote(pythonPath()) + " " +
-        shellQuote((fs::path(QAT_BENCH_SCRIPTS_DIR) / "eager_blockap_step.py").string()) + " " +
-        shellQuote(data.string()) + " --device " + deviceName(o.device) + " --threads " + std::to_string(threads) +
-        " --warmup " + std::to_string(o.warmup) + " --steps " + std::to_string(o.steps) + " --bits " +
-        std::to_string(spec.bits) + " --group " + std::to_string(spec.groupSize) + " --heads " +
-        std::to_string(c.numHeads) + " --kv-heads " + std::to_string(c.numKvHeads) + " --head-dim " +
-        std::to_string(c.headDim) + " --eps " + number(c.rmsNormEps) + " --theta " + number(c.ropeTheta) +
-        " --lr-weight " + number(kWeightLr) + " --lr-quant " + number(kQuantizerLr);
+        shellQuote(pythonPath()) + " " + shellQuote((scriptsDir() / "eager_blockap_step.py").string()) + " " +
+        shellQuote(data.string()) + " --device " + deviceName(o.device) + " --threads " +
+        std::to_string(threads) + " --warmup " + std::to_string(o.warmup) + " --steps " +
+        std::to_string(o.steps) + " --bits " + std::to_string(spec.bits) + " --group " +
+        std::to_string(spec.groupSize) + " --heads " + std::to_string(c.numHeads) + " --kv-heads " +
+        std::to_string(c.numKvHeads) + " --head-dim " + std::to_string(c.headDim) + " --eps " +
+        number(c.rmsNormEps) + " --theta " + number(c.ropeTheta) + " --lr-weight " + number(kWeightLr) +
+        " --lr-quant " + number(kQuantizerLr);
     return lastJsonLine(runCapture(cmd), "eager_blockap_step.py");
 }
 
@@ -375,40 +401,47 @@ double relDiff(double a, double b) {
 void printTable(const json& out) {
     const json& core = out["core"];
     const json& eager = out["eager"];
-    std::printf("\nBlock-AP step: Llama-2-7B block (hidden 4096, intermediate 11008, 32 heads), W2 g64, float32\n"
-                "device %s (%s), batch %lld x seq %lld, %d threads, %lld warm-up + %lld timed steps\n\n",
-                out["device"].get<std::string>().c_str(), out["device_name"].get<std::string>().c_str(),
-                out["batch"].get<long long>(), out["seqlen"].get<long long>(), out["threads"].get<int>(),
-                out["warmup"].get<long long>(), out["steps"].get<long long>());
-    std::printf("%-6s %12s %12s %16s %14s %14s %14s\n", "side", "ms/step", "mean ms", "first loss", "mem base MiB",
-                "mem peak MiB", "growth MiB");
+    std::printf(
+        "\nBlock-AP step: Llama-2-7B block (hidden 4096, intermediate 11008, 32 heads), W2 g64, float32\n"
+        "device %s (%s), batch %lld x seq %lld, %d threads, %lld warm-up + %lld timed steps\n\n",
+        out["device"].get<std::string>().c_str(), out["device_name"].get<std::string>().c_str(),
+        out["batch"].get<long long>(), out["seqlen"].get<long long>(), out["threads"].get<int>(),
+        out["warmup"].get<long long>(), out["steps"].get<long long>());
+    std::printf("%-6s %12s %12s %16s %14s %14s %14s\n", "side", "ms/step", "mean ms", "first loss",
+                "mem base MiB", "mem peak MiB", "growth MiB");
     for (const auto& [name, side] : {std::pair<const char*, const json*>{"core", &core}, {"eager", &eager}}) {
         const json& m = (*side)["memory"];
-        std::printf("%-6s %12.1f %12.1f %16.9g %14.0f %14.0f %14.0f\n", name, (*side)["ms_per_step"].get<double>(),
-                    (*side)["ms_mean"].get<double>(), (*side)["losses"][0].get<double>(),
-                    m["baseline_mib"].get<double>(), m["peak_mib"].get<double>(), m["growth_mib"].get<double>());
+        std::printf("%-6s %12.1f %12.1f %16.9g %14.0f %14.0f %14.0f\n", name,
+                    (*side)["ms_per_step"].get<double>(), (*side)["ms_mean"].get<double>(),
+                    (*side)["losses"][0].get<double>(), m["baseline_mib"].get<double>(),
+                    m["peak_mib"].get<double>(), m["growth_mib"].get<double>());
     }
-    std::printf("\nratio core/eager step time: %.3f (below 1: core is faster; fastest timed step of each side)\n"
-                "ratio core/eager memory growth: %.3f\n"
-                "first-step loss: relative difference %.3g (tolerance %.0e)%s; last step's: %.3g\n"
-                "memory: %s\n\n",
-                out["ratio_core_over_eager"].get<double>(), out["memory_growth_ratio_core_over_eager"].get<double>(),
-                out["first_loss_rel_diff"].get<double>(), kLossRelTolerance,
-                out["loss_ok"].get<bool>() ? "" : "  <-- LOSS MISMATCH", out["last_loss_rel_diff"].get<double>(),
-                core["memory"]["method"].get<std::string>().c_str());
+    std::printf(
+        "\nratio core/eager step time: %.3f (below 1: core is faster; fastest timed step of each side)\n"
+        "ratio core/eager memory: peak %.3f, growth %.3f\n"
+        "first-step loss: relative difference %.3g (tolerance %.0e)%s; last step's: %.3g\n"
+        "memory: %s\n\n",
+        out["ratio_core_over_eager"].get<double>(), out["memory_peak_ratio_core_over_eager"].get<double>(),
+        out["memory_growth_ratio_core_over_eager"].get<double>(), out["first_loss_rel_diff"].get<double>(),
+        kLossRelTolerance, out["loss_ok"].get<bool>() ? "" : "  <-- LOSS MISMATCH",
+        out["last_loss_rel_diff"].get<double>(), core["memory"]["method"].get<std::string>().c_str());
     std::fflush(stdout);
 }
 
 int run(int argc, char** argv) {
     const Options o = parseOptions(argc, argv);
     const int threads = benchThreads(); // throws Skip without Python and torch
+    const fs::path peer = scriptsDir() / "eager_blockap_step.py";
+    if (!fs::exists(peer))
+        throw Skip("the eager peer " + peer.string() + " is missing (QAT_BENCH_SCRIPTS_DIR)");
     torch::set_num_threads(threads);
     const qat::ModelConfig c = llama2Block();
 
     TempDir work;
     const fs::path dataFile = work.path / "block.safetensors";
     std::cout << "[bench] random Llama-2-7B-shaped block, batch " << o.batch << " x seq " << o.seqlen << ", "
-              << deviceName(o.device) << ", " << threads << " threads; writing " << dataFile.string() << std::endl;
+              << deviceName(o.device) << ", " << threads << " threads; writing " << dataFile.string()
+              << std::endl;
     NamedTensors data = makeData(c, o);
     qat::writeSafeTensors(dataFile, data);
 
@@ -418,39 +451,45 @@ int run(int argc, char** argv) {
     std::cout << "[bench] PyTorch eager..." << std::endl;
     json eager = runEager(dataFile, c, o, threads);
 
-    const double coreFirst = core["losses"][0].get<double>(), eagerFirst = eager.at("losses")[0].get<double>();
+    const double coreFirst = core["losses"][0].get<double>(),
+                 eagerFirst = eager.at("losses")[0].get<double>();
     const double firstDiff = relDiff(coreFirst, eagerFirst);
-    const double lastDiff = relDiff(core["losses"].back().get<double>(), eager.at("losses").back().get<double>());
+    const double lastDiff =
+        relDiff(core["losses"].back().get<double>(), eager.at("losses").back().get<double>());
     const bool lossOk = std::isfinite(coreFirst) && firstDiff < kLossRelTolerance;
     const double eagerGrowth = eager.at("memory").at("growth_mib").get<double>();
-    json out = {{"benchmark", "blockap_step"},
-                {"device", deviceName(o.device)},
-                {"device_name", eager.value("device_name", deviceName(o.device))},
-                {"threads", threads},
-                {"model", "llama2-7b-block (random)"},
-                {"hidden", c.hiddenSize},
-                {"intermediate", c.intermediateSize},
-                {"heads", c.numHeads},
-                {"kv_heads", c.numKvHeads},
-                {"head_dim", c.headDim},
-                {"bits", 2},
-                {"group_size", 64},
-                {"dtype", "float32"},
-                {"batch", o.batch},
-                {"seqlen", o.seqlen},
-                {"warmup", o.warmup},
-                {"steps", o.steps},
-                {"lr_weight", kWeightLr},
-                {"lr_quantizer", kQuantizerLr},
-                {"core", core},
-                {"eager", eager},
-                {"ratio_core_over_eager", core["ms_per_step"].get<double>() / eager.at("ms_per_step").get<double>()},
-                {"memory_growth_ratio_core_over_eager",
-                 eagerGrowth > 0 ? core["memory"]["growth_mib"].get<double>() / eagerGrowth : 0.0},
-                {"first_loss_rel_diff", firstDiff},
-                {"last_loss_rel_diff", lastDiff},
-                {"loss_rel_tolerance", kLossRelTolerance},
-                {"loss_ok", lossOk}};
+    const double eagerPeak = eager.at("memory").at("peak_mib").get<double>();
+    json out = {
+        {"benchmark", "blockap_step"},
+        {"device", deviceName(o.device)},
+        {"device_name", eager.value("device_name", deviceName(o.device))},
+        {"threads", threads},
+        {"model", "llama2-7b-block (random)"},
+        {"hidden", c.hiddenSize},
+        {"intermediate", c.intermediateSize},
+        {"heads", c.numHeads},
+        {"kv_heads", c.numKvHeads},
+        {"head_dim", c.headDim},
+        {"bits", 2},
+        {"group_size", 64},
+        {"dtype", "float32"},
+        {"batch", o.batch},
+        {"seqlen", o.seqlen},
+        {"warmup", o.warmup},
+        {"steps", o.steps},
+        {"lr_weight", kWeightLr},
+        {"lr_quantizer", kQuantizerLr},
+        {"core", core},
+        {"eager", eager},
+        {"ratio_core_over_eager", core["ms_per_step"].get<double>() / eager.at("ms_per_step").get<double>()},
+        {"memory_peak_ratio_core_over_eager",
+         eagerPeak > 0 ? core["memory"]["peak_mib"].get<double>() / eagerPeak : 0.0},
+        {"memory_growth_ratio_core_over_eager",
+         eagerGrowth > 0 ? core["memory"]["growth_mib"].get<double>() / eagerGrowth : 0.0},
+        {"first_loss_rel_diff", firstDiff},
+        {"last_loss_rel_diff", lastDiff},
+        {"loss_rel_tolerance", kLossRelTolerance},
+        {"loss_ok", lossOk}};
     printTable(out);
     const fs::path dir = envOr("QAT_BENCH_DIR", QAT_BENCH_DIR);
     fs::create_directories(dir);

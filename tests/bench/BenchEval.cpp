@@ -97,12 +97,11 @@ qat::PerplexityResult runQat(const Case& c, int threads, std::vector<double>& al
 }
 
 json runEager(const Case& c, int threads, const fs::path& tokenFile) {
-    const std::string cmd = shellQuote(pythonPath()) + " " +
-                            shellQuote((fs::path(QAT_BENCH_SCRIPTS_DIR) / "eager_llama.py").string()) + " " +
-                            shellQuote(c.modelDir.string()) + " --tokens " + shellQuote(tokenFile.string()) +
-                            " --seqlen " + std::to_string(c.seqlen) + " --max-windows " +
-                            std::to_string(c.maxWindows) + " --threads " + std::to_string(threads) +
-                            " --repeats " + std::to_string(c.repeats);
+    const std::string cmd =
+        shellQuote(pythonPath()) + " " + shellQuote((scriptsDir() / "eager_llama.py").string()) + " " +
+        shellQuote(c.modelDir.string()) + " --tokens " + shellQuote(tokenFile.string()) + " --seqlen " +
+        std::to_string(c.seqlen) + " --max-windows " + std::to_string(c.maxWindows) + " --threads " +
+        std::to_string(threads) + " --repeats " + std::to_string(c.repeats);
     return lastJsonLine(runCapture(cmd), "eager_llama.py");
 }
 
@@ -165,9 +164,8 @@ Case randomBlockCase(const fs::path& work) {
     c.repeats = static_cast<int>(envInt("QAT_BENCH_7B_REPEATS", 2));
     std::cout << "[bench] writing a random " << layers << "-block Llama-2-7B-shaped model to " << c.modelDir
               << std::endl;
-    runCapture(shellQuote(pythonPath()) + " " +
-               shellQuote((fs::path(QAT_BENCH_SCRIPTS_DIR) / "make_random_llama.py").string()) + " " +
-               shellQuote(c.modelDir.string()) + " --layers " + std::to_string(layers) +
+    runCapture(shellQuote(pythonPath()) + " " + shellQuote((scriptsDir() / "make_random_llama.py").string()) +
+               " " + shellQuote(c.modelDir.string()) + " --layers " + std::to_string(layers) +
                " --dtype float32 --seed 0");
     std::mt19937_64 rng(20240601);
     std::uniform_int_distribution<int64_t> id(3, 31999); // skip the control ids 0-2

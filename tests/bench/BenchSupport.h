@@ -112,13 +112,20 @@ inline std::string pythonPath() {
     return envOr("QAT_PYTHON", QAT_BENCH_PYTHON);
 }
 
+/// The folder of the Python peers ($QAT_BENCH_SCRIPTS_DIR, else this source tree's tests/bench):
+/// a benchmark built on one machine can run on another, next to a copy of the sources.
+inline std::filesystem::path scriptsDir() {
+    return envOr("QAT_BENCH_SCRIPTS_DIR", QAT_BENCH_SCRIPTS_DIR);
+}
+
 /// The intra-op thread count both sides use: $QAT_BENCH_THREADS, else torch's default as
 /// the Python peer reports it (both sides run the same LibTorch build). Throws Skip when
 /// there is no Python or it cannot import torch.
 inline int benchThreads() {
     const std::string python = pythonPath();
     if (python.empty() || !std::filesystem::exists(python))
-        throw Skip("no Python with torch: set QAT_PYTHON (configured: '" + std::string(QAT_BENCH_PYTHON) + "')");
+        throw Skip("no Python with torch: set QAT_PYTHON (configured: '" + std::string(QAT_BENCH_PYTHON) +
+                   "')");
     nlohmann::json j;
     try {
         j = lastJsonLine(runCapture(shellQuote(python) +

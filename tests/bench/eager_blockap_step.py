@@ -31,7 +31,7 @@ made right after the block, inputs and optimizer exist:
   cuda  torch.cuda.max_memory_allocated / max_memory_reserved after reset_peak_memory_stats
 
     python eager_blockap_step.py DATA.safetensors [--device cpu|cuda] [--threads N]
-        [--warmup 1] [--steps 3] [--bits 2] [--group 64] [--heads 32] [--kv-heads 32]
+        [--warmup 1] [--steps 2] [--bits 2] [--group 64] [--heads 32] [--kv-heads 32]
         [--head-dim 128] [--eps 1e-5] [--theta 10000] [--lr-weight 2e-5] [--lr-quant 1e-4]
 
 DATA holds, per linear, "self_attn.{q,k,v,o}_proj.weight" and "mlp.{gate,up,down}_proj.weight"
@@ -95,15 +95,15 @@ class Block:
         self.heads, self.kv, self.head_dim = args.heads, args.kv_heads, args.head_dim
         self.w, self.s, self.z = {}, {}, {}
         for name in LINEARS:
-            w = tensors.pop(name + ".weight").to(device, torch.float32).clone()
+            w = tensors.pop(name + ".weight").to(device, torch.float32, copy=True)
             if w.shape[1] % args.group:
                 raise ValueError(f"{name}: input dimension {w.shape[1]} is not a multiple of {args.group}")
             s, z = min_max_init(w, args.bits, args.group)
             self.w[name] = w.requires_grad_()
             self.s[name] = s.requires_grad_()
             self.z[name] = z.requires_grad_()
-        self.ln1 = tensors.pop("input_layernorm.weight").to(device, torch.float32).clone().requires_grad_()
-        self.ln2 = tensors.pop("post_attention_layernorm.weight").to(device, torch.float32).clone().requires_grad_()
+        self.ln1 = tensors.pop("input_layernorm.weight").to(device, torch.float32, copy=True).requires_grad_()
+        self.ln2 = tensors.pop("post_attention_layernorm.weight").to(device, torch.float32, copy=True).requires_grad_()
 
     def weights(self):
         return list(self.w.values()) + [self.ln1, self.ln2]
@@ -175,6 +175,7 @@ class MemoryProbe:
     def reset(self):
         if self.device.type == "cuda":
             torch.cuda.synchronize()
+            torch.cuda.empty_cache()  # reserved bytes start from what is in use
             torch.cuda.reset_peak_memory_stats()
             self.baseline = torch.cuda.memory_allocated()
             return
@@ -211,7 +212,7 @@ def main(argv=None):
     ap.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
     ap.add_argument("--threads", type=int, default=0, help="torch.set_num_threads (0 = torch's default)")
     ap.add_argument("--warmup", type=int, default=1)
-    ap.add_argument("--steps", type=int, default=3)
+    ap.add_argument("--steps", type=int, default=2)
     ap.add_argument("--bits", type=int, default=2)
     ap.add_argument("--group", type=int, default=64)
     ap.add_argument("--heads", type=int, default=32)
@@ -232,8 +233,8 @@ def main(argv=None):
     load_start = time.perf_counter()
     tensors = read_safetensors(args.data)
     block = Block(tensors, args, device)
-    x = tensors.pop("x").to(device, torch.float32).clone()
-    y = tensors.pop("y").to(device, torch.float32).clone()
+    x = tensors.pop("x").to(device, torch.float32, copy=True)
+    y = tensors.pop("y").to(device, torch.float32, copy=True)
     del tensors  # frees the file's bytes
     cos, sin = rope_tables(x.shape[1], args.head_dim, args.theta, device)
     optimizer = torch.optim.AdamW([

@@ -7,6 +7,7 @@
 #include <QDir>
 #include <QFile>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -75,10 +76,62 @@ private Q_SLOTS:
         const QByteArray rj = runJson.readAll();
         QVERIFY2(rj.contains("\"method\"") && rj.contains("rtn"), rj.constData());
 
-        // (5) the folder now holds a run: refused, nothing overwritten.
-        const Result again = run({"quantize", "-m", stories(), "--method", "rtn", "--bits", "4", "--group", "64", "--out", out});
-        QCOMPARE(again.code, 2);
-        QVERIFY2(again.err.contains("holds a run") && again.err.contains("resum"), qPrintable(again.err));
+        QVERIFY(QFile::exists(out + "/quantized.safetensors"));
+
+        // The same run again: resumed (here: redone from its state), the same figures.
+        const Result again = run({"quantize", "-m", stories(), "--method", "rtn", "--bits", "4", "--group", "64", "--eval",
+                                  evalFile(), "--eval-seqlen", "512", "--eval-max-windows", "100", "--threads", "1", "--out", out});
+        QVERIFY2(again.code == 0, qPrintable(again.err + again.out));
+        QVERIFY2(again.out.contains("resuming"), qPrintable(again.out));
+        QCOMPARE(tablePerplexity(again.out, "rtn"), rtn);
+
+        // Another run in the same folder: refused, naming the field that differs; nothing overwritten.
+        const Result other = run({"quantize", "-m", stories(), "--method", "rtn", "--bits", "3", "--group", "64", "--out", out});
+        QCOMPARE(other.code, 2);
+        QVERIFY2(other.err.contains("bits"), qPrintable(other.err));
+        runJson.seek(0);
+        QCOMPARE(runJson.readAll(), rj);
+
+        // qat-cli eval --run evaluates the run's quantized state: the same perplexity.
+        const Result ev = run({"eval", "--run", out, "--data", evalFile(), "--seqlen", "512", "--max-windows", "100",
+                               "--threads", "1", "--json"});
+        QVERIFY2(ev.code == 0, qPrintable(ev.err + ev.out));
+        const QJsonObject ej = QJsonDocument::fromJson(ev.out.toUtf8()).object();
+        QVERIFY2(std::abs(ej.value("perplexity").toDouble() - rtn) < 1e-3, qPrintable(ev.out));
+        QCOMPARE(ej.value("bits").toInt(), 4);
+    }
+
+    void configPreset() {
+        // A preset fills what the command line does not give; the command line wins.
+        const QString preset = m_tmp.path() + "/preset.json";
+        QFile f(preset);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QStringLiteral(R"({"method": "rtn", "bits": 3, "group": 64, "model": "%1",
+                                  "eval": {"files": ["%2"], "seqlen": 512, "max_windows": 5}})")
+                    .arg(stories(), evalFile())
+                    .toUtf8());
+        f.close();
+        const QString out = m_tmp.path() + "/preset-run";
+        const Result r = run({"quantize", "--config", preset, "--bits", "4", "--threads", "1", "--out", out});
+        QVERIFY2(r.code == 0, qPrintable(r.err + r.out));
+        QFile runJson(out + "/run.json");
+        QVERIFY(runJson.open(QIODevice::ReadOnly));
+        const QJsonObject config = QJsonDocument::fromJson(runJson.readAll()).object().value("config").toObject();
+        QCOMPARE(config.value("bits").toInt(), 4);
+        QCOMPARE(config.value("group").toInt(), 64);
+        QCOMPARE(config.value("method").toString(), QStringLiteral("rtn"));
+        // The run's own run.json reproduces it.
+        const Result again = run({"quantize", "--config", out + "/run.json", "--out", m_tmp.path() + "/preset-run2"});
+        QVERIFY2(again.code == 0, qPrintable(again.err + again.out));
+        QCOMPARE(tablePerplexity(again.out, "rtn"), tablePerplexity(r.out, "rtn"));
+
+        // A typo in a preset is an error naming the key.
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write(R"({"method": "rtn", "bitz": 3})");
+        f.close();
+        const Result bad = run({"quantize", "--config", preset, "-m", stories(), "--out", m_tmp.path() + "/typo"});
+        QCOMPARE(bad.code, 2);
+        QVERIFY2(bad.err.contains("bitz"), qPrintable(bad.err));
     }
 
     void blockApBeatsRoundToNearest() {
@@ -111,7 +164,24 @@ private Q_SLOTS:
             << "--calib";
         QTest::newRow("bits 9") << QStringList{"quantize", "-m", stories(), "--method", "rtn", "--bits", "9", "--out",
                                                m_tmp.path() + "/bits9"}
-                                << "bits";
+                                << "bits must be between 2 and 8";
+        QTest::newRow("bits 1") << QStringList{"quantize", "-m", stories(), "--method", "rtn", "--bits", "1", "--out",
+                                               m_tmp.path() + "/bits1"}
+                                << "bits must be between 2 and 8";
+        QTest::newRow("group negative") << QStringList{"quantize", "-m", stories(), "--method", "rtn", "--group", "-8",
+                                                       "--out", m_tmp.path() + "/groupneg"}
+                                        << "group size must be positive";
+        // stories260K's widest input is 172 (down_proj).
+        QTest::newRow("group larger than every input")
+            << QStringList{"quantize", "-m", stories(), "--method", "rtn", "--group", "4096", "--out", m_tmp.path() + "/groupbig"}
+            << "larger than every input dimension";
+        QTest::newRow("calibration text too short")
+            << QStringList{"quantize", "-m", stories(), "--method", "block-ap", "--calib", evalFile(), "--seqlen", "512",
+                           "--train-windows", "100000", "--out", m_tmp.path() + "/short"}
+            << "tokens";
+        QTest::newRow("unknown method") << QStringList{"quantize", "-m", stories(), "--method", "gptq", "--out",
+                                                       m_tmp.path() + "/gptq"}
+                                        << "--method";
     }
     void badInput() {
         QFETCH(QStringList, args);
