@@ -156,6 +156,16 @@ private Q_SLOTS:
         QVERIFY(QFile::exists(m_tmp.path() + "/blockap/eval.json"));
     }
 
+    void selfGeneratedCalibration() {
+        // No calibration text: the model writes its own (sampled from BOS).
+        const Result r = run({"quantize", "-m", stories(), "--method", "block-ap", "--bits", "4", "--group", "64",
+                              "--calib-generate", "40", "--seqlen", "32", "--train-windows", "8", "--val-windows", "1",
+                              "--epochs", "1", "--threads", "1", "--out", m_tmp.path() + "/selfgen"});
+        QVERIFY2(r.code == 0, qPrintable(r.err + r.out));
+        QVERIFY2(r.out.contains("windows of 32 tokens from self-generated"), qPrintable(r.out));
+        QVERIFY(QFile::exists(m_tmp.path() + "/selfgen/quantized.safetensors"));
+    }
+
     void badInput_data() {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("mentions");

@@ -156,6 +156,34 @@ private Q_SLOTS:
         QVERIFY(torch::equal(q->effectiveWeight(), q->dequantize()));
     }
 
+    // Gradient checkpointing per block recomputes the blocks in the backward pass: the
+    // trained scales equal those of the plain backward pass up to float rounding.
+    void gradientCheckpointingMatchesPlainBackward() {
+        const QuantSpec spec{3, 64};
+        std::vector<std::vector<LayerState>> states;
+        for (bool checkpointing : {true, false}) {
+            std::unique_ptr<Model> model;
+            QVERIFY(Model::load(modelDir(), LoadOptions{}, model).ok());
+            QVERIFY(quantizeRoundToNearest(*model, spec).ok());
+            const CalibrationData data = calibration(*model, 16);
+            E2eQpOptions o = shortRun();
+            o.epochs = 1;
+            o.gradientCheckpointing = checkpointing;
+            E2eQpResult result;
+            const Status st = runE2eQp(*model, spec, o, data, nullptr, result);
+            QVERIFY2(st.ok(), st.message.c_str());
+            states.push_back(layerStates(*model));
+        }
+        QCOMPARE(states[0].size(), states[1].size());
+        double worst = 0.0;
+        for (size_t i = 0; i < states[0].size(); ++i) {
+            const torch::Tensor a = states[0][i].scale, b = states[1][i].scale;
+            worst = std::max(worst, ((a - b).abs() / b.abs()).max().item<double>());
+        }
+        qInfo("largest relative difference of a trained scale, checkpointing vs not: %.3g", worst);
+        QVERIFY(worst < 1e-4);
+    }
+
     void cancelLeavesModelAsItWas() {
         std::unique_ptr<Model> model;
         QVERIFY(Model::load(modelDir(), LoadOptions{}, model).ok());
