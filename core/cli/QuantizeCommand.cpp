@@ -192,15 +192,22 @@ CacheDType cacheDTypeFrom(const std::string& name) {
 }
 
 // The run's configuration as stored in run.json (and read back by --config).
+std::vector<std::string> absolutePaths(const std::vector<std::string>& files) {
+    std::vector<std::string> out;
+    for (const auto& f : files) out.push_back(std::filesystem::absolute(f).lexically_normal().string());
+    return out;
+}
+
 nlohmann::json configJson(const QuantizeArgs& a) {
-    nlohmann::json calib = {{"files", a.calib},
+    // Paths are stored absolute, so that the same run resumes from any working folder.
+    nlohmann::json calib = {{"files", absolutePaths(a.calib)},
                             {"generated_documents", a.generatedDocuments},
                             {"seqlen", a.calibration.seqlen},
                             {"train_windows", a.calibration.trainWindows},
                             {"val_windows", a.calibration.valWindows},
                             {"val_fraction", a.calibration.valFraction},
                             {"seed", a.calibration.seed}};
-    nlohmann::json j = {{"model", a.model.empty() ? std::string() : std::filesystem::absolute(a.model).string()},
+    nlohmann::json j = {{"model", a.model.empty() ? std::string() : std::filesystem::absolute(a.model).lexically_normal().string()},
                         {"method", a.method},
                         {"bits", a.bits},
                         {"group", a.group},
@@ -208,7 +215,7 @@ nlohmann::json configJson(const QuantizeArgs& a) {
                         {"device", a.device},
                         {"dtype", a.dtype},
                         {"threads", a.threads},
-                        {"eval", {{"files", a.eval}, {"seqlen", a.evalSeqlen}, {"max_windows", a.evalMaxWindows}}}};
+                        {"eval", {{"files", absolutePaths(a.eval)}, {"seqlen", a.evalSeqlen}, {"max_windows", a.evalMaxWindows}}}};
     if (a.method != "rtn") j["calibration"] = calib;
     if (a.method != "rtn")
         j["block_ap"] = {{"epochs", a.blockAp.epochs},
@@ -540,9 +547,15 @@ int runQuantize(const QuantizeArgs& args) {
                    (last ? std::to_string(*last + 1) + " block(s) done" : std::string("no block done yet")) +
                    (run->hasE2eCheckpoint() ? ", E2E-QP checkpoint present" : ""));
     }
-    if (a.method != "rtn")
+    if (a.method != "rtn") {
         sink.onLog("calibration: " + std::to_string(data.train.size()) + " training and " + std::to_string(data.val.size()) +
                    " validation windows of " + std::to_string(data.seqlen) + " tokens from " + data.source);
+        const int64_t cache = blockApCacheBytes(a.blockAp, static_cast<int64_t>(data.train.size() + data.val.size()),
+                                                data.seqlen, model->config().hiddenSize);
+        sink.onLog("Block-AP activation caches: " + std::to_string((cache + (1 << 20) - 1) >> 20) + " MiB of " +
+                   cacheDTypeName(a.blockAp.cacheDType) +
+                   (a.blockAp.cacheDir.empty() ? std::string(" in memory") : " in files under " + a.blockAp.cacheDir.string()));
+    }
 
     std::vector<Stage> stages;
     PerplexityOptions po;
