@@ -6,9 +6,7 @@
 /// quantized.safetensors, eval.json) and perplexity before and after each phase. A run
 /// folder that already holds the same run is resumed.
 
-#include "qat/BlockAp.h"
-#include "qat/Calibration.h"
-#include "qat/E2eQp.h"
+#include "qat/QuantizeJob.h"
 
 #include <cstdint>
 #include <string>
@@ -20,28 +18,13 @@ class App;
 
 namespace qat::cli {
 
+/// The options of `qat-cli quantize`: most bind straight to the job's fields.
 struct QuantizeArgs {
-    std::string model;
-    std::string device = "cpu";
-    std::string dtype = "float32";
-    std::string tokenizer;
-    int threads = 0;
-    std::string method;
-    int bits = 4;
-    int64_t group = 128;
-    std::vector<std::string> calib;
-    std::string out;
-    std::vector<std::string> eval;
-    CalibrationOptions calibration;
-    BlockApOptions blockAp;
-    E2eQpOptions e2e;
-    int64_t evalSeqlen = 2048;
-    int64_t evalMaxWindows = 0;
-    uint64_t seed = 2;
-    /// Self-generated calibration: documents the model writes itself (0: use --calib).
-    int64_t generatedDocuments = 0;
-    std::string cacheDType = "float16";
-    std::string config; ///< --config: a preset or a run.json whose settings fill the options not given
+    QuantizeJob job;
+    std::string model, tokenizer, out, config;
+    std::string method;  ///< empty: from --config
+    std::string device = "cpu", dtype = "float32", cacheDType = "float16";
+    std::vector<std::string> calib, eval;
     bool json = false;
     const CLI::App* command = nullptr; ///< the parsed subcommand (which options were given)
 };

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+/// \file QuantizeJob.h
+/// A whole quantization job as `qat-cli quantize` and the desktop app run it: load the
+/// model and the calibration data, open (or resume) the run folder, evaluate in full
+/// precision, run the method's phases with their checkpoints, save quantized.safetensors,
+/// evaluate after each phase and write eval.json. Torch-free: the GUI's worker calls it.
+
+#include "qat/BlockAp.h"
+#include "qat/Calibration.h"
+#include "qat/E2eQp.h"
+#include "qat/Model.h"
+#include "qat/Progress.h"
+#include "qat/Quantization.h"
+#include "qat/Status.h"
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace qat {
+
+enum class Method { RoundToNearest, BlockAp, EfficientQat };
+/// "rtn", "block-ap", "efficientqat".
+const char* methodName(Method method);
+std::optional<Method> methodFromName(const std::string& name);
+
+/// Everything a job needs. The defaults are the paper's (see each options struct).
+struct QuantizeJob {
+    std::filesystem::path model;      ///< the full-precision model folder
+    std::filesystem::path tokenizer;  ///< tokenizer.model for folders without one (optional)
+    Device device = Device::Cpu;
+    ComputeDType dtype = ComputeDType::Float32;
+    int threads = 0;  ///< CPU threads (0: LibTorch's default)
+    Method method = Method::EfficientQat;
+    QuantSpec spec{4, 128};
+    /// Calibration text (calibration.files) or, with generatedDocuments > 0, that many
+    /// documents sampled from the model itself. RTN needs neither.
+    CalibrationOptions calibration;
+    int64_t generatedDocuments = 0;
+    BlockApOptions blockAp;
+    E2eQpOptions e2e;
+    std::vector<std::filesystem::path> evalFiles;  ///< perplexity before and after each phase
+    int64_t evalSeqlen = 2048;                     ///< capped at the model's context
+    int64_t evalMaxWindows = 0;                    ///< 0: all
+    /// Seeds the calibration windows, Block-AP and E2E-QP (copied into their options).
+    uint64_t seed = 2;
+    std::filesystem::path out;  ///< the run folder: created, or resumed when it holds this job
+};
+
+/// The job's settings as run.json's "config" object (paths absolute).
+std::string jobConfigJson(const QuantizeJob& job);
+
+/// Sets the job's fields from a JSON object of settings (a preset, or a run.json whose
+/// "config" holds them), keys as jobConfigJson writes them, except the keys (JSON pointers
+/// such as "/bits" or "/block_ap/epochs") in `keep`. `source` names the text in errors.
+/// BadInput naming the key on a wrong type or an unknown key ("comment" keys are allowed).
+Status applyJobConfig(const std::string& jsonText, const std::string& source, QuantizeJob& job,
+                      const std::set<std::string>& keep = {});
+
+/// Checks what can be checked without the model: method data, bits, group sign, files.
+Status checkJob(const QuantizeJob& job);
+
+/// Perplexity of one stage ("fp", "rtn", "block-ap", "block-ap+e2e-qp") on each eval file.
+struct StageResult {
+    std::string stage;
+    std::vector<double> perplexity;  ///< per eval file, in job.evalFiles order
+    std::vector<int64_t> windows;
+};
+
+struct QuantizeJobResult {
+    std::filesystem::path runFolder;
+    bool resumed = false;  ///< the folder held this job already
+    int64_t evalSeqlen = 0;
+    std::vector<StageResult> stages;
+    BlockApResult blockAp;
+    E2eQpResult e2e;
+};
+
+/// Runs the job, reporting every event to `sink` (and to RUN/metrics.jsonl). On a failure
+/// (Cancelled, NonFinite, OutOfMemory, ...) the run folder keeps what is done and `out`
+/// holds what was measured; running the same job again resumes it.
+Status runQuantizeJob(const QuantizeJob& job, ProgressSink* sink, QuantizeJobResult& out);
+
+} // namespace qat

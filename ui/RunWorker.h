@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+/// \file RunWorker.h
+/// Runs a quantization job (core's runQuantizeJob) off the GUI thread and reports its
+/// progress as Qt signals carrying value types only. Owned by RunController, which moves
+/// it to a named QThread; cancel is a std::atomic<bool> the controller sets directly and
+/// the engine polls every step. Step losses are batched: at most ~20 emissions a second.
+
+#include <qat/QuantizeJob.h>
+
+#include <QMetaType>
+#include <QObject>
+#include <QString>
+#include <QVector>
+
+#include <atomic>
+
+namespace qat {
+
+/// One Block-AP training step (block >= 0) or one E2E-QP optimizer step (block == -1).
+struct StepPoint {
+    qint64 block = -1;
+    qint64 step = 0;
+    qint64 steps = 0;
+    double loss = 0.0;
+    double lr = 0.0;
+};
+
+/// How a job ended: ErrorKind as an int (0 = success), its message, and what it measured.
+struct RunOutcome {
+    int errorKind = 0;
+    QString message;
+    QString runFolder;
+    bool resumed = false;
+    qint64 evalSeqlen = 0;
+    QStringList stages;                   ///< "fp", "rtn", "block-ap", "block-ap+e2e-qp"
+    QVector<QVector<double>> perplexity;  ///< per stage, per evaluation file
+    bool ok() const { return errorKind == 0; }
+};
+
+class RunWorker : public QObject {
+    Q_OBJECT
+
+public:
+    /// `cancel` belongs to the controller and outlives the worker.
+    RunWorker(QuantizeJob job, std::atomic<bool>* cancel);
+
+public Q_SLOTS:
+    /// Runs the job to its end (or a cancel, or an error), then emits finished().
+    void run();
+
+Q_SIGNALS:
+    void phaseChanged(int phase, int index, int count);
+    void blockStarted(qint64 block, qint64 blocks);
+    void stepLosses(const QVector<qat::StepPoint>& points);
+    void epochEnded(qint64 block, qint64 epoch, qint64 epochs, double trainLoss, double valLoss);
+    void blockFinished(qint64 block, double mseBefore, double mseAfter, double seconds);
+    void evalProgress(const QString& dataset, qint64 done, qint64 total, double runningPerplexity);
+    void evalResult(const QString& dataset, double perplexity, qint64 windows);
+    void logLine(const QString& line);
+    void finished(const qat::RunOutcome& outcome);
+
+private:
+    QuantizeJob m_job;
+    std::atomic<bool>* m_cancel;
+};
+
+} // namespace qat
+
+Q_DECLARE_METATYPE(qat::StepPoint)
+Q_DECLARE_METATYPE(qat::RunOutcome)
