@@ -128,13 +128,17 @@ torch::Tensor batchOf(const std::vector<std::vector<int64_t>>& windows, const st
     return torch::tensor(flat, torch::kInt64).view({static_cast<int64_t>(last - first), seqlen}).to(device);
 }
 
-// ids: (batch, seq) -> mean next-token cross entropy over batch × (seq - 1) predictions
-torch::Tensor lmLoss(LlamaModel& llama, const torch::Tensor& ids) {
-    const torch::Tensor logits = llama->forward(ids); // (batch, seq, vocab) float32
+// logits: (batch, seq, vocab), ids: (batch, seq) -> mean next-token cross entropy over
+// batch × (seq - 1) predictions
+torch::Tensor nextTokenLoss(const torch::Tensor& logits, const torch::Tensor& ids) {
     const int64_t vocab = logits.size(-1);
-    const torch::Tensor pred = logits.slice(1, 0, logits.size(1) - 1).reshape({-1, vocab});
-    const torch::Tensor target = ids.slice(1, 1).reshape({-1});
-    return torch::nn::functional::cross_entropy(pred, target);
+    return torch::nn::functional::cross_entropy(logits.slice(1, 0, logits.size(1) - 1).reshape({-1, vocab}),
+                                                ids.slice(1, 1).reshape({-1}));
+}
+
+// ids: (batch, seq) -> the whole model's next-token loss
+torch::Tensor lmLoss(LlamaModel& llama, const torch::Tensor& ids) {
+    return nextTokenLoss(llama->forward(ids), ids);
 }
 
 // Next-token loss of a micro-batch, with its gradient (× weight) accumulated into the
@@ -161,10 +165,7 @@ double lossAndBackward(LlamaModel& llama, const torch::Tensor& ids, double weigh
         }
     }
     torch::Tensor last = hidden.detach().requires_grad_(true);
-    const torch::Tensor logits = llama->head(last); // (batch, seq, vocab) float32
-    const int64_t vocab = logits.size(-1);
-    const torch::Tensor loss = torch::nn::functional::cross_entropy(
-        logits.slice(1, 0, logits.size(1) - 1).reshape({-1, vocab}), ids.slice(1, 1).reshape({-1}));
+    const torch::Tensor loss = nextTokenLoss(llama->head(last), ids);
     const double value = loss.item<double>();
     if (!std::isfinite(value)) return value;
     (loss * weight).backward();
