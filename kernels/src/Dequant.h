@@ -72,4 +72,11 @@ inline void dequantRow(const PreparedWeight& w, int64_t k, int64_t c0, int64_t c
 /// row-major. Multiversioned (PackedOps.cpp).
 void dequantRows(const PreparedWeight& w, int64_t k0, int64_t k1, float* dst);
 
+/// The CPU backend's entries (Dispatch.h): dequantize (PackedOps.cpp) and x @ Ŵᵀ
+/// (DequantMatmul.cpp). Arguments as PackedBackend documents.
+torch::Tensor cpuDequantize(const torch::Tensor& qweight, const torch::Tensor& qzeros,
+                            const torch::Tensor& scales, int bits, int64_t group, torch::ScalarType dtype);
+torch::Tensor cpuMatmul(const torch::Tensor& x, const torch::Tensor& qweight, const torch::Tensor& qzeros,
+                        const torch::Tensor& scales, int bits, int64_t group);
+
 } // namespace qat::kernels::detail

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// y = x @ Ŵᵀ on the CPU straight from the packed layout (PackedOps.h), never holding all of Ŵ.
+// dequantMatmul (PackedOps.h): the front end, which validates and dispatches by device
+// (Dispatch.h), and the CPU implementation: y = x @ Ŵᵀ straight from the packed layout, never
+// holding all of Ŵ.
 //
 // Two paths, by the number of rows m of x:
 //  - m <= kFusedMaxRows (decode): tiles of output columns in parallel (at::parallel_for); in a
@@ -10,6 +12,7 @@
 //    into y. The BLAS is called outside any parallel region, so it can use every thread itself.
 
 #include "Dequant.h"
+#include "Dispatch.h"
 #include "PackedOps.h"
 
 #include <ATen/Parallel.h>
@@ -76,11 +79,31 @@ void blocked(const detail::PreparedWeight& w, const torch::Tensor& x, torch::Ten
 
 } // namespace
 
+namespace detail {
+
+torch::Tensor cpuMatmul(const torch::Tensor& x, const torch::Tensor& qweight, const torch::Tensor& qzeros,
+                        const torch::Tensor& scales, int bits, int64_t group) {
+    const PreparedWeight w = prepareWeight(qweight, qzeros, scales, bits, group);
+    const torch::Tensor x2 = x.to(torch::kFloat).contiguous();
+    torch::Tensor y = torch::empty({x2.size(0), w.shape.out}, torch::kFloat);
+    if (x2.size(0) <= kFusedMaxRows)
+        fused(w, x2, y);
+    else
+        blocked(w, x2, y);
+    return y.to(x.scalar_type());
+}
+
+const PackedBackend& cpuBackend() {
+    static const PackedBackend backend{"cpu", &cpuDequantize, &cpuMatmul};
+    return backend;
+}
+
+} // namespace detail
+
 torch::Tensor dequantMatmul(const torch::Tensor& x, const torch::Tensor& qweight, const torch::Tensor& qzeros,
                             const torch::Tensor& scales, int bits, int64_t group) {
     constexpr const char* what = "dequantMatmul";
     TORCH_CHECK(x.defined() && x.dim() >= 1, what, ": x must have at least one dimension");
-    TORCH_CHECK(x.device().is_cpu(), what, ": the CPU path needs a CPU x, got ", x.device());
     TORCH_CHECK(x.scalar_type() == torch::kFloat || x.scalar_type() == torch::kBFloat16 ||
                     x.scalar_type() == torch::kHalf,
                 what, ": x must be float32, bfloat16 or float16, got ", x.scalar_type());
@@ -88,21 +111,19 @@ torch::Tensor dequantMatmul(const torch::Tensor& x, const torch::Tensor& qweight
         !torch::GradMode::is_enabled() || (!x.requires_grad() && !scales.requires_grad()), what,
         " has no backward: call it under torch::NoGradGuard, or use dequantize() and matmul to train");
 
-    const detail::PreparedWeight w = detail::prepareWeight(qweight, qzeros, scales, bits, group);
-    const int64_t in = w.shape.in, out = w.shape.out;
+    const PackedShape shape = checkPacked(qweight, qzeros, scales, bits, group);
+    TORCH_CHECK(x.device() == qweight.device(), what, ": x is on ", x.device(), " but the packed weight on ",
+                qweight.device());
+    const int64_t in = shape.in, out = shape.out;
     TORCH_CHECK(x.size(-1) == in, what, ": x shape ", x.sizes(), " does not end in in = ", in,
                 " features of the packed weight");
 
     std::vector<int64_t> outSizes = x.sizes().vec();
     outSizes.back() = out;
-    const torch::Tensor x2 = x.reshape({-1, in}).to(torch::kFloat).contiguous();
-    torch::Tensor y = torch::empty({x2.size(0), out}, torch::kFloat);
-    if (x2.size(0) == 0) return y.reshape(outSizes).to(x.scalar_type());
-    if (x2.size(0) <= kFusedMaxRows)
-        fused(w, x2, y);
-    else
-        blocked(w, x2, y);
-    return y.reshape(outSizes).to(x.scalar_type());
+    const torch::Tensor x2 = x.reshape({-1, in});
+    if (x2.size(0) == 0) return torch::empty(outSizes, x.options());
+    const detail::PackedBackend& backend = detail::backendFor(x.device(), what);
+    return backend.matmul(x2, qweight, qzeros, scales, bits, group).reshape(outSizes);
 }
 
 } // namespace qat::kernels

@@ -5,6 +5,7 @@
 
 #include "BitStream.h"
 #include "Dequant.h"
+#include "Dispatch.h"
 #include "qat/kernels/PackedLayout.h"
 
 #include <ATen/Parallel.h>
@@ -55,10 +56,11 @@ PackedShape checkPacked(const torch::Tensor& qweight, const torch::Tensor& qzero
                         const torch::Tensor& scales, int bits, int64_t group) {
     constexpr const char* what = "packed weight";
     checkBits(bits, what);
-    for (const auto* t : {&qweight, &qzeros, &scales}) {
+    for (const auto* t : {&qweight, &qzeros, &scales})
         TORCH_CHECK(t->defined() && t->dim() == 2, what, ": qweight, qzeros and scales must be 2-D");
-        TORCH_CHECK(t->device().is_cpu(), what, ": the CPU path needs CPU tensors, got ", t->device());
-    }
+    TORCH_CHECK(qzeros.device() == qweight.device() && scales.device() == qweight.device(), what,
+                ": qweight, qzeros and scales must be on one device, got ", qweight.device(), ", ",
+                qzeros.device(), " and ", scales.device());
     TORCH_CHECK(qweight.scalar_type() == torch::kInt32 && qzeros.scalar_type() == torch::kInt32, what,
                 ": qweight and qzeros must be int32, got ", qweight.scalar_type(), " and ",
                 qzeros.scalar_type());
@@ -145,6 +147,8 @@ PreparedWeight prepareWeight(const torch::Tensor& qweight, const torch::Tensor& 
                              const torch::Tensor& scales, int bits, int64_t group) {
     PreparedWeight w;
     w.shape = checkPacked(qweight, qzeros, scales, bits, group);
+    TORCH_CHECK(qweight.device().is_cpu(), "packed weight: the CPU path needs CPU tensors, got ",
+                qweight.device());
     w.bits = bits;
     w.group = group;
     w.qweight = qweight.contiguous();
@@ -189,8 +193,10 @@ void dequantTransposed(const detail::PreparedWeight& w, int64_t c0, int64_t c1, 
 
 } // namespace
 
-torch::Tensor dequantize(const torch::Tensor& qweight, const torch::Tensor& qzeros,
-                         const torch::Tensor& scales, int bits, int64_t group) {
+namespace detail {
+
+torch::Tensor cpuDequantize(const torch::Tensor& qweight, const torch::Tensor& qzeros,
+                            const torch::Tensor& scales, int bits, int64_t group, torch::ScalarType dtype) {
     const detail::PreparedWeight w = detail::prepareWeight(qweight, qzeros, scales, bits, group);
     const int64_t out = w.shape.out;
     torch::Tensor weight = torch::empty({out, w.shape.in}, torch::kFloat);
@@ -200,7 +206,18 @@ torch::Tensor dequantize(const torch::Tensor& qweight, const torch::Tensor& qzer
         for (int64_t t = t0; t < t1; ++t)
             dequantTransposed(w, t * kTransposeTile, std::min(out, (t + 1) * kTransposeTile), dst);
     });
-    return weight;
+    return dtype == torch::kFloat ? weight : weight.to(dtype);
+}
+
+} // namespace detail
+
+torch::Tensor dequantize(const torch::Tensor& qweight, const torch::Tensor& qzeros,
+                         const torch::Tensor& scales, int bits, int64_t group, torch::ScalarType dtype) {
+    constexpr const char* what = "dequantize";
+    TORCH_CHECK(dtype == torch::kFloat || dtype == torch::kHalf || dtype == torch::kBFloat16, what,
+                ": dtype must be float32, float16 or bfloat16, got ", dtype);
+    checkPacked(qweight, qzeros, scales, bits, group);
+    return detail::backendFor(qweight.device(), what).dequantize(qweight, qzeros, scales, bits, group, dtype);
 }
 
 } // namespace qat::kernels

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+/// \file PackedGemv.cuh (internal)
+/// The dequantize-GEMV kernel family, for decoding: y = x @ Ŵᵀ with x (m, in) float16, m <= 8,
+/// straight from the packed tensors (Ŵ never materialized in memory), accumulated in float32,
+/// y (m, out) float16. Raw device pointers, torch-free (CudaBackend.cpp converts tensors).
+/// Two kernels:
+///
+/// Simt (the default): CUDA cores, float32 throughout. A thread owns 4 adjacent output columns
+///   (one 16-byte load per word row) and walks 32-value units of the input dimension (`bits` word
+///   rows each), unit u, u + K, …; a block is colQuads such column quads x K = threads / colQuads
+///   k-slices, reduced through warp shuffles and shared memory. Each thread loads a unit ahead
+///   (its words, their scales and zero points, and for one row of x its 32 values) while it
+///   computes the current one. Codes become floats 1 + q / 2^bits with one shift and one and-or
+///   (PackedBits.cuh); per unit and column, Σ x·(q − z)·s = s · (2^bits · Σ x·f − (2^bits + z) · Σ x).
+/// Mma (opt-in, GemvConfig::kernel = Mma; 2, 4 and 8 bits): tensor cores. A warp owns 32 output
+///   columns; lane (n = lane / 4, t = lane % 4) takes the 4 columns 32·blockIdx + 4n … + 3 of word
+///   row 4b + t of k-block b, copied with cp.async 5 blocks ahead into its own shared-memory
+///   slots. The codes become float16 pairs 1024 + q with one and-or each, (q − z) · s in float16
+///   (exact subtraction, one rounding: the float16 Ŵ of the GEMM path), and mma.sync m16n8k16
+///   multiplies them with x (rows 0 … m − 1 of A, the rest zero) accumulating in float32. Both
+///   operands use the same order of k inside a block (the product does not care), the one in
+///   which the codes come out of the words. Correct (the gpu test checks it) but slower than Simt
+///   on an H100 at Llama shapes: a lane does only 8 values per column per block, so the per-block
+///   bookkeeping dominates. Kept as the starting point of a tensor-core path.
+
+/// Needs: in and group multiples of 32 (whole units, one group each; true for every Llama shape
+/// at groups 32 / 64 / 128), 16-byte aligned qweight and x, 8-byte aligned scales, float16
+/// scales. gemvSupports() says so; otherwise callers dequantize and multiply. The Mma kernel also
+/// needs in to be a multiple of its k-block, 128 / bits values (gemvMmaSupports()).
+
+#include <cuda_runtime_api.h>
+
+#include <cstdint>
+
+namespace qat::kernels::cuda {
+
+/// Rows of x the GEMV kernels take (the CPU's kFusedMaxRows too).
+inline constexpr int kGemvMaxRows = 8;
+/// Threads a block at most (__launch_bounds__: at most 128 registers a thread).
+inline constexpr int kGemvMaxThreads = 512;
+
+struct GemvArgs {
+    const uint32_t* qweight = nullptr; ///< (in * bits / 32, out)
+    const uint32_t* qzeros = nullptr;  ///< (in / group, out * bits / 32)
+    const void* scales = nullptr;      ///< (in / group, out) float16
+    const void* x = nullptr;           ///< (m, in) float16, row-major
+    void* y = nullptr;                 ///< (m, out) float16, row-major, written
+    int64_t in = 0;
+    int64_t out = 0;
+    int64_t group = 0;
+    int bits = 0;
+    int m = 0; ///< 1 … kGemvMaxRows
+};
+
+enum class GemvKernel { Auto = 0, Simt = 1, Mma = 2 };
+
+/// Launch shape. Fields left 0 / Auto are chosen by chooseGemvConfig().
+struct GemvConfig {
+    int colQuads = 0; ///< Simt: column quads per block: 2, 4, 8, 16 or 32 (8 … 128 columns)
+    int threads = 0;  ///< threads per block: 64 … 512, a multiple of 32 (Mma: 32 columns per block)
+    GemvKernel kernel = GemvKernel::Auto;
+};
+
+/// True when the GEMV kernels take this shape (in % 32 == 0, group % 32 == 0, packable, m in
+/// 1 … kGemvMaxRows); alignment is the caller's business.
+bool gemvSupports(int64_t in, int64_t out, int bits, int64_t group, int m);
+
+/// True when the Mma kernel takes it too (2, 4 or 8 bits, in a multiple of 128 / bits).
+bool gemvMmaSupports(int64_t in, int bits);
+
+/// The kernel a launch with `config` runs: config.kernel, or Simt for Auto.
+inline GemvKernel resolveGemvKernel(int64_t in, int bits, const GemvConfig& config) {
+    (void)in;
+    (void)bits;
+    return config.kernel == GemvKernel::Auto ? GemvKernel::Simt : config.kernel;
+}
+
+/// "mma" or "simt".
+inline const char* gemvKernelName(GemvKernel kernel) {
+    return kernel == GemvKernel::Mma ? "mma" : kernel == GemvKernel::Simt ? "simt" : "auto";
+}
+
+/// The default launch (tuned on an H100, see PackedGemv.cu): Simt, 16 columns a block, 256
+/// threads, or 128 when that still gives three blocks per multiprocessor.
+GemvConfig chooseGemvConfig(int64_t in, int64_t out, int bits, int device);
+
+/// The Mma kernel alone (PackedGemvMma.cu), `threads` a block; launchGemv() checks its arguments.
+void launchGemvMma(const GemvArgs& args, int threads, cudaStream_t stream);
+
+/// Launches the GEMV on `stream` (config fields left 0 are chosen). Throws std::invalid_argument
+/// for an unsupported shape or launch shape, std::runtime_error on a CUDA error.
+void launchGemv(const GemvArgs& args, GemvConfig config, int device, cudaStream_t stream);
+
+} // namespace qat::kernels::cuda
