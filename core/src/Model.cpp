@@ -2,6 +2,7 @@
 #include "ModelImpl.h"
 
 #include "ModelFiles.h"
+#include "quant/PackedLinear.h"
 
 namespace qat {
 
@@ -40,6 +41,11 @@ Status Model::load(const std::filesystem::path& folder, const LoadOptions& optio
         m.llama = buildLlama(m.config, weights, m.dtype, m.device);
         m.llama->eval();
         for (const auto& p : m.llama->parameters()) m.parameters += p.numel();
+        // Packed layers hold their weights as buffers: count the weights they stand for.
+        for (const auto& module : m.llama->modules())
+            if (auto* packed = dynamic_cast<const PackedLinear*>(module.get()))
+                m.parameters += packed->inFeatures() * packed->outFeatures() +
+                                (packed->biasTensor.defined() ? packed->outFeatures() : 0);
         out = std::move(model);
     });
 }

@@ -92,6 +92,82 @@ private:
     std::string m_file;
 };
 
+[[noreturn]] void badQuant(const std::string& file, const std::string& field, const std::string& what,
+                           ErrorKind kind = ErrorKind::BadInput) {
+    fail(kind, file + ": field 'quantization_config." + field + "' " + what);
+}
+
+int gptqBits(const json& v, const std::string& file, const std::string& field) {
+    if (!v.is_number_integer()) badQuant(file, field, "must be an integer");
+    const int64_t b = v.get<int64_t>();
+    if (b != 2 && b != 3 && b != 4 && b != 8)
+        badQuant(file, field, "is " + std::to_string(b) + "; packed models of 2, 3, 4 or 8 bits are supported",
+                 ErrorKind::Unsupported);
+    return static_cast<int>(b);
+}
+
+int64_t gptqGroup(const json& v, const std::string& file, const std::string& field) {
+    if (!v.is_number_integer()) badQuant(file, field, "must be an integer");
+    const int64_t g = v.get<int64_t>();
+    if (g != -1 && g <= 0) badQuant(file, field, "must be positive or -1 (per channel), found " + std::to_string(g));
+    return g;
+}
+
+GptqConfig parseGptqConfig(const json& qc, const std::string& file) {
+    if (!qc.is_object()) fail(ErrorKind::BadInput, file + ": field 'quantization_config' must be an object");
+    auto method = qc.find("quant_method");
+    if (method == qc.end() || !method->is_string()) badQuant(file, "quant_method", "is missing");
+    if (method->get<std::string>() != "gptq")
+        badQuant(file, "quant_method", "is '" + method->get<std::string>() + "'; only GPTQ-packed models (\"gptq\") load",
+                 ErrorKind::Unsupported);
+    GptqConfig g;
+    auto bits = qc.find("bits");
+    if (bits == qc.end()) badQuant(file, "bits", "is missing");
+    g.bits = gptqBits(*bits, file, "bits");
+    auto group = qc.find("group_size");
+    if (group == qc.end()) badQuant(file, "group_size", "is missing");
+    g.groupSize = gptqGroup(*group, file, "group_size");
+    auto flag = [&](const char* key, bool fallback) {
+        auto it = qc.find(key);
+        if (it == qc.end() || it->is_null()) return fallback;
+        if (!it->is_boolean()) badQuant(file, key, "must be true or false");
+        return it->get<bool>();
+    };
+    g.descAct = flag("desc_act", false);
+    g.sym = flag("sym", true);
+    g.lmHead = flag("lm_head", false);
+    if (g.lmHead) badQuant(file, "lm_head", "is true; a quantized head is not supported", ErrorKind::Unsupported);
+    auto format = qc.find("checkpoint_format");
+    if (format != qc.end() && !format->is_null()) {
+        if (!format->is_string()) badQuant(file, "checkpoint_format", "must be a string");
+        g.checkpointFormat = format->get<std::string>();
+        if (g.checkpointFormat != "gptq" && g.checkpointFormat != "gptq_v2")
+            badQuant(file, "checkpoint_format", "is '" + g.checkpointFormat + "'; supported: gptq, gptq_v2",
+                     ErrorKind::Unsupported);
+    }
+    auto dynamic = qc.find("dynamic");
+    if (dynamic != qc.end() && !dynamic->is_null()) {
+        if (!dynamic->is_object()) badQuant(file, "dynamic", "must be an object of pattern: overrides");
+        for (const auto& [key, value] : dynamic->items()) {
+            const std::string field = "dynamic[\"" + key + "\"]";
+            GptqDynamicRule rule;
+            rule.exclude = key.rfind("-:", 0) == 0;
+            rule.pattern = key.rfind("-:", 0) == 0 || key.rfind("+:", 0) == 0 ? key.substr(2) : key;
+            if (!value.is_object()) badQuant(file, field, "must be an object");
+            for (const auto& [k, v] : value.items()) {
+                if (k == "bits") rule.bits = gptqBits(v, file, field + ".bits");
+                else if (k == "group_size") rule.groupSize = gptqGroup(v, file, field + ".group_size");
+                else if (k == "desc_act" && v.is_boolean() && !v.get<bool>()) continue;
+                else if (k == "sym" && v.is_boolean()) continue;  // asymmetric packing covers both
+                else badQuant(file, field + "." + k, "is not supported (supported overrides: bits, group_size)",
+                              ErrorKind::Unsupported);
+            }
+            g.dynamic.push_back(std::move(rule));
+        }
+    }
+    return g;
+}
+
 } // namespace
 
 ModelConfig parseModelConfig(const std::string& jsonText, const std::string& fileName) {
@@ -184,6 +260,7 @@ ModelConfig parseModelConfig(const std::string& jsonText, const std::string& fil
                                              "' (supported: default, llama3)");
         }
     }
+    if (const json* qc = r.find(root, "quantization_config")) c.gptq = parseGptqConfig(*qc, fileName);
     return c;
 }
 

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace qat {
 
@@ -17,6 +18,29 @@ struct RopeScaling {
     double lowFreqFactor = 1.0;
     double highFreqFactor = 4.0;
     int64_t originalMaxPositionEmbeddings = 8192;
+};
+
+/// A per-module rule of GPTQModel's `dynamic` map: modules whose name matches `pattern`
+/// (Python re.match: anchored at the start) are left unquantized (`exclude`, key prefix
+/// "-:") or quantized with other bits / group size (key prefix "+:" or none).
+struct GptqDynamicRule {
+    std::string pattern;
+    bool exclude = false;
+    std::optional<int> bits;
+    std::optional<int64_t> groupSize;
+};
+
+/// `quantization_config` of a GPTQ checkpoint (quant_method "gptq"): packed decoder linears
+/// (qweight, qzeros, scales, g_idx; layout in kernels/include/qat/kernels/PackedLayout.h).
+struct GptqConfig {
+    int bits = 4;               ///< 2, 3, 4 or 8
+    int64_t groupSize = 128;    ///< -1: one group per input row (per channel)
+    bool descAct = false;       ///< act-order: g_idx is then a permutation, which is refused at load
+    bool sym = true;
+    /// "gptq_v2": zero points stored as they are; "gptq" (v1): stored minus one.
+    std::string checkpointFormat = "gptq";
+    bool lmHead = false;        ///< a quantized head is refused at load
+    std::vector<GptqDynamicRule> dynamic;
 };
 
 /// Llama-family decoder configuration (Llama, Mistral, Qwen2).
@@ -40,6 +64,8 @@ struct ModelConfig {
     int64_t bosTokenId = 1;
     int64_t eosTokenId = 2;
     std::string torchDtype;      ///< as declared ("float32", "bfloat16", ...), may be empty
+    /// Set when config.json has a GPTQ `quantization_config` (a packed model).
+    std::optional<GptqConfig> gptq;
 };
 
 /// Parses and type-checks config.json text. `fileName` is used in error messages.

@@ -25,6 +25,9 @@ namespace qat {
 
 enum class Method { RoundToNearest, BlockAp, EfficientQat };
 /// "rtn", "block-ap", "efficientqat".
+/// QAT Studio's version, as recorded in run folders and exports.
+const char* qatVersion();
+
 const char* methodName(Method method);
 std::optional<Method> methodFromName(const std::string& name);
 

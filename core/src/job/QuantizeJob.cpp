@@ -48,6 +48,8 @@ std::vector<std::string> absolutePaths(const std::vector<std::filesystem::path>&
 
 } // namespace
 
+const char* qatVersion() { return QAT_VERSION; }
+
 const char* methodName(Method method) {
     switch (method) {
     case Method::RoundToNearest: return "rtn";

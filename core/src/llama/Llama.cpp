@@ -2,6 +2,7 @@
 #include "Llama.h"
 
 #include "qat/Status.h"
+#include "../quant/PackedLinear.h"
 
 #include <sstream>
 
@@ -106,6 +107,15 @@ torch::Tensor WeightSource::get(const std::string& name, const std::vector<int64
     return file.load(name, dtype);
 }
 
+const TensorEntry* WeightSource::find(const std::string& name) const {
+    auto it = m_byName.find(name);
+    return it == m_byName.end() ? nullptr : it->second->header().find(name);
+}
+
+std::string WeightSource::fileOf(const std::string& name) const { return fileFor(name).path().string(); }
+
+torch::Tensor WeightSource::raw(const std::string& name) const { return fileFor(name).loadRaw(name); }
+
 std::vector<std::pair<std::string, const SafeTensorsFile*>> WeightSource::all() const {
     return {m_byName.begin(), m_byName.end()};
 }
@@ -116,7 +126,20 @@ LlamaModel buildLlama(const ModelConfig& c, const WeightSource& w, torch::Scalar
     const int64_t qOut = c.numHeads * c.headDim;
     const int64_t kvOut = c.numKvHeads * c.headDim;
 
-    auto linear = [&](int64_t layer, LinearSlot slot, int64_t out, int64_t in, bool bias) {
+    auto linear = [&](int64_t layer, LinearSlot slot, int64_t out, int64_t in, bool bias) -> std::shared_ptr<LinearBase> {
+        const std::string module = names::layerPrefix(layer) + names::linearPath(slot);
+        if (c.gptq) {
+            const PackedLinearSpec spec = packedSpecFor(*c.gptq, module, in);
+            if (spec.packed) return loadPackedLinear(w, *c.gptq, module, spec, out, in, bias, dtype, device);
+            if (!w.contains(module + ".weight") && w.contains(module + ".qweight"))
+                fail(ErrorKind::BadInput, w.fileOf(module + ".qweight") + ": " + module +
+                                              " is packed, but config.json's quantization_config.dynamic excludes it "
+                                              "from quantization (expected " + module + ".weight)");
+        } else if (w.contains(module + ".qweight")) {
+            fail(ErrorKind::BadInput, w.fileOf(module + ".qweight") + ": tensor " + module +
+                                          ".qweight is packed, but config.json has no quantization_config "
+                                          "(bits and group size unknown)");
+        }
         auto weight = get(names::linearWeight(layer, slot), {out, in});
         torch::Tensor b;
         if (bias) b = get(names::linearBias(layer, slot), {out});

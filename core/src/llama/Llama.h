@@ -62,6 +62,12 @@ public:
     /// Loads a floating-point tensor, checking its shape; converts to `dtype`. Errors name
     /// the tensor, the file, and the expected and found shape or dtype.
     torch::Tensor get(const std::string& name, const std::vector<int64_t>& shape, torch::ScalarType dtype) const;
+    /// The header entry of `name`, or nullptr when no file holds it.
+    const TensorEntry* find(const std::string& name) const;
+    /// The file that holds `name` (for messages); throws when none does.
+    std::string fileOf(const std::string& name) const;
+    /// Tensor `name` as stored (its own dtype, on the CPU); throws when missing.
+    torch::Tensor raw(const std::string& name) const;
     /// All tensor names with the file that holds each.
     std::vector<std::pair<std::string, const SafeTensorsFile*>> all() const;
 

@@ -11,6 +11,11 @@
 namespace qat {
 
 Status validate(const QuantSpec& spec, const ModelConfig& config) {
+    if (config.gptq)
+        return Status::error(ErrorKind::BadInput,
+                             "the model is already quantized (config.json has a GPTQ quantization_config, " +
+                                 std::to_string(config.gptq->bits) +
+                                 " bits): quantize its full-precision original instead");
     if (spec.bits < 2 || spec.bits > 8)
         return Status::error(ErrorKind::BadInput,
                              "bits must be between 2 and 8, got " + std::to_string(spec.bits));
