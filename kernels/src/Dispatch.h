@@ -5,6 +5,7 @@
 /// (PackedOps.cpp) validate their arguments once, then call backendFor(device): Dispatch.cpp is the
 /// only place that maps a device type to an implementation.
 
+#include "qat/kernels/BuildConfig.h"
 #include "PackedOps.h"
 
 #include <torch/torch.h>

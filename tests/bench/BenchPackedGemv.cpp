@@ -24,6 +24,7 @@
 // Output: a table on stdout and ${QAT_BENCH_DIR:-<build>/bench}/bench_packed_gemv.json (cuda) or
 // bench_packed_gemv_cpu.json (cpu). Never fails on speed. Exit codes: 0 ok, 1 failure, 77 skipped.
 
+#include "qat/kernels/BuildConfig.h"
 #include "BenchSupport.h"
 
 #include "PackedOps.h"

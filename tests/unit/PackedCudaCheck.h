@@ -17,6 +17,8 @@
 //   dequantize + cuBLAS float32 |y − yRef| <= 1e-5·Σ|x||ŵ| + 1e-6
 //   dequantize + cuBLAS bf16    |y − yRef| <= 1.01·2^-8·|yRef| + 8e-3·Σ|x||ŵ|
 
+#include "qat/kernels/BuildConfig.h"
+
 #ifdef QAT_KERNELS_HAVE_CUDA
 
 #include "PackedOps.h"

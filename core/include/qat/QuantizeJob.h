@@ -24,10 +24,10 @@
 namespace qat {
 
 enum class Method { RoundToNearest, BlockAp, EfficientQat };
-/// "rtn", "block-ap", "efficientqat".
 /// QAT Studio's version, as recorded in run folders and exports.
 const char* qatVersion();
 
+/// "rtn", "block-ap", "efficientqat".
 const char* methodName(Method method);
 std::optional<Method> methodFromName(const std::string& name);
 
