@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "MainWindow.h"
 
+#include "DataPage.h"
 #include "Format.h"
 #include "ModelPage.h"
 #include "RecentModels.h"
+#include "RecipePage.h"
+#include "RunPage.h"
 
 #include <QAction>
 #include <QApplication>
@@ -20,6 +23,7 @@
 #include <QMimeData>
 #include <QSettings>
 #include <QStackedWidget>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QUrl>
 
@@ -48,6 +52,15 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_modelPage = new ModelPage(m_pages);
     m_modelPage->setObjectName(QStringLiteral("modelPage"));
     m_pages->insertWidget(ModelPageIndex, m_modelPage);
+    m_recipePage = new RecipePage(m_pages);
+    m_recipePage->setObjectName(QStringLiteral("recipePage"));
+    m_pages->insertWidget(RecipePageIndex, m_recipePage);
+    m_dataPage = new DataPage(m_pages);
+    m_dataPage->setObjectName(QStringLiteral("dataPage"));
+    m_pages->insertWidget(DataPageIndex, m_dataPage);
+    m_runPage = new RunPage(m_pages);
+    m_runPage->setObjectName(QStringLiteral("runPage"));
+    m_pages->insertWidget(RunPageIndex, m_runPage);
     for (int i = 0; i < PageCount; ++i)
         m_navigation->addItem(QString());
 
@@ -60,6 +73,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setCentralWidget(central);
 
     connect(m_navigation, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
+    // The Run page always shows the job the other pages describe (unless one is running).
+    connect(m_navigation, &QListWidget::currentRowChanged, this, [this](int row) {
+        if (row == RunPageIndex && !m_runPage->isRunning() && !m_modelPage->currentFolder().isEmpty())
+            m_runPage->setJob(currentJob());
+    });
     m_navigation->setCurrentRow(ModelPageIndex);
 
     createActions();
@@ -67,6 +85,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(m_modelPage, &ModelPage::modelOpened, this, [this](const QString& folder) {
         updateWindowTitle();
         const ModelSummary* summary = m_modelPage->summary();
+        if (summary) m_recipePage->setModelParameters(summary->parameters, summary->config.hiddenSize);
+        const QString tokenizer = QDir(folder).filePath(QStringLiteral("tokenizer.model"));
+        m_dataPage->setTokenizerFile(QFileInfo::exists(tokenizer) ? tokenizer : QString());
         statusBar()->showMessage(
             tr("Opened %1: %2 parameters")
                 .arg(QDir::toNativeSeparators(folder), formatCount(summary ? summary->parameters : 0)),
@@ -119,7 +140,35 @@ void MainWindow::changeEvent(QEvent* event) {
     QMainWindow::changeEvent(event);
 }
 
+QuantizeJob MainWindow::currentJob() const {
+    QuantizeJob job;
+    job.model = m_modelPage->currentFolder().toStdString();
+    m_recipePage->applyTo(job);
+    m_dataPage->applyTo(job);
+    QString workspace = QSettings().value(QStringLiteral("workspace")).toString();
+    if (workspace.isEmpty())
+        workspace = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/runs");
+    const QString name = QStringLiteral("%1-%2-w%3g%4")
+                             .arg(QFileInfo(m_modelPage->currentFolder()).fileName(), QString::fromLatin1(methodName(job.method)))
+                             .arg(job.spec.bits)
+                             .arg(job.spec.groupSize);
+    job.out = QDir(workspace).filePath(name).toStdString();
+    return job;
+}
+
+void MainWindow::showRunPage() { m_navigation->setCurrentRow(RunPageIndex); }
+
 void MainWindow::closeEvent(QCloseEvent* event) {
+    if (m_runPage->isRunning()) {
+        const auto answer = QMessageBox::question(
+            this, tr("A run is in progress"),
+            tr("Stop the run and quit? The run folder keeps every finished block, and the run can be resumed later."));
+        if (answer != QMessageBox::Yes) {
+            event->ignore();
+            return;
+        }
+        m_runPage->shutdown();
+    }
     QSettings().setValue(kGeometryKey, saveGeometry());
     QMainWindow::closeEvent(event);
 }
@@ -165,6 +214,9 @@ void MainWindow::fillRecentMenu() {
 
 void MainWindow::retranslateUi() {
     m_navigation->item(ModelPageIndex)->setText(tr("Model"));
+    m_navigation->item(RecipePageIndex)->setText(tr("Recipe"));
+    m_navigation->item(DataPageIndex)->setText(tr("Data"));
+    m_navigation->item(RunPageIndex)->setText(tr("Run"));
     m_fileMenu->setTitle(tr("&File"));
     m_openAction->setText(tr("&Open Model Folder…"));
     m_recentMenu->setTitle(tr("Open &Recent"));

@@ -13,10 +13,14 @@ class QStackedWidget;
 
 namespace qat {
 
+class DataPage;
 class ModelPage;
+class RecipePage;
+class RunPage;
+struct QuantizeJob;
 
 /// Main window. The sidebar ("navigation") lists the pages of the page stack ("pages");
-/// today that is the Model page. A folder dropped anywhere on the window opens on the
+/// Model, Recipe, Data and Run, in the order a user goes through them. A folder dropped anywhere on the window opens on the
 /// Model page. Window geometry is kept in QSettings ("mainWindow/geometry").
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -26,6 +30,15 @@ public:
     ~MainWindow() override;
 
     ModelPage* modelPage() const { return m_modelPage; }
+    RecipePage* recipePage() const { return m_recipePage; }
+    DataPage* dataPage() const { return m_dataPage; }
+    RunPage* runPage() const { return m_runPage; }
+
+    /// The job the pages describe: the open model, the recipe, the data, and a run folder
+    /// in the workspace (QSettings "workspace", default <app data>/runs) named after them.
+    QuantizeJob currentJob() const;
+    /// Shows the Run page with the current job ready to start.
+    void showRunPage();
 
     /// Shows the Model page and opens `folder` there. Returns whether it opened.
     bool openModel(const QString& folder);
@@ -43,7 +56,7 @@ protected:
 
 private:
     /// The pages, in sidebar order.
-    enum Page { ModelPageIndex, PageCount };
+    enum Page { ModelPageIndex, RecipePageIndex, DataPageIndex, RunPageIndex, PageCount };
 
     void createActions();
     void retranslateUi();
@@ -54,6 +67,9 @@ private:
     QListWidget* m_navigation = nullptr;
     QStackedWidget* m_pages = nullptr;
     ModelPage* m_modelPage = nullptr;
+    RecipePage* m_recipePage = nullptr;
+    DataPage* m_dataPage = nullptr;
+    RunPage* m_runPage = nullptr;
 
     QMenu* m_fileMenu = nullptr;
     QMenu* m_recentMenu = nullptr;
