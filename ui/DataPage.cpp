@@ -58,6 +58,9 @@ DataPage::DataPage(QWidget* parent) : QWidget(parent) {
     m_addEval->setObjectName(QStringLiteral("addEvalButton"));
     m_removeEval = new QPushButton(tr("Remove"), this);
     m_removeEval->setObjectName(QStringLiteral("removeEvalButton"));
+    m_evalWindows = spin(this, QStringLiteral("evalWindowsSpin"), 0, 1 << 24,
+                         tr("Evaluate only the first N windows of each file, for a quick look (0: all)"));
+    m_evalWindows->setSpecialValueText(tr("all"));
     m_preview = new QLabel(this);
     m_preview->setObjectName(QStringLiteral("previewLabel"));
     m_preview->setWordWrap(true);
@@ -85,9 +88,14 @@ DataPage::DataPage(QWidget* parent) : QWidget(parent) {
     evalButtons->addWidget(m_addEval);
     evalButtons->addWidget(m_removeEval);
     evalButtons->addStretch();
-    auto* evalLayout = new QHBoxLayout(evalBox);
-    evalLayout->addWidget(m_eval, 1);
-    evalLayout->addLayout(evalButtons);
+    auto* evalFiles = new QHBoxLayout;
+    evalFiles->addWidget(m_eval, 1);
+    evalFiles->addLayout(evalButtons);
+    auto* evalForm = new QFormLayout;
+    evalForm->addRow(tr("Windows per file"), m_evalWindows);
+    auto* evalLayout = new QVBoxLayout(evalBox);
+    evalLayout->addLayout(evalFiles);
+    evalLayout->addLayout(evalForm);
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(calibBox, 2);
@@ -149,6 +157,7 @@ void DataPage::setFrom(const QuantizeJob& job) {
         m_seqlen->setValue(static_cast<int>(job.calibration.seqlen));
         m_trainWindows->setValue(static_cast<int>(job.calibration.trainWindows));
         m_valWindows->setValue(static_cast<int>(job.calibration.valWindows));
+        m_evalWindows->setValue(static_cast<int>(job.evalMaxWindows));
     }
     m_generated->setEnabled(m_selfGenerated->isChecked());
     updatePreview();
@@ -162,6 +171,7 @@ void DataPage::applyTo(QuantizeJob& job) const {
     job.calibration.seqlen = m_seqlen->value();
     job.calibration.trainWindows = m_trainWindows->value();
     job.calibration.valWindows = m_valWindows->value();
+    job.evalMaxWindows = m_evalWindows->value();
     job.evalFiles.clear();
     for (const QString& f : filesOf(m_eval)) job.evalFiles.emplace_back(f.toStdString());
 }

@@ -6,7 +6,7 @@
 /// that says whether the text is long enough. Child objectNames for tests: "calibList",
 /// "addCalibButton", "removeCalibButton", "selfGeneratedCheck", "generatedSpin",
 /// "seqlenSpin", "trainWindowsSpin", "valWindowsSpin", "evalList", "addEvalButton",
-/// "removeEvalButton", "previewLabel".
+/// "removeEvalButton", "evalWindowsSpin", "previewLabel".
 
 #include <qat/QuantizeJob.h>
 
@@ -64,6 +64,7 @@ private:
     QSpinBox* m_trainWindows = nullptr;
     QSpinBox* m_valWindows = nullptr;
     QListWidget* m_eval = nullptr;
+    QSpinBox* m_evalWindows = nullptr;
     QPushButton* m_addEval = nullptr;
     QPushButton* m_removeEval = nullptr;
     QLabel* m_preview = nullptr;
