@@ -3,6 +3,8 @@
 
 #include "Format.h"
 
+#include <QEvent>
+
 #include <qat/TextData.h>
 #include <qat/Tokenizer.h>
 
@@ -22,11 +24,11 @@ namespace qat {
 
 namespace {
 
-QSpinBox* spin(QWidget* parent, const QString& name, int lo, int hi, const QString& tip) {
+QSpinBox* spin(QWidget* parent, const QString& name, int lo, int hi, Translations& tr, const char* tip) {
     auto* s = new QSpinBox(parent);
     s->setObjectName(name);
     s->setRange(lo, hi);
-    s->setToolTip(tip);
+    tr.toolTip(s, tip);
     return s;
 }
 
@@ -41,31 +43,37 @@ QStringList filesOf(const QListWidget* list) {
 DataPage::DataPage(QWidget* parent) : QWidget(parent) {
     m_calib = new QListWidget(this);
     m_calib->setObjectName(QStringLiteral("calibList"));
-    m_addCalib = new QPushButton(tr("Add…"), this);
+    m_addCalib = new QPushButton(this);
+    m_tr.text(m_addCalib, QT_TR_NOOP("&Add…"));
     m_addCalib->setObjectName(QStringLiteral("addCalibButton"));
-    m_removeCalib = new QPushButton(tr("Remove"), this);
+    m_removeCalib = new QPushButton(this);
+    m_tr.text(m_removeCalib, QT_TR_NOOP("&Remove"));
     m_removeCalib->setObjectName(QStringLiteral("removeCalibButton"));
-    m_selfGenerated = new QCheckBox(tr("Let the model write its own calibration text"), this);
+    m_selfGenerated = new QCheckBox(this);
+    m_tr.text(m_selfGenerated, QT_TR_NOOP("&Let the model write its own calibration text"));
     m_selfGenerated->setObjectName(QStringLiteral("selfGeneratedCheck"));
-    m_selfGenerated->setToolTip(tr("For users without data: documents sampled from the full-precision model"));
-    m_generated = spin(this, QStringLiteral("generatedSpin"), 1, 1000000, tr("Documents to generate"));
-    m_seqlen = spin(this, QStringLiteral("seqlenSpin"), 2, 1 << 20, tr("Tokens per window (paper: 2048)"));
-    m_trainWindows = spin(this, QStringLiteral("trainWindowsSpin"), 1, 1 << 24, tr("Training windows (paper: 4096)"));
-    m_valWindows = spin(this, QStringLiteral("valWindowsSpin"), 0, 1 << 20, tr("Validation windows, from the last 10% of the documents (paper: 64)"));
+    m_tr.toolTip(m_selfGenerated, QT_TR_NOOP("For users without data: documents sampled from the full-precision model"));
+    m_generated = spin(this, QStringLiteral("generatedSpin"), 1, 1000000, m_tr, QT_TR_NOOP("Documents to generate"));
+    m_seqlen = spin(this, QStringLiteral("seqlenSpin"), 2, 1 << 20, m_tr, QT_TR_NOOP("Tokens per window (paper: 2048)"));
+    m_trainWindows = spin(this, QStringLiteral("trainWindowsSpin"), 1, 1 << 24, m_tr, QT_TR_NOOP("Training windows (paper: 4096)"));
+    m_valWindows = spin(this, QStringLiteral("valWindowsSpin"), 0, 1 << 20, m_tr, QT_TR_NOOP("Validation windows, from the last 10% of the documents (paper: 64)"));
     m_eval = new QListWidget(this);
     m_eval->setObjectName(QStringLiteral("evalList"));
-    m_addEval = new QPushButton(tr("Add…"), this);
+    m_addEval = new QPushButton(this);
+    m_tr.text(m_addEval, QT_TR_NOOP("A&dd…"));
     m_addEval->setObjectName(QStringLiteral("addEvalButton"));
-    m_removeEval = new QPushButton(tr("Remove"), this);
+    m_removeEval = new QPushButton(this);
+    m_tr.text(m_removeEval, QT_TR_NOOP("Re&move"));
     m_removeEval->setObjectName(QStringLiteral("removeEvalButton"));
     m_evalWindows = spin(this, QStringLiteral("evalWindowsSpin"), 0, 1 << 24,
-                         tr("Evaluate only the first N windows of each file, for a quick look (0: all)"));
-    m_evalWindows->setSpecialValueText(tr("all"));
+                         m_tr, QT_TR_NOOP("Evaluate only the first N windows of each file, for a quick look (0: all)"));
+    m_tr.specialValue(m_evalWindows, QT_TR_NOOP("all"));
     m_preview = new QLabel(this);
     m_preview->setObjectName(QStringLiteral("previewLabel"));
     m_preview->setWordWrap(true);
 
-    auto* calibBox = new QGroupBox(tr("Calibration"), this);
+    auto* calibBox = new QGroupBox(this);
+    m_tr.title(calibBox, QT_TR_NOOP("Calibration"));
     auto* calibButtons = new QVBoxLayout;
     calibButtons->addWidget(m_addCalib);
     calibButtons->addWidget(m_removeCalib);
@@ -75,15 +83,16 @@ DataPage::DataPage(QWidget* parent) : QWidget(parent) {
     calibFiles->addLayout(calibButtons);
     auto* calibForm = new QFormLayout;
     calibForm->addRow(m_selfGenerated, m_generated);
-    calibForm->addRow(tr("Window length (tokens)"), m_seqlen);
-    calibForm->addRow(tr("Training windows"), m_trainWindows);
-    calibForm->addRow(tr("Validation windows"), m_valWindows);
+    calibForm->addRow(m_tr.label(m_seqlen, QT_TR_NOOP("&Window length (tokens)")), m_seqlen);
+    calibForm->addRow(m_tr.label(m_trainWindows, QT_TR_NOOP("&Training windows")), m_trainWindows);
+    calibForm->addRow(m_tr.label(m_valWindows, QT_TR_NOOP("&Validation windows")), m_valWindows);
     auto* calibLayout = new QVBoxLayout(calibBox);
     calibLayout->addLayout(calibFiles);
     calibLayout->addLayout(calibForm);
     calibLayout->addWidget(m_preview);
 
-    auto* evalBox = new QGroupBox(tr("Evaluation (perplexity before and after each phase)"), this);
+    auto* evalBox = new QGroupBox(this);
+    m_tr.title(evalBox, QT_TR_NOOP("Evaluation (perplexity before and after each phase)"));
     auto* evalButtons = new QVBoxLayout;
     evalButtons->addWidget(m_addEval);
     evalButtons->addWidget(m_removeEval);
@@ -92,7 +101,7 @@ DataPage::DataPage(QWidget* parent) : QWidget(parent) {
     evalFiles->addWidget(m_eval, 1);
     evalFiles->addLayout(evalButtons);
     auto* evalForm = new QFormLayout;
-    evalForm->addRow(tr("Windows per file"), m_evalWindows);
+    evalForm->addRow(m_tr.label(m_evalWindows, QT_TR_NOOP("Windows &per file")), m_evalWindows);
     auto* evalLayout = new QVBoxLayout(evalBox);
     evalLayout->addLayout(evalFiles);
     evalLayout->addLayout(evalForm);
@@ -125,7 +134,20 @@ DataPage::DataPage(QWidget* parent) : QWidget(parent) {
         delete m_eval->currentItem();
         Q_EMIT dataChanged();
     });
+    m_tr.toolTip(m_calib, QT_TR_NOOP("Text or JSONL files the windows are cut from (documents separated by blank lines)"));
+    m_tr.toolTip(m_eval, QT_TR_NOOP("Text or JSONL files whose perplexity is measured in full precision and after each phase"));
+    m_tr.toolTip(m_addCalib, QT_TR_NOOP("Add calibration text files"));
+    m_tr.toolTip(m_addEval, QT_TR_NOOP("Add evaluation text files"));
+    m_tr.apply(this);
     setFrom(QuantizeJob{});
+}
+
+void DataPage::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange) {
+        m_tr.apply(this);
+        updatePreview();
+    }
+    QWidget::changeEvent(event);
 }
 
 DataPage::~DataPage() = default;

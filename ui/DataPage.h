@@ -8,6 +8,8 @@
 /// "seqlenSpin", "trainWindowsSpin", "valWindowsSpin", "evalList", "addEvalButton",
 /// "removeEvalButton", "evalWindowsSpin", "previewLabel".
 
+#include "Translations.h"
+
 #include <qat/QuantizeJob.h>
 
 #include <QHash>
@@ -54,6 +56,9 @@ public Q_SLOTS:
 Q_SIGNALS:
     void dataChanged();
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
     QListWidget* m_calib = nullptr;
     QPushButton* m_addCalib = nullptr;
@@ -72,6 +77,7 @@ private:
     qint64 m_tokens = 0;
     /// Per calibration file: (documents, tokens) with the current tokenizer, counted once.
     QHash<QString, QPair<qint64, qint64>> m_counts;
+    Translations m_tr;
 };
 
 } // namespace qat

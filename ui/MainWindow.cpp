@@ -352,7 +352,7 @@ void MainWindow::retranslateUi() {
     m_navigation->item(RunPageIndex)->setText(tr("Run"));
     m_navigation->item(ResultsPageIndex)->setText(tr("Results"));
     m_settingsAction->setText(tr("&Settings…"));
-    m_runMenu->setTitle(tr("&Run"));
+    m_runMenu->setTitle(tr("R&un"));
     m_startAction->setText(tr("&Start Run"));
     m_startAction->setToolTip(tr("Start (or resume) the job on the Run page (%1)").arg(m_startAction->shortcut().toString(QKeySequence::NativeText)));
     m_cancelAction->setText(tr("&Cancel Run"));

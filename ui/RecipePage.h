@@ -8,6 +8,8 @@
 /// "bitsSpin", "groupCombo", "bitsPerParamLabel", "sizeLabel", "advancedBox",
 /// "loadPresetButton", "savePresetButton", and one per hyperparameter ("weightLrSpin" …).
 
+#include "Translations.h"
+
 #include <qat/QuantizeJob.h>
 
 #include <QWidget>
@@ -44,6 +46,9 @@ public:
 Q_SIGNALS:
     void recipeChanged();
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
     void updateEstimates();
     QDoubleSpinBox* lrSpin(const QString& name);
@@ -70,6 +75,7 @@ private:
     QPushButton* m_loadPreset = nullptr;
     QPushButton* m_savePreset = nullptr;
     qint64 m_parameters = 0, m_rowLength = 0;
+    Translations m_tr;
 };
 
 } // namespace qat

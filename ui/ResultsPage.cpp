@@ -291,11 +291,11 @@ void ResultsPage::changeEvent(QEvent* event) {
 
 void ResultsPage::retranslateUi() {
     m_workspaceLabel->setText(tr("Runs in %1").arg(QDir::toNativeSeparators(m_workspace)));
-    m_refresh->setText(tr("Re&fresh"));
+    m_refresh->setText(tr("Rel&oad"));
     m_refresh->setToolTip(tr("Read the workspace's run folders again"));
     m_resume->setText(tr("&Resume…"));
     m_resume->setToolTip(tr("Open the selected unfinished run on the Run page to continue it"));
-    m_saveChart->setText(tr("Save C&hart…"));
+    m_saveChart->setText(tr("Save &Chart…"));
     m_saveChart->setToolTip(tr("Save the perplexity chart as a PNG image or a PDF document"));
     m_emptyLabel->setText(tr("No runs in the workspace yet: start one on the Run page, or choose another workspace in Settings."));
     m_compareBox->setTitle(tr("Compare generations"));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "RunCharts.h"
 
+#include <QEvent>
 #include <QGridLayout>
 #include <QTimer>
 
@@ -62,6 +63,14 @@ RunCharts::RunCharts(QWidget* parent) : QWidget(parent) {
     connect(m_timer, &QTimer::timeout, this, &RunCharts::replotDirty);
     m_timer->start();
     retranslateUi();
+}
+
+void RunCharts::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange && m_blockLoss) {
+        retranslateUi();
+        m_dirty = {m_blockLoss, m_blockMse, m_e2e, m_perplexity};
+    }
+    QWidget::changeEvent(event);
 }
 
 void RunCharts::retranslateUi() {

@@ -38,6 +38,9 @@ public Q_SLOTS:
     /// Replots the charts that changed since the last replot.
     void replotDirty();
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
     static QCustomPlot* makePlot(QWidget* parent, const QString& name, const QString& x, const QString& y, bool logY);
     void retranslateUi();

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "RunPage.h"
 
+#include "Application.h"
 #include "RunCharts.h"
 
 #include <QDir>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPlainTextEdit>
@@ -42,10 +44,13 @@ RunPage::RunPage(QWidget* parent) : QWidget(parent) {
     m_etaLabel->setObjectName(QStringLiteral("etaLabel"));
 
     m_startButton = new QPushButton(this);
+    m_startButton->setIcon(actionIcon(QStringLiteral("start")));
     m_startButton->setObjectName(QStringLiteral("startButton"));
     m_cancelButton = new QPushButton(this);
+    m_cancelButton->setIcon(actionIcon(QStringLiteral("cancel")));
     m_cancelButton->setObjectName(QStringLiteral("cancelButton"));
     m_resumeButton = new QPushButton(this);
+    m_resumeButton->setIcon(actionIcon(QStringLiteral("resume")));
     m_resumeButton->setObjectName(QStringLiteral("resumeButton"));
 
     m_overall = new QProgressBar(this);
@@ -197,12 +202,20 @@ void RunPage::setState(State state) {
     Q_EMIT stateChanged(state);
 }
 
+void RunPage::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange && m_startButton) {
+        retranslateUi();
+        setState(m_state);
+    }
+    QWidget::changeEvent(event);
+}
+
 void RunPage::retranslateUi() {
-    m_startButton->setText(tr("Start"));
-    m_startButton->setToolTip(tr("Run the job; a run folder that holds it already is resumed"));
-    m_cancelButton->setText(tr("Cancel"));
-    m_cancelButton->setToolTip(tr("Stop at the next training step; finished blocks are kept"));
-    m_resumeButton->setText(tr("Resume"));
+    m_startButton->setText(tr("&Start"));
+    m_startButton->setToolTip(tr("Run the job; a run folder that holds it already is resumed (F5)"));
+    m_cancelButton->setText(tr("&Cancel"));
+    m_cancelButton->setToolTip(tr("Stop at the next training step; finished blocks are kept (Shift+F5)"));
+    m_resumeButton->setText(tr("&Resume"));
     m_resumeButton->setToolTip(tr("Continue the cancelled run from its last finished block"));
     m_overall->setFormat(tr("overall %p%"));
     m_phase->setFormat(tr("phase %p%"));

@@ -55,6 +55,9 @@ Q_SIGNALS:
     /// A run ended; the results page collects these.
     void runFinished(const qat::RunOutcome& outcome);
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
     void connectWorker(RunWorker* worker);
     void onFinished(const RunOutcome& outcome);
