@@ -95,7 +95,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         if (!resumeRun(folder, &error)) QMessageBox::warning(this, tr("Resume"), error);
     });
     // A resumed run's folder is used until the job changes.
-    auto forgetResume = [this] { m_resumeFolder.clear(); };
+    auto forgetResume = [this] {
+        m_resumeFolder.clear();
+        m_modelPage->setEstimateJob(currentJob());
+    };
     connect(m_recipePage, &RecipePage::recipeChanged, this, forgetResume);
     connect(m_dataPage, &DataPage::dataChanged, this, forgetResume);
     connect(m_modelPage, &ModelPage::modelOpened, this, forgetResume);
@@ -121,6 +124,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     });
 
     retranslateUi();
+    m_modelPage->setEstimateJob(currentJob());
     if (!restoreGeometry(QSettings().value(kGeometryKey).toByteArray())) resize(1280, 820);
 }
 
@@ -201,6 +205,7 @@ bool MainWindow::loadJobSettings(const QString& file, QString* error) {
     m_baseJob = job;
     m_recipePage->setFrom(job);
     m_dataPage->setFrom(job);
+    m_modelPage->setEstimateJob(currentJob());
     return true;
 }
 
@@ -226,6 +231,7 @@ bool MainWindow::resumeRun(const QString& runFolder, QString* error) {
     m_recipePage->setFrom(job);
     m_dataPage->setFrom(job);
     m_resumeFolder = QFileInfo(runFolder).absoluteFilePath();
+    m_modelPage->setEstimateJob(currentJob());
     showPage(RunPageIndex);
     m_runPage->setJob(currentJob());
     return true;

@@ -9,6 +9,8 @@
 #include "ResultsChart.h"
 #include "ResultsModel.h"
 #include "ResultsPage.h"
+#include "ModelPage.h"
+#include "RunEstimate.h"
 #include "RunPage.h"
 #include "TestPaths.h"
 
@@ -20,7 +22,9 @@
 #include <QComboBox>
 #include <QCoreApplication>
 #include <QFile>
+#include <QFileInfo>
 #include <QImage>
+#include <QLabel>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -286,6 +290,20 @@ private Q_SLOTS:
         QVERIFY(results->model()->rows()[row].finished);
         QCOMPARE(results->model()->index(row, ResultsModel::FirstPerplexityColumn).data(ResultsModel::RawRole).toDouble(),
                  run->lastOutcome().perplexity.last().first());
+
+        // The Model page's estimate of the run folder is within 25% of what the run wrote
+        // (block checkpoints and the quantized state; metrics and JSON left out).
+        const ModelSummary* summary = window.modelPage()->summary();
+        QVERIFY(summary);
+        const RunEstimate estimate = estimateRun(*summary, *run->job());
+        qint64 written = QFileInfo(m_partialFolder + "/quantized.safetensors").size();
+        for (const QFileInfo& f : QDir(m_partialFolder + "/blocks").entryInfoList(QDir::Files)) written += f.size();
+        qInfo("run folder: estimated %.0f bytes, written %lld", estimate.diskBytes, static_cast<long long>(written));
+        QVERIFY(std::abs(estimate.diskBytes - written) < 0.25 * written);
+        QVERIFY(estimate.peakMemoryBytes > estimate.modelBytes + estimate.cacheBytes);
+        QCOMPARE(estimate.modelBytes, 4.0 * summary->parameters);
+        QVERIFY(!window.modelPage()->findChild<QLabel*>(QStringLiteral("estimateDiskValue"))->text().isEmpty());
+        QVERIFY(window.modelPage()->findChild<QLabel*>(QStringLiteral("estimateBasisLabel"))->text().contains(QStringLiteral("block-ap W2 g64")));
     }
 };
 
