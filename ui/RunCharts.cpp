@@ -5,6 +5,7 @@
 #include <QGridLayout>
 #include <QTimer>
 
+#include <algorithm>
 #include <cmath>
 
 namespace qat {
@@ -37,6 +38,8 @@ RunCharts::RunCharts(QWidget* parent) : QWidget(parent) {
     m_mseAfter = new QCPBars(m_blockMse->xAxis, m_blockMse->yAxis);
     m_mseBefore->setBrush(QColor(200, 200, 200));
     m_mseAfter->setBrush(QColor(40, 110, 200));
+    m_mseBefore->setWidth(0.38);
+    m_mseAfter->setWidth(0.38);
     auto* group = new QCPBarsGroup(m_blockMse);
     m_mseBefore->setBarsGroup(group);
     m_mseAfter->setBarsGroup(group);
@@ -50,6 +53,13 @@ RunCharts::RunCharts(QWidget* parent) : QWidget(parent) {
     m_pplPoints = m_perplexity->addGraph();
     m_pplPoints->setLineStyle(QCPGraph::lsLine);
     m_pplPoints->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, QColor(120, 60, 160), 8));
+    // Whole-number ticks on the axes that count blocks and stages.
+    for (QCustomPlot* p : {m_blockMse, m_perplexity}) {
+        auto ticker = QSharedPointer<QCPAxisTickerFixed>::create();
+        ticker->setTickStep(1.0);
+        ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+        p->xAxis->setTicker(ticker);
+    }
 
     auto* layout = new QGridLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -145,6 +155,10 @@ void RunCharts::onEvalResult(const QString&, double perplexity, qint64) {
 void RunCharts::replotDirty() {
     for (QCustomPlot* p : std::as_const(m_dirty)) {
         p->rescaleAxes();
+        // Room around the data: half a bar (or point) on x, a margin on y.
+        if (p == m_blockMse) p->xAxis->setRange(p->xAxis->range().lower - 0.6, p->xAxis->range().upper + 0.6);
+        if (p == m_perplexity) p->xAxis->setRange(-0.5, std::max(2, m_stages - 1) + 0.5);  // fp, then up to two phases
+        p->yAxis->scaleRange(1.15, p->yAxis->range().center());
         p->replot(QCustomPlot::rpQueuedReplot);
     }
     m_dirty.clear();

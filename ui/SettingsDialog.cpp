@@ -62,6 +62,7 @@ SettingsDialog::SettingsDialog(QWidget* parent) : QDialog(parent) {
         const QLocale locale(name);
         QString native = locale.nativeLanguageName();
         if (locale.language() == QLocale::Chinese) native = QStringLiteral("简体中文");
+        else if (locale.language() == QLocale::English) native = QStringLiteral("English");
         else if (!native.isEmpty()) native[0] = native[0].toUpper();
         m_language->addItem(native, name);
     }
