@@ -8,12 +8,155 @@
         <translation>QAT Studio: quantisierungsbewusstes Training von Modellen der Llama-Familie auf 2–4 Bit.</translation>
     </message>
     <message>
-        <source>A model folder to open (config.json and safetensors weights).</source>
-        <translation>Ein zu öffnender Modellordner (config.json und safetensors-Gewichte).</translation>
-    </message>
-    <message>
         <source>Give at most one model folder.</source>
         <translation>Geben Sie höchstens einen Modellordner an.</translation>
+    </message>
+    <message>
+        <source>The model folder to open (config.json and safetensors weights).</source>
+        <translation>Der zu öffnende Modellordner (config.json und safetensors-Gewichte).</translation>
+    </message>
+    <message>
+        <source>A calibration text file for the Data page (may be repeated).</source>
+        <translation>Eine Kalibriertextdatei für die Seite „Daten“ (mehrfach möglich).</translation>
+    </message>
+    <message>
+        <source>An evaluation text file for the Data page (may be repeated).</source>
+        <translation>Eine Evaluierungstextdatei für die Seite „Daten“ (mehrfach möglich).</translation>
+    </message>
+    <message>
+        <source>A preset (the JSON of qat-cli quantize --config, or a run&apos;s run.json) for the Recipe and Data pages.</source>
+        <translation>Eine Voreinstellung (das JSON von qat-cli quantize --config oder die run.json eines Laufs) für die Seiten „Rezept“ und „Daten“.</translation>
+    </message>
+    <message>
+        <source>A model folder to open (the same as --model).</source>
+        <translation>Ein zu öffnender Modellordner (wie --model).</translation>
+    </message>
+</context>
+<context>
+    <name>qat::DataPage</name>
+    <message>
+        <source>&amp;Add…</source>
+        <translation>Hin&amp;zufügen…</translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation>&amp;Entfernen</translation>
+    </message>
+    <message>
+        <source>&amp;Let the model write its own calibration text</source>
+        <translation>Das &amp;Modell schreibt seinen Kalibriertext selbst</translation>
+    </message>
+    <message>
+        <source>For users without data: documents sampled from the full-precision model</source>
+        <translation>Für Nutzer ohne Daten: Dokumente, die das Modell in voller Genauigkeit erzeugt</translation>
+    </message>
+    <message>
+        <source>Documents to generate</source>
+        <translation>Zu erzeugende Dokumente</translation>
+    </message>
+    <message>
+        <source>Tokens per window (paper: 2048)</source>
+        <translation>Tokens pro Fenster (Paper: 2048)</translation>
+    </message>
+    <message>
+        <source>Training windows (paper: 4096)</source>
+        <translation>Trainingsfenster (Paper: 4096)</translation>
+    </message>
+    <message>
+        <source>Validation windows, from the last 10% of the documents (paper: 64)</source>
+        <translation>Validierungsfenster aus den letzten 10 % der Dokumente (Paper: 64)</translation>
+    </message>
+    <message>
+        <source>A&amp;dd…</source>
+        <translation>Hinz&amp;ufügen…</translation>
+    </message>
+    <message>
+        <source>Re&amp;move</source>
+        <translation>Entfe&amp;rnen</translation>
+    </message>
+    <message>
+        <source>Evaluate only the first N windows of each file, for a quick look (0: all)</source>
+        <translation>Nur die ersten N Fenster jeder Datei auswerten, für einen schnellen Überblick (0: alle)</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>alle</translation>
+    </message>
+    <message>
+        <source>Calibration</source>
+        <translation>Kalibrierung</translation>
+    </message>
+    <message>
+        <source>&amp;Window length (tokens)</source>
+        <translation>&amp;Fensterlänge (Tokens)</translation>
+    </message>
+    <message>
+        <source>&amp;Training windows</source>
+        <translation>&amp;Trainingsfenster</translation>
+    </message>
+    <message>
+        <source>&amp;Validation windows</source>
+        <translation>&amp;Validierungsfenster</translation>
+    </message>
+    <message>
+        <source>Evaluation (perplexity before and after each phase)</source>
+        <translation>Evaluierung (Perplexität vor und nach jeder Phase)</translation>
+    </message>
+    <message>
+        <source>Windows &amp;per file</source>
+        <translation>Fenster &amp;pro Datei</translation>
+    </message>
+    <message>
+        <source>Calibration text</source>
+        <translation>Kalibriertext</translation>
+    </message>
+    <message>
+        <source>Text (*.txt *.jsonl *.raw);;All files (*)</source>
+        <translation>Text (*.txt *.jsonl *.raw);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Evaluation text</source>
+        <translation>Evaluierungstext</translation>
+    </message>
+    <message>
+        <source>Text or JSONL files the windows are cut from (documents separated by blank lines)</source>
+        <translation>Text- oder JSONL-Dateien, aus denen die Fenster geschnitten werden (Dokumente durch Leerzeilen getrennt)</translation>
+    </message>
+    <message>
+        <source>Text or JSONL files whose perplexity is measured in full precision and after each phase</source>
+        <translation>Text- oder JSONL-Dateien, deren Perplexität in voller Genauigkeit und nach jeder Phase gemessen wird</translation>
+    </message>
+    <message>
+        <source>Add calibration text files</source>
+        <translation>Kalibriertextdateien hinzufügen</translation>
+    </message>
+    <message>
+        <source>Add evaluation text files</source>
+        <translation>Evaluierungstextdateien hinzufügen</translation>
+    </message>
+    <message>
+        <source>The model will write %1 documents before the run.</source>
+        <translation>Das Modell schreibt vor dem Lauf %1 Dokumente.</translation>
+    </message>
+    <message>
+        <source>Add calibration text, or let the model write its own.</source>
+        <translation>Fügen Sie Kalibriertext hinzu oder lassen Sie das Modell seinen eigenen schreiben.</translation>
+    </message>
+    <message>
+        <source>Open a model to count the tokens.</source>
+        <translation>Öffnen Sie ein Modell, um die Tokens zu zählen.</translation>
+    </message>
+    <message>
+        <source>%1 documents, %2 tokens; %3 windows of %4 tokens need about %5: %6</source>
+        <translation>%1 Dokumente, %2 Tokens; %3 Fenster zu %4 Tokens brauchen etwa %5: %6</translation>
+    </message>
+    <message>
+        <source>enough</source>
+        <translation>genug</translation>
+    </message>
+    <message>
+        <source>too short: add text, or ask for fewer or shorter windows</source>
+        <translation>zu kurz: fügen Sie Text hinzu oder wählen Sie weniger oder kürzere Fenster</translation>
     </message>
 </context>
 <context>
@@ -76,6 +219,78 @@
     <message>
         <source>&lt;h3&gt;QAT Studio %1&lt;/h3&gt;&lt;p&gt;Quantization-aware training of Llama-family models to 2–4 bits.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;QAT Studio %1&lt;/h3&gt;&lt;p&gt;Quantisierungsbewusstes Training von Modellen der Llama-Familie auf 2–4 Bit.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Fortsetzen</translation>
+    </message>
+    <message>
+        <source>%1: cannot be read</source>
+        <translation>%1: kann nicht gelesen werden</translation>
+    </message>
+    <message>
+        <source>A run is in progress.</source>
+        <translation>Ein Lauf ist im Gange.</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>%1: no such calibration file</source>
+        <translation>%1: keine solche Kalibrierdatei</translation>
+    </message>
+    <message>
+        <source>%1: no such evaluation file</source>
+        <translation>%1: keine solche Evaluierungsdatei</translation>
+    </message>
+    <message>
+        <source>A run is in progress</source>
+        <translation>Ein Lauf ist im Gange</translation>
+    </message>
+    <message>
+        <source>Stop the run and quit? The run folder keeps every finished block, and the run can be resumed later.</source>
+        <translation>Den Lauf anhalten und beenden? Der Laufordner behält jeden fertigen Block, und der Lauf kann später fortgesetzt werden.</translation>
+    </message>
+    <message>
+        <source>Recipe</source>
+        <translation>Rezept</translation>
+    </message>
+    <message>
+        <source>Data</source>
+        <translation>Daten</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>Lauf</translation>
+    </message>
+    <message>
+        <source>Results</source>
+        <translation>Ergebnisse</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>&amp;Einstellungen…</translation>
+    </message>
+    <message>
+        <source>R&amp;un</source>
+        <translation>&amp;Lauf</translation>
+    </message>
+    <message>
+        <source>&amp;Start Run</source>
+        <translation>Lauf &amp;starten</translation>
+    </message>
+    <message>
+        <source>Start (or resume) the job on the Run page (%1)</source>
+        <translation>Den Auftrag auf der Seite „Lauf“ starten oder fortsetzen (%1)</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel Run</source>
+        <translation>Lauf &amp;abbrechen</translation>
+    </message>
+    <message>
+        <source>Stop the run at the next step; it can be resumed (%1)</source>
+        <translation>Den Lauf beim nächsten Schritt anhalten; er kann fortgesetzt werden (%1)</translation>
     </message>
 </context>
 <context>
@@ -209,6 +424,34 @@ Wählen Sie mit „Durchsuchen…“ einen Hugging-Face-Modellordner (config.jso
         <translation>Der Modellordner %1 konnte nicht geöffnet werden:
 %2</translation>
     </message>
+    <message>
+        <source>Run estimate</source>
+        <translation>Bedarf eines Laufs</translation>
+    </message>
+    <message>
+        <source>Memory:</source>
+        <translation>Speicher:</translation>
+    </message>
+    <message>
+        <source>Disk:</source>
+        <translation>Festplatte:</translation>
+    </message>
+    <message>
+        <source>At the peak: the model in its compute type plus Block-AP&apos;s activation caches and one block&apos;s training state, or E2E-QP&apos;s activations and logits. Disk: the run folder (block checkpoints, quantized state, E2E-QP checkpoint). Within tens of percent.</source>
+        <translation>Speicher zur Spitze: das Modell im Rechenformat plus die Aktivierungsspeicher von Block-AP und der Trainingszustand eines Blocks, oder die Aktivierungen und Logits von E2E-QP. Festplatte: der Laufordner (Block-Checkpoints, quantisierter Zustand, E2E-QP-Checkpoint). Auf einige zehn Prozent genau.</translation>
+    </message>
+    <message>
+        <source>%1, and %2 of activation caches while Block-AP runs</source>
+        <translation>%1, und %2 Aktivierungsspeicher, solange Block-AP läuft</translation>
+    </message>
+    <message>
+        <source>For round-to-nearest W%1 g%2 (the Recipe page&apos;s).</source>
+        <translation>Für Runden zum Nächsten W%1 g%2 (von der Seite „Rezept“).</translation>
+    </message>
+    <message>
+        <source>For %1 W%2 g%3 on %4 windows of %5 tokens, batch %6 (the Recipe and Data pages&apos;).</source>
+        <translation>Für %1 W%2 g%3 auf %4 Fenstern zu %5 Tokens, Batch %6 (von den Seiten „Rezept“ und „Daten“).</translation>
+    </message>
 </context>
 <context>
     <name>qat::ParameterChart</name>
@@ -277,6 +520,626 @@ Tensors: %3</source>
         <translation>%1
 Parameter: %2
 Tensoren: %3</translation>
+    </message>
+</context>
+<context>
+    <name>qat::RecipePage</name>
+    <message>
+        <source>EfficientQAT (Block-AP, then E2E-QP)</source>
+        <translation>EfficientQAT (Block-AP, dann E2E-QP)</translation>
+    </message>
+    <message>
+        <source>Block-AP only</source>
+        <translation>Nur Block-AP</translation>
+    </message>
+    <message>
+        <source>Round-to-nearest (no training)</source>
+        <translation>Runden zum Nächsten (ohne Training)</translation>
+    </message>
+    <message>
+        <source>EfficientQAT trains each block (Block-AP), then the step sizes end to end (E2E-QP); Block-AP alone stops after the first phase; round-to-nearest needs no data</source>
+        <translation>EfficientQAT trainiert jeden Block (Block-AP), dann die Schrittweiten durchgehend (E2E-QP); Block-AP allein endet nach der ersten Phase; Runden zum Nächsten braucht keine Daten</translation>
+    </message>
+    <message>
+        <source>Bits per weight: integers in [0, 2^bits - 1]</source>
+        <translation>Bits pro Gewicht: ganze Zahlen in [0, 2^Bits − 1]</translation>
+    </message>
+    <message>
+        <source>whole row</source>
+        <translation>ganze Zeile</translation>
+    </message>
+    <message>
+        <source>Weights per group along the input dimension, each with its own step size and zero point</source>
+        <translation>Gewichte pro Gruppe entlang der Eingangsdimension, jede mit eigener Schrittweite und eigenem Nullpunkt</translation>
+    </message>
+    <message>
+        <source>Block-AP passes over the training windows per block (paper: 2)</source>
+        <translation>Block-AP-Durchgänge über die Trainingsfenster pro Block (Paper: 2)</translation>
+    </message>
+    <message>
+        <source>Block-AP windows per optimizer step (paper: 2)</source>
+        <translation>Block-AP-Fenster pro Optimiererschritt (Paper: 2)</translation>
+    </message>
+    <message>
+        <source>Block-AP learning rate of the weights and norms; 0: by bits (paper: 2e-5 at 2 bits, 1e-5 above)</source>
+        <translation>Block-AP-Lernrate der Gewichte und Normen; 0: nach Bits (Paper: 2e-5 bei 2 Bits, 1e-5 darüber)</translation>
+    </message>
+    <message>
+        <source>Block-AP learning rate of the step sizes and zero points (paper: 1e-4)</source>
+        <translation>Block-AP-Lernrate der Schrittweiten und Nullpunkte (Paper: 1e-4)</translation>
+    </message>
+    <message>
+        <source>Train the norm weights</source>
+        <translation>Normgewichte trainieren</translation>
+    </message>
+    <message>
+        <source>Block-AP trains the two RMSNorm weights of each block (paper: yes)</source>
+        <translation>Block-AP trainiert die beiden RMSNorm-Gewichte jedes Blocks (Paper: ja)</translation>
+    </message>
+    <message>
+        <source>Storage of Block-AP&apos;s activation caches (paper: float16)</source>
+        <translation>Speicherformat der Aktivierungsspeicher von Block-AP (Paper: float16)</translation>
+    </message>
+    <message>
+        <source>E2E-QP peak learning rate of the step sizes; 0: by bits (paper: 2e-5 at 2 bits, 1e-5 above)</source>
+        <translation>E2E-QP-Spitzenlernrate der Schrittweiten; 0: nach Bits (Paper: 2e-5 bei 2 Bits, 1e-5 darüber)</translation>
+    </message>
+    <message>
+        <source>E2E-QP passes over the training windows (paper: 1)</source>
+        <translation>E2E-QP-Durchgänge über die Trainingsfenster (Paper: 1)</translation>
+    </message>
+    <message>
+        <source>E2E-QP windows per forward and backward pass (paper: 2)</source>
+        <translation>E2E-QP-Fenster pro Vorwärts- und Rückwärtsdurchlauf (Paper: 2)</translation>
+    </message>
+    <message>
+        <source>E2E-QP micro-batches per optimizer step (paper: 16, an effective batch of 32)</source>
+        <translation>E2E-QP-Mikrobatches pro Optimiererschritt (Paper: 16, ein effektiver Batch von 32)</translation>
+    </message>
+    <message>
+        <source>E2E-QP gradient-norm clip, 0 for none (paper: 0.3)</source>
+        <translation>E2E-QP-Begrenzung der Gradientennorm, 0 für keine (Paper: 0,3)</translation>
+    </message>
+    <message>
+        <source>Also train the zero points</source>
+        <translation>Auch die Nullpunkte trainieren</translation>
+    </message>
+    <message>
+        <source>E2E-QP trains the step sizes only by default (paper)</source>
+        <translation>E2E-QP trainiert standardmäßig nur die Schrittweiten (Paper)</translation>
+    </message>
+    <message>
+        <source>&amp;Load Preset…</source>
+        <translation>Vor&amp;einstellung laden…</translation>
+    </message>
+    <message>
+        <source>&amp;Save Preset…</source>
+        <translation>Voreinstellung &amp;speichern…</translation>
+    </message>
+    <message>
+        <source>&amp;Method</source>
+        <translation>&amp;Methode</translation>
+    </message>
+    <message>
+        <source>&amp;Bits</source>
+        <translation>&amp;Bits</translation>
+    </message>
+    <message>
+        <source>&amp;Group size</source>
+        <translation>&amp;Gruppengröße</translation>
+    </message>
+    <message>
+        <source>Bits per parameter</source>
+        <translation>Bits pro Parameter</translation>
+    </message>
+    <message>
+        <source>Quantized size</source>
+        <translation>Quantisierte Größe</translation>
+    </message>
+    <message>
+        <source>A&amp;dvanced</source>
+        <translation>Er&amp;weitert</translation>
+    </message>
+    <message>
+        <source>Block-AP epochs</source>
+        <translation>Block-AP-Epochen</translation>
+    </message>
+    <message>
+        <source>Block-AP batch</source>
+        <translation>Block-AP-Batch</translation>
+    </message>
+    <message>
+        <source>Block-AP weight lr</source>
+        <translation>Block-AP-Lernrate Gewichte</translation>
+    </message>
+    <message>
+        <source>Block-AP scale / zero lr</source>
+        <translation>Block-AP-Lernrate Skalen / Nullpunkte</translation>
+    </message>
+    <message>
+        <source>Activation caches</source>
+        <translation>Aktivierungsspeicher</translation>
+    </message>
+    <message>
+        <source>E2E-QP lr</source>
+        <translation>E2E-QP-Lernrate</translation>
+    </message>
+    <message>
+        <source>E2E-QP epochs</source>
+        <translation>E2E-QP-Epochen</translation>
+    </message>
+    <message>
+        <source>E2E-QP batch</source>
+        <translation>E2E-QP-Batch</translation>
+    </message>
+    <message>
+        <source>E2E-QP accumulation</source>
+        <translation>E2E-QP-Akkumulation</translation>
+    </message>
+    <message>
+        <source>E2E-QP gradient clip</source>
+        <translation>E2E-QP-Gradientenbegrenzung</translation>
+    </message>
+    <message>
+        <source>Load preset</source>
+        <translation>Voreinstellung laden</translation>
+    </message>
+    <message>
+        <source>Presets (*.json)</source>
+        <translation>Voreinstellungen (*.json)</translation>
+    </message>
+    <message>
+        <source>Save preset</source>
+        <translation>Voreinstellung speichern</translation>
+    </message>
+    <message>
+        <source>Read a recipe from a preset or a run&apos;s run.json (qat-cli quantize --config files)</source>
+        <translation>Ein Rezept aus einer Voreinstellung oder der run.json eines Laufs lesen (Dateien für qat-cli quantize --config)</translation>
+    </message>
+    <message>
+        <source>Write this recipe as a preset that qat-cli quantize --config and this page can read</source>
+        <translation>Dieses Rezept als Voreinstellung schreiben, die qat-cli quantize --config und diese Seite lesen können</translation>
+    </message>
+    <message>
+        <source>about %1 for the decoder weights</source>
+        <translation>etwa %1 für die Decoder-Gewichte</translation>
+    </message>
+    <message>
+        <source>open a model to see</source>
+        <translation>zum Anzeigen ein Modell öffnen</translation>
+    </message>
+    <message>
+        <source>%1: cannot be read</source>
+        <translation>%1: kann nicht gelesen werden</translation>
+    </message>
+    <message>
+        <source>%1: cannot be written</source>
+        <translation>%1: kann nicht geschrieben werden</translation>
+    </message>
+</context>
+<context>
+    <name>qat::ResultsChart</name>
+    <message>
+        <source>Perplexity per run and evaluation set (lower is better)</source>
+        <translation>Perplexität pro Lauf und Evaluierungsdatensatz (niedriger ist besser)</translation>
+    </message>
+    <message>
+        <source>perplexity</source>
+        <translation>Perplexität</translation>
+    </message>
+</context>
+<context>
+    <name>qat::ResultsModel</name>
+    <message>
+        <source>%1 · full precision</source>
+        <translation>%1 · volle Genauigkeit</translation>
+    </message>
+    <message>
+        <source>%1 W%2 g%3</source>
+        <translation>%1 W%2 g%3</translation>
+    </message>
+    <message>
+        <source>finished</source>
+        <translation>fertig</translation>
+    </message>
+    <message>
+        <source>partial</source>
+        <translation>unvollständig</translation>
+    </message>
+    <message>
+        <source>Not finished: select it and press Resume to continue it on the Run page</source>
+        <translation>Nicht fertig: auswählen und „Fortsetzen“ drücken, um ihn auf der Seite „Lauf“ fortzusetzen</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Modell</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>Lauf</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>Methode</translation>
+    </message>
+    <message>
+        <source>Bits/param</source>
+        <translation>Bits/Param.</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>PPL %1</source>
+        <translation>PPL %1</translation>
+    </message>
+    <message>
+        <source>Storage per weight of the decoder linears: the code plus each group&apos;s 16-bit scale and zero point</source>
+        <translation>Speicher pro Gewicht der linearen Decoder-Schichten: der Code plus Skala und Nullpunkt (16 Bit) jeder Gruppe</translation>
+    </message>
+    <message>
+        <source>The packed model: decoder linears at their bits per parameter, embeddings, norms and head at 16 bits (full precision: the weight files)</source>
+        <translation>Das gepackte Modell: lineare Decoder-Schichten mit ihren Bits pro Parameter, Einbettungen, Normen und Kopf mit 16 Bit (volle Genauigkeit: die Gewichtsdateien)</translation>
+    </message>
+    <message>
+        <source>Time the run had spent when this stage&apos;s evaluation ended (all sessions of a resumed run)</source>
+        <translation>Zeit, die der Lauf bis zum Ende der Evaluierung dieser Stufe gebraucht hat (alle Sitzungen eines fortgesetzten Laufs)</translation>
+    </message>
+    <message>
+        <source>Perplexity on %1 (file · window length × windows); lower is better</source>
+        <translation>Perplexität auf %1 (Datei · Fensterlänge × Fenster); niedriger ist besser</translation>
+    </message>
+</context>
+<context>
+    <name>qat::ResultsPage</name>
+    <message>
+        <source>%1 (full precision)</source>
+        <translation>%1 (volle Genauigkeit)</translation>
+    </message>
+    <message>
+        <source>%1 (%2 W%3 g%4)</source>
+        <translation>%1 (%2 W%3 g%4)</translation>
+    </message>
+    <message>
+        <source>Generating…</source>
+        <translation>Wird erzeugt…</translation>
+    </message>
+    <message>
+        <source>(%1 tokens in %2 s)</source>
+        <translation>(%1 Tokens in %2 s)</translation>
+    </message>
+    <message>
+        <source>Could not generate: %1</source>
+        <translation>Erzeugen fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Save Chart</source>
+        <translation>Diagramm speichern</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png);;PDF document (*.pdf)</source>
+        <translation>PNG-Bild (*.png);;PDF-Dokument (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Could not write %1.</source>
+        <translation>%1 konnte nicht geschrieben werden.</translation>
+    </message>
+    <message>
+        <source>Runs in %1</source>
+        <translation>Läufe in %1</translation>
+    </message>
+    <message>
+        <source>Rel&amp;oad</source>
+        <translation>&amp;Neu laden</translation>
+    </message>
+    <message>
+        <source>Read the workspace&apos;s run folders again</source>
+        <translation>Die Laufordner des Arbeitsordners neu einlesen</translation>
+    </message>
+    <message>
+        <source>&amp;Resume…</source>
+        <translation>&amp;Fortsetzen…</translation>
+    </message>
+    <message>
+        <source>Open the selected unfinished run on the Run page to continue it</source>
+        <translation>Den ausgewählten unfertigen Lauf auf der Seite „Lauf“ öffnen, um ihn fortzusetzen</translation>
+    </message>
+    <message>
+        <source>Save &amp;Chart…</source>
+        <translation>Diagramm s&amp;peichern…</translation>
+    </message>
+    <message>
+        <source>Save the perplexity chart as a PNG image or a PDF document</source>
+        <translation>Das Perplexitätsdiagramm als PNG-Bild oder PDF-Dokument speichern</translation>
+    </message>
+    <message>
+        <source>No runs in the workspace yet: start one on the Run page, or choose another workspace in Settings.</source>
+        <translation>Noch keine Läufe im Arbeitsordner: starten Sie einen auf der Seite „Lauf“ oder wählen Sie in den Einstellungen einen anderen Arbeitsordner.</translation>
+    </message>
+    <message>
+        <source>Compare generations</source>
+        <translation>Erzeugte Texte vergleichen</translation>
+    </message>
+    <message>
+        <source>&amp;Left:</source>
+        <translation>Lin&amp;ks:</translation>
+    </message>
+    <message>
+        <source>R&amp;ight:</source>
+        <translation>&amp;Rechts:</translation>
+    </message>
+    <message>
+        <source>The model that writes the left text: full precision or a finished run</source>
+        <translation>Das Modell, das den linken Text schreibt: volle Genauigkeit oder ein fertiger Lauf</translation>
+    </message>
+    <message>
+        <source>The model that writes the right text: full precision or a finished run</source>
+        <translation>Das Modell, das den rechten Text schreibt: volle Genauigkeit oder ein fertiger Lauf</translation>
+    </message>
+    <message>
+        <source>&amp;Prompt:</source>
+        <translation>&amp;Eingabe:</translation>
+    </message>
+    <message>
+        <source>Both models continue this text, greedily (the most likely token each step)</source>
+        <translation>Beide Modelle setzen diesen Text gierig fort (in jedem Schritt das wahrscheinlichste Token)</translation>
+    </message>
+    <message>
+        <source>&amp;Tokens:</source>
+        <translation>&amp;Tokens:</translation>
+    </message>
+    <message>
+        <source>How many new tokens each model writes at most</source>
+        <translation>Wie viele neue Tokens jedes Modell höchstens schreibt</translation>
+    </message>
+    <message>
+        <source>&amp;Generate</source>
+        <translation>&amp;Generieren</translation>
+    </message>
+    <message>
+        <source>Generate with both models (on a worker thread; models stay loaded for the next prompt)</source>
+        <translation>Mit beiden Modellen erzeugen (in einem Hintergrund-Thread; die Modelle bleiben für die nächste Eingabe geladen)</translation>
+    </message>
+</context>
+<context>
+    <name>qat::RunCharts</name>
+    <message>
+        <source>Current block: training loss (line), validation loss (dots)</source>
+        <translation>Aktueller Block: Trainingsverlust (Linie), Validierungsverlust (Punkte)</translation>
+    </message>
+    <message>
+        <source>Reconstruction MSE per block</source>
+        <translation>Rekonstruktions-MSE pro Block</translation>
+    </message>
+    <message>
+        <source>E2E-QP loss</source>
+        <translation>E2E-QP-Verlust</translation>
+    </message>
+    <message>
+        <source>Perplexity per stage</source>
+        <translation>Perplexität pro Stufe</translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation>Schritt</translation>
+    </message>
+    <message>
+        <source>MSE</source>
+        <translation>MSE</translation>
+    </message>
+    <message>
+        <source>block</source>
+        <translation>Block</translation>
+    </message>
+    <message>
+        <source>before</source>
+        <translation>vorher</translation>
+    </message>
+    <message>
+        <source>after Block-AP</source>
+        <translation>nach Block-AP</translation>
+    </message>
+    <message>
+        <source>optimizer step</source>
+        <translation>Optimiererschritt</translation>
+    </message>
+    <message>
+        <source>cross entropy</source>
+        <translation>Kreuzentropie</translation>
+    </message>
+    <message>
+        <source>stage</source>
+        <translation>Stufe</translation>
+    </message>
+    <message>
+        <source>perplexity</source>
+        <translation>Perplexität</translation>
+    </message>
+</context>
+<context>
+    <name>qat::RunHistory</name>
+    <message>
+        <source>Full precision</source>
+        <translation>Volle Genauigkeit</translation>
+    </message>
+    <message>
+        <source>RTN</source>
+        <translation>RTN</translation>
+    </message>
+    <message>
+        <source>Block-AP</source>
+        <translation>Block-AP</translation>
+    </message>
+    <message>
+        <source>EfficientQAT</source>
+        <translation>EfficientQAT</translation>
+    </message>
+</context>
+<context>
+    <name>qat::RunPage</name>
+    <message>
+        <source>No job yet: choose a model, a recipe and data first.</source>
+        <translation>Noch kein Auftrag: wählen Sie zuerst ein Modell, ein Rezept und Daten.</translation>
+    </message>
+    <message>
+        <source>%1 · %2 · W%3 g%4 → %5</source>
+        <translation>%1 · %2 · W%3 g%4 → %5</translation>
+    </message>
+    <message>
+        <source>%1 left in this phase</source>
+        <translation>noch %1 in dieser Phase</translation>
+    </message>
+    <message>
+        <source>block %1: MSE %2 → %3 (%4 s)</source>
+        <translation>Block %1: MSE %2 → %3 (%4 s)</translation>
+    </message>
+    <message>
+        <source>perplexity on %1: %2 (%3 windows)</source>
+        <translation>Perplexität auf %1: %2 (%3 Fenster)</translation>
+    </message>
+    <message>
+        <source>Cancelled. The run folder keeps every finished block: Resume continues from there.</source>
+        <translation>Abgebrochen. Der Laufordner behält jeden fertigen Block: „Fortsetzen“ macht dort weiter.</translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation>Fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>Bereit</translation>
+    </message>
+    <message>
+        <source>Running…</source>
+        <translation>Läuft…</translation>
+    </message>
+    <message>
+        <source>Cancelling at the next step…</source>
+        <translation>Wird beim nächsten Schritt abgebrochen…</translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation>Fertig</translation>
+    </message>
+    <message>
+        <source>Cancelled (resumable)</source>
+        <translation>Abgebrochen (fortsetzbar)</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>&amp;Start</source>
+        <translation>&amp;Starten</translation>
+    </message>
+    <message>
+        <source>Run the job; a run folder that holds it already is resumed (F5)</source>
+        <translation>Den Auftrag ausführen; ein Laufordner, der ihn schon enthält, wird fortgesetzt (F5)</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel</source>
+        <translation>&amp;Abbrechen</translation>
+    </message>
+    <message>
+        <source>Stop at the next training step; finished blocks are kept (Shift+F5)</source>
+        <translation>Beim nächsten Trainingsschritt anhalten; fertige Blöcke bleiben erhalten (Umschalt+F5)</translation>
+    </message>
+    <message>
+        <source>&amp;Resume</source>
+        <translation>&amp;Fortsetzen</translation>
+    </message>
+    <message>
+        <source>Continue the cancelled run from its last finished block</source>
+        <translation>Den abgebrochenen Lauf ab seinem letzten fertigen Block fortsetzen</translation>
+    </message>
+    <message>
+        <source>overall %p%</source>
+        <translation>gesamt %p %</translation>
+    </message>
+    <message>
+        <source>phase %p%</source>
+        <translation>Phase %p %</translation>
+    </message>
+</context>
+<context>
+    <name>qat::SettingsDialog</name>
+    <message>
+        <source>Workspace folder</source>
+        <translation>Arbeitsordner</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>&amp;Workspace:</source>
+        <translation>&amp;Arbeitsordner:</translation>
+    </message>
+    <message>
+        <source>The folder that holds one run folder per run; the Results page lists the runs found there</source>
+        <translation>Der Ordner mit einem Laufordner pro Lauf; die Seite „Ergebnisse“ listet die dort gefundenen Läufe</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>&amp;Durchsuchen…</translation>
+    </message>
+    <message>
+        <source>&amp;Device:</source>
+        <translation>&amp;Gerät:</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>CUDA GPU</source>
+        <translation>CUDA-GPU</translation>
+    </message>
+    <message>
+        <source>CUDA GPU (not available)</source>
+        <translation>CUDA-GPU (nicht verfügbar)</translation>
+    </message>
+    <message>
+        <source>Where runs and generation compute; CUDA needs a CUDA build of LibTorch and a GPU</source>
+        <translation>Worauf Läufe und Texterzeugung rechnen; CUDA braucht eine CUDA-Version von LibTorch und eine GPU</translation>
+    </message>
+    <message>
+        <source>CPU &amp;threads:</source>
+        <translation>CPU-&amp;Threads:</translation>
+    </message>
+    <message>
+        <source>automatic</source>
+        <translation>automatisch</translation>
+    </message>
+    <message>
+        <source>Threads for computing on the CPU; automatic uses LibTorch&apos;s default (one per core)</source>
+        <translation>Threads für Berechnungen auf der CPU; automatisch nutzt die Voreinstellung von LibTorch (einer pro Kern)</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>&amp;Sprache:</translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation>Systemsprache</translation>
+    </message>
+    <message>
+        <source>The language of the user interface; changes at once</source>
+        <translation>Die Sprache der Benutzeroberfläche; wechselt sofort</translation>
+    </message>
+    <message>
+        <source>Device and threads apply to the next run and the next generation.</source>
+        <translation>Gerät und Threads gelten für den nächsten Lauf und die nächste Texterzeugung.</translation>
     </message>
 </context>
 <context>

@@ -8,12 +8,155 @@
         <translation>QAT Studio：对 Llama 系列模型进行 2–4 位量化感知训练。</translation>
     </message>
     <message>
-        <source>A model folder to open (config.json and safetensors weights).</source>
+        <source>Give at most one model folder.</source>
+        <translation>最多只能指定一个模型文件夹。</translation>
+    </message>
+    <message>
+        <source>The model folder to open (config.json and safetensors weights).</source>
         <translation>要打开的模型文件夹（config.json 和 safetensors 权重）。</translation>
     </message>
     <message>
-        <source>Give at most one model folder.</source>
-        <translation>最多只能指定一个模型文件夹。</translation>
+        <source>A calibration text file for the Data page (may be repeated).</source>
+        <translation>用于“数据”页的校准文本文件（可多次指定）。</translation>
+    </message>
+    <message>
+        <source>An evaluation text file for the Data page (may be repeated).</source>
+        <translation>用于“数据”页的评估文本文件（可多次指定）。</translation>
+    </message>
+    <message>
+        <source>A preset (the JSON of qat-cli quantize --config, or a run&apos;s run.json) for the Recipe and Data pages.</source>
+        <translation>用于“配方”和“数据”页的预设（qat-cli quantize --config 的 JSON，或某次运行的 run.json）。</translation>
+    </message>
+    <message>
+        <source>A model folder to open (the same as --model).</source>
+        <translation>要打开的模型文件夹（与 --model 相同）。</translation>
+    </message>
+</context>
+<context>
+    <name>qat::DataPage</name>
+    <message>
+        <source>&amp;Add…</source>
+        <translation>添加(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation>移除(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Let the model write its own calibration text</source>
+        <translation>让模型自己生成校准文本(&amp;L)</translation>
+    </message>
+    <message>
+        <source>For users without data: documents sampled from the full-precision model</source>
+        <translation>适合没有数据的用户：从全精度模型采样生成的文档</translation>
+    </message>
+    <message>
+        <source>Documents to generate</source>
+        <translation>要生成的文档数</translation>
+    </message>
+    <message>
+        <source>Tokens per window (paper: 2048)</source>
+        <translation>每个窗口的词元数（论文：2048）</translation>
+    </message>
+    <message>
+        <source>Training windows (paper: 4096)</source>
+        <translation>训练窗口数（论文：4096）</translation>
+    </message>
+    <message>
+        <source>Validation windows, from the last 10% of the documents (paper: 64)</source>
+        <translation>验证窗口数，取自最后 10% 的文档（论文：64）</translation>
+    </message>
+    <message>
+        <source>A&amp;dd…</source>
+        <translation>添加(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>Re&amp;move</source>
+        <translation>移除(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Evaluate only the first N windows of each file, for a quick look (0: all)</source>
+        <translation>只评估每个文件的前 N 个窗口，用于快速查看（0：全部）</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Calibration</source>
+        <translation>校准</translation>
+    </message>
+    <message>
+        <source>&amp;Window length (tokens)</source>
+        <translation>窗口长度（词元）(&amp;W)</translation>
+    </message>
+    <message>
+        <source>&amp;Training windows</source>
+        <translation>训练窗口(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Validation windows</source>
+        <translation>验证窗口(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Evaluation (perplexity before and after each phase)</source>
+        <translation>评估（每个阶段前后的困惑度）</translation>
+    </message>
+    <message>
+        <source>Windows &amp;per file</source>
+        <translation>每个文件的窗口数(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Calibration text</source>
+        <translation>校准文本</translation>
+    </message>
+    <message>
+        <source>Text (*.txt *.jsonl *.raw);;All files (*)</source>
+        <translation>文本 (*.txt *.jsonl *.raw);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Evaluation text</source>
+        <translation>评估文本</translation>
+    </message>
+    <message>
+        <source>Text or JSONL files the windows are cut from (documents separated by blank lines)</source>
+        <translation>用于切分窗口的文本或 JSONL 文件（文档之间以空行分隔）</translation>
+    </message>
+    <message>
+        <source>Text or JSONL files whose perplexity is measured in full precision and after each phase</source>
+        <translation>在全精度下及每个阶段之后测量困惑度的文本或 JSONL 文件</translation>
+    </message>
+    <message>
+        <source>Add calibration text files</source>
+        <translation>添加校准文本文件</translation>
+    </message>
+    <message>
+        <source>Add evaluation text files</source>
+        <translation>添加评估文本文件</translation>
+    </message>
+    <message>
+        <source>The model will write %1 documents before the run.</source>
+        <translation>运行前模型将生成 %1 篇文档。</translation>
+    </message>
+    <message>
+        <source>Add calibration text, or let the model write its own.</source>
+        <translation>请添加校准文本，或让模型自己生成。</translation>
+    </message>
+    <message>
+        <source>Open a model to count the tokens.</source>
+        <translation>打开模型后即可统计词元数。</translation>
+    </message>
+    <message>
+        <source>%1 documents, %2 tokens; %3 windows of %4 tokens need about %5: %6</source>
+        <translation>%1 篇文档，%2 个词元；%3 个 %4 词元的窗口约需 %5：%6</translation>
+    </message>
+    <message>
+        <source>enough</source>
+        <translation>足够</translation>
+    </message>
+    <message>
+        <source>too short: add text, or ask for fewer or shorter windows</source>
+        <translation>太短：请添加文本，或减少窗口数量或长度</translation>
     </message>
 </context>
 <context>
@@ -76,6 +219,78 @@
     <message>
         <source>&lt;h3&gt;QAT Studio %1&lt;/h3&gt;&lt;p&gt;Quantization-aware training of Llama-family models to 2–4 bits.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;QAT Studio %1&lt;/h3&gt;&lt;p&gt;对 Llama 系列模型进行 2–4 位量化感知训练。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>%1: cannot be read</source>
+        <translation>%1：无法读取</translation>
+    </message>
+    <message>
+        <source>A run is in progress.</source>
+        <translation>有一个运行正在进行。</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>%1: no such calibration file</source>
+        <translation>%1：校准文件不存在</translation>
+    </message>
+    <message>
+        <source>%1: no such evaluation file</source>
+        <translation>%1：评估文件不存在</translation>
+    </message>
+    <message>
+        <source>A run is in progress</source>
+        <translation>有一个运行正在进行</translation>
+    </message>
+    <message>
+        <source>Stop the run and quit? The run folder keeps every finished block, and the run can be resumed later.</source>
+        <translation>停止运行并退出吗？运行文件夹会保留每个已完成的块，之后可以继续该运行。</translation>
+    </message>
+    <message>
+        <source>Recipe</source>
+        <translation>配方</translation>
+    </message>
+    <message>
+        <source>Data</source>
+        <translation>数据</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Results</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>设置(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>R&amp;un</source>
+        <translation>运行(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Start Run</source>
+        <translation>开始运行(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Start (or resume) the job on the Run page (%1)</source>
+        <translation>开始（或继续）“运行”页上的任务（%1）</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel Run</source>
+        <translation>取消运行(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Stop the run at the next step; it can be resumed (%1)</source>
+        <translation>在下一步停止运行；之后可以继续（%1）</translation>
     </message>
 </context>
 <context>
@@ -209,6 +424,34 @@ Choose a Hugging Face model folder (config.json, *.safetensors, tokenizer.model)
         <translation>无法打开模型文件夹 %1：
 %2</translation>
     </message>
+    <message>
+        <source>Run estimate</source>
+        <translation>运行所需资源估计</translation>
+    </message>
+    <message>
+        <source>Memory:</source>
+        <translation>内存：</translation>
+    </message>
+    <message>
+        <source>Disk:</source>
+        <translation>磁盘：</translation>
+    </message>
+    <message>
+        <source>At the peak: the model in its compute type plus Block-AP&apos;s activation caches and one block&apos;s training state, or E2E-QP&apos;s activations and logits. Disk: the run folder (block checkpoints, quantized state, E2E-QP checkpoint). Within tens of percent.</source>
+        <translation>内存峰值：按计算类型存放的模型，加上 Block-AP 的激活缓存和一个块的训练状态，或 E2E-QP 的激活与 logits。磁盘：运行文件夹（块检查点、量化状态、E2E-QP 检查点）。误差在几十个百分点以内。</translation>
+    </message>
+    <message>
+        <source>%1, and %2 of activation caches while Block-AP runs</source>
+        <translation>%1，另外 Block-AP 运行期间需要 %2 的激活缓存</translation>
+    </message>
+    <message>
+        <source>For round-to-nearest W%1 g%2 (the Recipe page&apos;s).</source>
+        <translation>针对最近舍入 W%1 g%2（“配方”页的设置）。</translation>
+    </message>
+    <message>
+        <source>For %1 W%2 g%3 on %4 windows of %5 tokens, batch %6 (the Recipe and Data pages&apos;).</source>
+        <translation>针对 %1 W%2 g%3，%4 个 %5 词元的窗口，批大小 %6（“配方”和“数据”页的设置）。</translation>
+    </message>
 </context>
 <context>
     <name>qat::ParameterChart</name>
@@ -277,6 +520,626 @@ Tensors: %3</source>
         <translation>%1
 参数量：%2
 张量数：%3</translation>
+    </message>
+</context>
+<context>
+    <name>qat::RecipePage</name>
+    <message>
+        <source>EfficientQAT (Block-AP, then E2E-QP)</source>
+        <translation>EfficientQAT（先 Block-AP，再 E2E-QP）</translation>
+    </message>
+    <message>
+        <source>Block-AP only</source>
+        <translation>仅 Block-AP</translation>
+    </message>
+    <message>
+        <source>Round-to-nearest (no training)</source>
+        <translation>最近舍入（无需训练）</translation>
+    </message>
+    <message>
+        <source>EfficientQAT trains each block (Block-AP), then the step sizes end to end (E2E-QP); Block-AP alone stops after the first phase; round-to-nearest needs no data</source>
+        <translation>EfficientQAT 先逐块训练（Block-AP），再端到端训练步长（E2E-QP）；仅 Block-AP 在第一阶段后结束；最近舍入不需要数据</translation>
+    </message>
+    <message>
+        <source>Bits per weight: integers in [0, 2^bits - 1]</source>
+        <translation>每个权重的位数：取值为 [0, 2^位数 − 1] 的整数</translation>
+    </message>
+    <message>
+        <source>whole row</source>
+        <translation>整行</translation>
+    </message>
+    <message>
+        <source>Weights per group along the input dimension, each with its own step size and zero point</source>
+        <translation>沿输入维度每组的权重数，每组有各自的步长和零点</translation>
+    </message>
+    <message>
+        <source>Block-AP passes over the training windows per block (paper: 2)</source>
+        <translation>Block-AP 每个块遍历训练窗口的轮数（论文：2）</translation>
+    </message>
+    <message>
+        <source>Block-AP windows per optimizer step (paper: 2)</source>
+        <translation>Block-AP 每个优化步的窗口数（论文：2）</translation>
+    </message>
+    <message>
+        <source>Block-AP learning rate of the weights and norms; 0: by bits (paper: 2e-5 at 2 bits, 1e-5 above)</source>
+        <translation>Block-AP 权重和归一化层的学习率；0：按位数选择（论文：2 位时 2e-5，更高时 1e-5）</translation>
+    </message>
+    <message>
+        <source>Block-AP learning rate of the step sizes and zero points (paper: 1e-4)</source>
+        <translation>Block-AP 步长和零点的学习率（论文：1e-4）</translation>
+    </message>
+    <message>
+        <source>Train the norm weights</source>
+        <translation>训练归一化权重</translation>
+    </message>
+    <message>
+        <source>Block-AP trains the two RMSNorm weights of each block (paper: yes)</source>
+        <translation>Block-AP 训练每个块的两个 RMSNorm 权重（论文：是）</translation>
+    </message>
+    <message>
+        <source>Storage of Block-AP&apos;s activation caches (paper: float16)</source>
+        <translation>Block-AP 激活缓存的存储类型（论文：float16）</translation>
+    </message>
+    <message>
+        <source>E2E-QP peak learning rate of the step sizes; 0: by bits (paper: 2e-5 at 2 bits, 1e-5 above)</source>
+        <translation>E2E-QP 步长的峰值学习率；0：按位数选择（论文：2 位时 2e-5，更高时 1e-5）</translation>
+    </message>
+    <message>
+        <source>E2E-QP passes over the training windows (paper: 1)</source>
+        <translation>E2E-QP 遍历训练窗口的轮数（论文：1）</translation>
+    </message>
+    <message>
+        <source>E2E-QP windows per forward and backward pass (paper: 2)</source>
+        <translation>E2E-QP 每次前向和反向传播的窗口数（论文：2）</translation>
+    </message>
+    <message>
+        <source>E2E-QP micro-batches per optimizer step (paper: 16, an effective batch of 32)</source>
+        <translation>E2E-QP 每个优化步的微批次数（论文：16，有效批大小 32）</translation>
+    </message>
+    <message>
+        <source>E2E-QP gradient-norm clip, 0 for none (paper: 0.3)</source>
+        <translation>E2E-QP 梯度范数裁剪，0 表示不裁剪（论文：0.3）</translation>
+    </message>
+    <message>
+        <source>Also train the zero points</source>
+        <translation>同时训练零点</translation>
+    </message>
+    <message>
+        <source>E2E-QP trains the step sizes only by default (paper)</source>
+        <translation>E2E-QP 默认只训练步长（论文）</translation>
+    </message>
+    <message>
+        <source>&amp;Load Preset…</source>
+        <translation>加载预设(&amp;L)…</translation>
+    </message>
+    <message>
+        <source>&amp;Save Preset…</source>
+        <translation>保存预设(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>&amp;Method</source>
+        <translation>方法(&amp;M)</translation>
+    </message>
+    <message>
+        <source>&amp;Bits</source>
+        <translation>位数(&amp;B)</translation>
+    </message>
+    <message>
+        <source>&amp;Group size</source>
+        <translation>分组大小(&amp;G)</translation>
+    </message>
+    <message>
+        <source>Bits per parameter</source>
+        <translation>每参数位数</translation>
+    </message>
+    <message>
+        <source>Quantized size</source>
+        <translation>量化后大小</translation>
+    </message>
+    <message>
+        <source>A&amp;dvanced</source>
+        <translation>高级(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Block-AP epochs</source>
+        <translation>Block-AP 轮数</translation>
+    </message>
+    <message>
+        <source>Block-AP batch</source>
+        <translation>Block-AP 批大小</translation>
+    </message>
+    <message>
+        <source>Block-AP weight lr</source>
+        <translation>Block-AP 权重学习率</translation>
+    </message>
+    <message>
+        <source>Block-AP scale / zero lr</source>
+        <translation>Block-AP 步长 / 零点学习率</translation>
+    </message>
+    <message>
+        <source>Activation caches</source>
+        <translation>激活缓存</translation>
+    </message>
+    <message>
+        <source>E2E-QP lr</source>
+        <translation>E2E-QP 学习率</translation>
+    </message>
+    <message>
+        <source>E2E-QP epochs</source>
+        <translation>E2E-QP 轮数</translation>
+    </message>
+    <message>
+        <source>E2E-QP batch</source>
+        <translation>E2E-QP 批大小</translation>
+    </message>
+    <message>
+        <source>E2E-QP accumulation</source>
+        <translation>E2E-QP 梯度累积</translation>
+    </message>
+    <message>
+        <source>E2E-QP gradient clip</source>
+        <translation>E2E-QP 梯度裁剪</translation>
+    </message>
+    <message>
+        <source>Load preset</source>
+        <translation>加载预设</translation>
+    </message>
+    <message>
+        <source>Presets (*.json)</source>
+        <translation>预设 (*.json)</translation>
+    </message>
+    <message>
+        <source>Save preset</source>
+        <translation>保存预设</translation>
+    </message>
+    <message>
+        <source>Read a recipe from a preset or a run&apos;s run.json (qat-cli quantize --config files)</source>
+        <translation>从预设或某次运行的 run.json 读取配方（qat-cli quantize --config 所用的文件）</translation>
+    </message>
+    <message>
+        <source>Write this recipe as a preset that qat-cli quantize --config and this page can read</source>
+        <translation>将此配方保存为 qat-cli quantize --config 和本页都能读取的预设</translation>
+    </message>
+    <message>
+        <source>about %1 for the decoder weights</source>
+        <translation>解码器权重约 %1</translation>
+    </message>
+    <message>
+        <source>open a model to see</source>
+        <translation>打开模型后显示</translation>
+    </message>
+    <message>
+        <source>%1: cannot be read</source>
+        <translation>%1：无法读取</translation>
+    </message>
+    <message>
+        <source>%1: cannot be written</source>
+        <translation>%1：无法写入</translation>
+    </message>
+</context>
+<context>
+    <name>qat::ResultsChart</name>
+    <message>
+        <source>Perplexity per run and evaluation set (lower is better)</source>
+        <translation>各运行在各评估集上的困惑度（越低越好）</translation>
+    </message>
+    <message>
+        <source>perplexity</source>
+        <translation>困惑度</translation>
+    </message>
+</context>
+<context>
+    <name>qat::ResultsModel</name>
+    <message>
+        <source>%1 · full precision</source>
+        <translation>%1 · 全精度</translation>
+    </message>
+    <message>
+        <source>%1 W%2 g%3</source>
+        <translation>%1 W%2 g%3</translation>
+    </message>
+    <message>
+        <source>finished</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>partial</source>
+        <translation>未完成</translation>
+    </message>
+    <message>
+        <source>Not finished: select it and press Resume to continue it on the Run page</source>
+        <translation>未完成：选中后按“继续”，即可在“运行”页上继续</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>方法</translation>
+    </message>
+    <message>
+        <source>Bits/param</source>
+        <translation>位/参数</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>PPL %1</source>
+        <translation>PPL %1</translation>
+    </message>
+    <message>
+        <source>Storage per weight of the decoder linears: the code plus each group&apos;s 16-bit scale and zero point</source>
+        <translation>解码器线性层每个权重的存储：编码加上每组 16 位的步长和零点</translation>
+    </message>
+    <message>
+        <source>The packed model: decoder linears at their bits per parameter, embeddings, norms and head at 16 bits (full precision: the weight files)</source>
+        <translation>打包后的模型：解码器线性层按其每参数位数，嵌入、归一化层和输出头按 16 位（全精度：权重文件大小）</translation>
+    </message>
+    <message>
+        <source>Time the run had spent when this stage&apos;s evaluation ended (all sessions of a resumed run)</source>
+        <translation>到此阶段评估结束时运行所用的时间（包括继续运行的所有会话）</translation>
+    </message>
+    <message>
+        <source>Perplexity on %1 (file · window length × windows); lower is better</source>
+        <translation>在 %1 上的困惑度（文件 · 窗口长度 × 窗口数）；越低越好</translation>
+    </message>
+</context>
+<context>
+    <name>qat::ResultsPage</name>
+    <message>
+        <source>%1 (full precision)</source>
+        <translation>%1（全精度）</translation>
+    </message>
+    <message>
+        <source>%1 (%2 W%3 g%4)</source>
+        <translation>%1（%2 W%3 g%4）</translation>
+    </message>
+    <message>
+        <source>Generating…</source>
+        <translation>正在生成…</translation>
+    </message>
+    <message>
+        <source>(%1 tokens in %2 s)</source>
+        <translation>（%1 个词元，用时 %2 秒）</translation>
+    </message>
+    <message>
+        <source>Could not generate: %1</source>
+        <translation>无法生成：%1</translation>
+    </message>
+    <message>
+        <source>Save Chart</source>
+        <translation>保存图表</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png);;PDF document (*.pdf)</source>
+        <translation>PNG 图像 (*.png);;PDF 文档 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Could not write %1.</source>
+        <translation>无法写入 %1。</translation>
+    </message>
+    <message>
+        <source>Runs in %1</source>
+        <translation>%1 中的运行</translation>
+    </message>
+    <message>
+        <source>Rel&amp;oad</source>
+        <translation>重新加载(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Read the workspace&apos;s run folders again</source>
+        <translation>重新读取工作区中的运行文件夹</translation>
+    </message>
+    <message>
+        <source>&amp;Resume…</source>
+        <translation>继续(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Open the selected unfinished run on the Run page to continue it</source>
+        <translation>在“运行”页上打开所选的未完成运行以继续</translation>
+    </message>
+    <message>
+        <source>Save &amp;Chart…</source>
+        <translation>保存图表(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Save the perplexity chart as a PNG image or a PDF document</source>
+        <translation>将困惑度图表保存为 PNG 图像或 PDF 文档</translation>
+    </message>
+    <message>
+        <source>No runs in the workspace yet: start one on the Run page, or choose another workspace in Settings.</source>
+        <translation>工作区中还没有运行：请在“运行”页上开始一个，或在设置中选择其他工作区。</translation>
+    </message>
+    <message>
+        <source>Compare generations</source>
+        <translation>比较生成结果</translation>
+    </message>
+    <message>
+        <source>&amp;Left:</source>
+        <translation>左侧(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>R&amp;ight:</source>
+        <translation>右侧(&amp;I)：</translation>
+    </message>
+    <message>
+        <source>The model that writes the left text: full precision or a finished run</source>
+        <translation>生成左侧文本的模型：全精度或某个已完成的运行</translation>
+    </message>
+    <message>
+        <source>The model that writes the right text: full precision or a finished run</source>
+        <translation>生成右侧文本的模型：全精度或某个已完成的运行</translation>
+    </message>
+    <message>
+        <source>&amp;Prompt:</source>
+        <translation>提示(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>Both models continue this text, greedily (the most likely token each step)</source>
+        <translation>两个模型都以贪心方式续写此文本（每一步选最可能的词元）</translation>
+    </message>
+    <message>
+        <source>&amp;Tokens:</source>
+        <translation>词元数(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>How many new tokens each model writes at most</source>
+        <translation>每个模型最多生成的新词元数</translation>
+    </message>
+    <message>
+        <source>&amp;Generate</source>
+        <translation>生成(&amp;G)</translation>
+    </message>
+    <message>
+        <source>Generate with both models (on a worker thread; models stay loaded for the next prompt)</source>
+        <translation>用两个模型生成（在工作线程中运行；模型会保留，供下一个提示使用）</translation>
+    </message>
+</context>
+<context>
+    <name>qat::RunCharts</name>
+    <message>
+        <source>Current block: training loss (line), validation loss (dots)</source>
+        <translation>当前块：训练损失（线），验证损失（点）</translation>
+    </message>
+    <message>
+        <source>Reconstruction MSE per block</source>
+        <translation>各块的重建 MSE</translation>
+    </message>
+    <message>
+        <source>E2E-QP loss</source>
+        <translation>E2E-QP 损失</translation>
+    </message>
+    <message>
+        <source>Perplexity per stage</source>
+        <translation>各阶段的困惑度</translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation>步</translation>
+    </message>
+    <message>
+        <source>MSE</source>
+        <translation>MSE</translation>
+    </message>
+    <message>
+        <source>block</source>
+        <translation>块</translation>
+    </message>
+    <message>
+        <source>before</source>
+        <translation>训练前</translation>
+    </message>
+    <message>
+        <source>after Block-AP</source>
+        <translation>Block-AP 之后</translation>
+    </message>
+    <message>
+        <source>optimizer step</source>
+        <translation>优化步</translation>
+    </message>
+    <message>
+        <source>cross entropy</source>
+        <translation>交叉熵</translation>
+    </message>
+    <message>
+        <source>stage</source>
+        <translation>阶段</translation>
+    </message>
+    <message>
+        <source>perplexity</source>
+        <translation>困惑度</translation>
+    </message>
+</context>
+<context>
+    <name>qat::RunHistory</name>
+    <message>
+        <source>Full precision</source>
+        <translation>全精度</translation>
+    </message>
+    <message>
+        <source>RTN</source>
+        <translation>RTN</translation>
+    </message>
+    <message>
+        <source>Block-AP</source>
+        <translation>Block-AP</translation>
+    </message>
+    <message>
+        <source>EfficientQAT</source>
+        <translation>EfficientQAT</translation>
+    </message>
+</context>
+<context>
+    <name>qat::RunPage</name>
+    <message>
+        <source>No job yet: choose a model, a recipe and data first.</source>
+        <translation>还没有任务：请先选择模型、配方和数据。</translation>
+    </message>
+    <message>
+        <source>%1 · %2 · W%3 g%4 → %5</source>
+        <translation>%1 · %2 · W%3 g%4 → %5</translation>
+    </message>
+    <message>
+        <source>%1 left in this phase</source>
+        <translation>本阶段剩余 %1</translation>
+    </message>
+    <message>
+        <source>block %1: MSE %2 → %3 (%4 s)</source>
+        <translation>块 %1：MSE %2 → %3（%4 秒）</translation>
+    </message>
+    <message>
+        <source>perplexity on %1: %2 (%3 windows)</source>
+        <translation>%1 上的困惑度：%2（%3 个窗口）</translation>
+    </message>
+    <message>
+        <source>Cancelled. The run folder keeps every finished block: Resume continues from there.</source>
+        <translation>已取消。运行文件夹保留了每个已完成的块：“继续”会从那里接着运行。</translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation>失败：%1</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <source>Running…</source>
+        <translation>正在运行…</translation>
+    </message>
+    <message>
+        <source>Cancelling at the next step…</source>
+        <translation>将在下一步取消…</translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>Cancelled (resumable)</source>
+        <translation>已取消（可继续）</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>&amp;Start</source>
+        <translation>开始(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Run the job; a run folder that holds it already is resumed (F5)</source>
+        <translation>运行任务；若运行文件夹中已有该任务，则继续运行（F5）</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel</source>
+        <translation>取消(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Stop at the next training step; finished blocks are kept (Shift+F5)</source>
+        <translation>在下一个训练步停止；已完成的块会保留（Shift+F5）</translation>
+    </message>
+    <message>
+        <source>&amp;Resume</source>
+        <translation>继续(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Continue the cancelled run from its last finished block</source>
+        <translation>从最后一个已完成的块继续已取消的运行</translation>
+    </message>
+    <message>
+        <source>overall %p%</source>
+        <translation>总体 %p%</translation>
+    </message>
+    <message>
+        <source>phase %p%</source>
+        <translation>阶段 %p%</translation>
+    </message>
+</context>
+<context>
+    <name>qat::SettingsDialog</name>
+    <message>
+        <source>Workspace folder</source>
+        <translation>工作区文件夹</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>&amp;Workspace:</source>
+        <translation>工作区(&amp;W)：</translation>
+    </message>
+    <message>
+        <source>The folder that holds one run folder per run; the Results page lists the runs found there</source>
+        <translation>每次运行各占一个运行文件夹的目录；“结果”页列出在其中找到的运行</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>浏览(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>&amp;Device:</source>
+        <translation>设备(&amp;D)：</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>CUDA GPU</source>
+        <translation>CUDA GPU</translation>
+    </message>
+    <message>
+        <source>CUDA GPU (not available)</source>
+        <translation>CUDA GPU（不可用）</translation>
+    </message>
+    <message>
+        <source>Where runs and generation compute; CUDA needs a CUDA build of LibTorch and a GPU</source>
+        <translation>运行和生成所用的计算设备；CUDA 需要 CUDA 版的 LibTorch 和 GPU</translation>
+    </message>
+    <message>
+        <source>CPU &amp;threads:</source>
+        <translation>CPU 线程数(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>Threads for computing on the CPU; automatic uses LibTorch&apos;s default (one per core)</source>
+        <translation>CPU 计算所用的线程数；自动表示使用 LibTorch 的默认值（每个核心一个）</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>语言(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation>系统语言</translation>
+    </message>
+    <message>
+        <source>The language of the user interface; changes at once</source>
+        <translation>用户界面的语言；立即生效</translation>
+    </message>
+    <message>
+        <source>Device and threads apply to the next run and the next generation.</source>
+        <translation>设备和线程数将用于下一次运行和下一次生成。</translation>
     </message>
 </context>
 <context>

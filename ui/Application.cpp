@@ -29,4 +29,13 @@ QIcon applicationIcon() {
     return icon;
 }
 
+QIcon actionIcon(const QString& name) {
+    QIcon icon;
+    if (QImageReader::supportedImageFormats().contains("svg"))
+        icon.addFile(QStringLiteral(":/icons/actions/%1.svg").arg(name));
+    for (const int size : {16, 24, 32, 48})
+        icon.addFile(QStringLiteral(":/icons/actions/%1-%2.png").arg(name).arg(size), QSize(size, size));
+    return icon;
+}
+
 } // namespace qat

@@ -15,4 +15,9 @@ void setupApplication();
 /// The QAT Studio icon (embedded PNGs, plus the SVG where an SVG reader is installed).
 QIcon applicationIcon();
 
+/// An action icon from resources/icons/actions ("start", "cancel", "resume", "refresh",
+/// "save-chart", "generate", "settings"): PNG renders at 16–48 px, plus the SVG where an
+/// SVG reader is installed.
+QIcon actionIcon(const QString& name);
+
 } // namespace qat

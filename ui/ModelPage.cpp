@@ -5,6 +5,7 @@
 #include "ModelFactsView.h"
 #include "ParameterChart.h"
 #include "RecentModels.h"
+#include "RunEstimate.h"
 #include "TensorTableModel.h"
 
 #include <QComboBox>
@@ -13,6 +14,8 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFormLayout>
+#include <QLocale>
 #include <QGroupBox>
 #include <QGuiApplication>
 #include <QHBoxLayout>
@@ -83,6 +86,25 @@ ModelPage::ModelPage(QWidget* parent) : QWidget(parent) {
     m_facts = new ModelFactsView(this);
     m_facts->setObjectName(QStringLiteral("modelFacts"));
 
+    m_estimateBox = new QGroupBox(this);
+    m_estimateBox->setObjectName(QStringLiteral("estimateBox"));
+    m_estimateMemoryName = new QLabel(m_estimateBox);
+    m_estimateMemory = new QLabel(m_estimateBox);
+    m_estimateMemory->setObjectName(QStringLiteral("estimateMemoryValue"));
+    m_estimateDiskName = new QLabel(m_estimateBox);
+    m_estimateDisk = new QLabel(m_estimateBox);
+    m_estimateDisk->setObjectName(QStringLiteral("estimateDiskValue"));
+    m_estimateBasis = new QLabel(m_estimateBox);
+    m_estimateBasis->setObjectName(QStringLiteral("estimateBasisLabel"));
+    m_estimateBasis->setWordWrap(true);
+    m_estimateBasis->setEnabled(false);
+    {
+        auto* form = new QFormLayout(m_estimateBox);
+        form->addRow(m_estimateMemoryName, m_estimateMemory);
+        form->addRow(m_estimateDiskName, m_estimateDisk);
+        form->addRow(m_estimateBasis);
+    }
+
     m_chartBox = new QGroupBox(this);
     m_chart = new ParameterChart(m_chartBox);
     m_chart->setObjectName(QStringLiteral("parameterChart"));
@@ -118,7 +140,12 @@ ModelPage::ModelPage(QWidget* parent) : QWidget(parent) {
     tensorLayout->addWidget(m_tensorTable);
 
     auto* topSplitter = new QSplitter(Qt::Horizontal);
-    topSplitter->addWidget(m_facts);
+    auto* factsColumn = new QWidget;
+    auto* factsLayout = new QVBoxLayout(factsColumn);
+    factsLayout->setContentsMargins(0, 0, 0, 0);
+    factsLayout->addWidget(m_facts, 1);
+    factsLayout->addWidget(m_estimateBox);
+    topSplitter->addWidget(factsColumn);
     topSplitter->addWidget(m_tensorBox);
     topSplitter->setStretchFactor(0, 0);
     topSplitter->setStretchFactor(1, 1);
@@ -211,7 +238,45 @@ void ModelPage::retranslateUi() {
     m_tensorBox->setTitle(tr("Tensors"));
     m_tensorFilter->setPlaceholderText(tr("Filter by name"));
     m_tensorModel->retranslate();
+    m_estimateBox->setTitle(tr("Run estimate"));
+    m_estimateMemoryName->setText(tr("Memory:"));
+    m_estimateDiskName->setText(tr("Disk:"));
+    m_estimateBox->setToolTip(tr("At the peak: the model in its compute type plus Block-AP's activation caches and one "
+                                 "block's training state, or E2E-QP's activations and logits. Disk: the run folder "
+                                 "(block checkpoints, quantized state, E2E-QP checkpoint). Within tens of percent."));
     updateErrorLabel();
+    updateEstimate();
+}
+
+void ModelPage::setEstimateJob(const QuantizeJob& job) {
+    m_estimateJob = job;
+    updateEstimate();
+}
+
+void ModelPage::updateEstimate() {
+    if (!m_summary) {
+        m_estimateMemory->clear();
+        m_estimateDisk->clear();
+        m_estimateBasis->clear();
+        return;
+    }
+    const RunEstimate e = estimateRun(*m_summary, m_estimateJob);
+    const QLocale locale;
+    m_estimateMemory->setText(locale.formattedDataSize(static_cast<qint64>(e.peakMemoryBytes)));
+    m_estimateDisk->setText(e.cacheDiskBytes > 0 ? tr("%1, and %2 of activation caches while Block-AP runs")
+                                                       .arg(locale.formattedDataSize(static_cast<qint64>(e.diskBytes)),
+                                                            locale.formattedDataSize(static_cast<qint64>(e.cacheDiskBytes)))
+                                                 : locale.formattedDataSize(static_cast<qint64>(e.diskBytes)));
+    const QuantizeJob& j = m_estimateJob;
+    m_estimateBasis->setText(j.method == Method::RoundToNearest
+                                 ? tr("For round-to-nearest W%1 g%2 (the Recipe page's).").arg(j.spec.bits).arg(j.spec.groupSize)
+                                 : tr("For %1 W%2 g%3 on %4 windows of %5 tokens, batch %6 (the Recipe and Data pages').")
+                                       .arg(QString::fromLatin1(methodName(j.method)))
+                                       .arg(j.spec.bits)
+                                       .arg(j.spec.groupSize)
+                                       .arg(formatCount(j.calibration.trainWindows + j.calibration.valWindows))
+                                       .arg(j.calibration.seqlen)
+                                       .arg(j.blockAp.batchSize));
 }
 
 void ModelPage::reloadRecentModels() {
@@ -238,6 +303,7 @@ void ModelPage::showSummary(const QString& folder, ModelSummary summary) {
     m_tensorTable->scrollToTop();
     m_summary = std::move(summary);
     m_content->setCurrentIndex(SummaryPage);
+    updateEstimate();
 
     rememberModel(folder);
     reloadRecentModels();
@@ -251,6 +317,7 @@ void ModelPage::showError(const QString& folder, const QString& message) {
     m_chart->clear();
     m_tensorModel->clear();
     m_content->setCurrentIndex(EmptyPage);
+    updateEstimate();
     reloadRecentModels();
 
     m_errorFolder = folder;

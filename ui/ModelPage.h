@@ -4,6 +4,7 @@
 /// The "Model" page: choose a model folder and see what it holds.
 
 #include <qat/ModelSummary.h>
+#include <qat/QuantizeJob.h>
 
 #include <QWidget>
 
@@ -28,7 +29,8 @@ class TensorTableModel;
 /// over the folder's summary: facts, a chart of parameters per block and the tensor table.
 /// Reading a summary touches config.json and the safetensors headers only, so it runs on
 /// the GUI thread. Child objectNames for tests: "folderCombo", "browseButton",
-/// "errorLabel", "emptyState", "modelFacts", "parameterChart", "tensorTable", "tensorFilter".
+/// "errorLabel", "emptyState", "modelFacts", "parameterChart", "tensorTable", "tensorFilter",
+/// "estimateBox", "estimateMemoryValue", "estimateDiskValue", "estimateBasisLabel".
 class ModelPage : public QWidget {
     Q_OBJECT
 
@@ -47,6 +49,10 @@ public:
     const ModelSummary* summary() const { return m_summary ? &*m_summary : nullptr; }
     /// The error shown, empty when none is.
     QString errorText() const;
+
+    /// The job whose memory and disk needs the "Run estimate" box shows for this model (the
+    /// main window passes the Recipe and Data pages' job whenever they change).
+    void setEstimateJob(const QuantizeJob& job);
 
 public Q_SLOTS:
     /// Asks for a folder with a file dialog and opens it.
@@ -67,6 +73,7 @@ private:
     void showSummary(const QString& folder, ModelSummary summary);
     void showError(const QString& folder, const QString& message);
     void updateErrorLabel();
+    void updateEstimate();
 
     QLabel* m_folderLabel = nullptr;
     QComboBox* m_folderCombo = nullptr;
@@ -76,6 +83,13 @@ private:
     QLabel* m_emptyState = nullptr;
     ModelFactsView* m_facts = nullptr;
     QGroupBox* m_chartBox = nullptr;
+    QGroupBox* m_estimateBox = nullptr;
+    QLabel* m_estimateMemoryName = nullptr;
+    QLabel* m_estimateMemory = nullptr;
+    QLabel* m_estimateDiskName = nullptr;
+    QLabel* m_estimateDisk = nullptr;
+    QLabel* m_estimateBasis = nullptr;
+    QuantizeJob m_estimateJob;
     ParameterChart* m_chart = nullptr;
     QGroupBox* m_tensorBox = nullptr;
     QLineEdit* m_tensorFilter = nullptr;

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The app driven as a user would: open stories260K on the Model page, choose Block-AP at
+// W2 g64 on the Recipe page, add calibration and evaluation text on the Data page, press
+// Start on the Run page, wait, read the perplexity the run measured, and find the run in the
+// Results page's table. Also: the window built from qat-studio's command-line options.
+
+#include "DataPage.h"
+#include "MainWindow.h"
+#include "ModelPage.h"
+#include "RecipePage.h"
+#include "ResultsModel.h"
+#include "ResultsPage.h"
+#include "RunPage.h"
+#include "TestPaths.h"
+
+#include <QComboBox>
+#include <QCoreApplication>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QFile>
+#include <QListWidget>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace qat;
+
+class TestEndToEnd : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_settingsDir, m_workspace;
+
+private Q_SLOTS:
+    void initTestCase() {
+        QVERIFY(m_settingsDir.isValid() && m_workspace.isValid());
+        QSettings::setDefaultFormat(QSettings::IniFormat);
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
+        QCoreApplication::setOrganizationName(QStringLiteral("QAT Studio"));
+        QCoreApplication::setApplicationName(QStringLiteral("qat-studio"));
+        QSettings().setValue(QStringLiteral("workspace"), m_workspace.path());
+    }
+
+    void quantizeThroughThePages() {
+        MainWindow window;
+        window.show();
+        auto* navigation = window.findChild<QListWidget*>(QStringLiteral("navigation"));
+        QVERIFY(navigation);
+        QCOMPARE(navigation->count(), 5);
+
+        // Model
+        QVERIFY(window.openModel(test::sharedPath("models/stories260K")));
+        // Recipe
+        navigation->setCurrentRow(1);
+        RecipePage* recipe = window.recipePage();
+        auto* method = recipe->findChild<QComboBox*>(QStringLiteral("methodCombo"));
+        method->setCurrentIndex(method->findData(int(Method::BlockAp)));
+        recipe->findChild<QSpinBox*>(QStringLiteral("bitsSpin"))->setValue(2);
+        auto* group = recipe->findChild<QComboBox*>(QStringLiteral("groupCombo"));
+        group->setCurrentIndex(group->findData(64));
+        recipe->findChild<QSpinBox*>(QStringLiteral("epochsSpin"))->setValue(1);
+        recipe->findChild<QDoubleSpinBox*>(QStringLiteral("weightLrSpin"))->setValue(1e-3);
+        recipe->findChild<QDoubleSpinBox*>(QStringLiteral("quantLrSpin"))->setValue(1e-3);
+        // Data
+        navigation->setCurrentRow(2);
+        DataPage* data = window.dataPage();
+        data->addCalibrationFile(test::sharedPath("data/tinystories-gen/calib.txt"));
+        data->addEvaluationFile(test::sharedPath("data/tinystories-gen/eval.txt"));
+        data->findChild<QSpinBox*>(QStringLiteral("seqlenSpin"))->setValue(64);
+        data->findChild<QSpinBox*>(QStringLiteral("trainWindowsSpin"))->setValue(16);
+        data->findChild<QSpinBox*>(QStringLiteral("valWindowsSpin"))->setValue(2);
+        data->findChild<QSpinBox*>(QStringLiteral("evalWindowsSpin"))->setValue(20);
+        // Run
+        navigation->setCurrentRow(3);
+        RunPage* run = window.runPage();
+        QVERIFY(run->job().has_value());
+        QCOMPARE(run->job()->method, Method::BlockAp);
+        QVERIFY(QString::fromStdString(run->job()->out.string()).startsWith(m_workspace.path()));
+        QSignalSpy finished(run, &RunPage::runFinished);
+        auto* start = run->findChild<QPushButton*>(QStringLiteral("startButton"));
+        QVERIFY(start->isEnabled());
+        QTest::mouseClick(start, Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 300000);
+        const RunOutcome outcome = run->lastOutcome();
+        QVERIFY2(outcome.ok(), qPrintable(outcome.message));
+        QCOMPARE(outcome.stages, (QStringList{"fp", "block-ap"}));
+        const double fp = outcome.perplexity.at(0).at(0), quantized = outcome.perplexity.at(1).at(0);
+        qInfo("stories260K through the pages: fp %.4f, Block-AP W2 g64 %.4f", fp, quantized);
+        QVERIFY(std::abs(fp - 3.4252) < 0.01); // the first 20 windows of 512 of eval.txt
+        QVERIFY(quantized > fp && std::isfinite(quantized));
+        QVERIFY(QFile::exists(outcome.runFolder + "/quantized.safetensors"));
+
+        // Results: the run is in the table with the numbers the Run page got.
+        navigation->setCurrentRow(4);
+        ResultsPage* results = window.resultsPage();
+        QCOMPARE(results->model()->runs().size(), 1);
+        const ResultsModel& table = *results->model();
+        QStringList seen;
+        for (int r = 0; r < table.rowCount(); ++r) {
+            const double ppl = table.index(r, ResultsModel::FirstPerplexityColumn).data(ResultsModel::RawRole).toDouble();
+            seen << table.rows()[r].stage;
+            if (table.rows()[r].stage == QLatin1String("fp")) QCOMPARE(ppl, fp);
+            if (table.rows()[r].stage == QLatin1String("block-ap")) {
+                QCOMPARE(ppl, quantized);
+                QCOMPARE(table.rows()[r].runFolder, outcome.runFolder);
+                QCOMPARE(table.index(r, ResultsModel::MethodColumn).data().toString(), QStringLiteral("Block-AP W2 g64"));
+            }
+        }
+        QCOMPARE(seen, (QStringList{"fp", "block-ap"}));
+    }
+
+    // qat-studio --model DIR --calibration FILE --eval FILE --preset FILE (what installer/demo.sh
+    // starts): the pages hold them and the Run page is ready to start the preset's job.
+    void startupOptionsFillThePages() {
+        MainWindow window;
+        StartupOptions options;
+        options.model = test::sourcePath("resources/demo/stories260K");
+        options.calibration = {test::sourcePath("resources/demo/text/calib.txt")};
+        options.evaluation = {test::sourcePath("resources/demo/text/eval.txt")};
+        options.preset = test::sourcePath("resources/presets/efficientqat-w2g64-demo.json");
+        QString error;
+        QVERIFY2(window.applyStartupOptions(options, &error), qPrintable(error));
+        QCOMPARE(window.modelPage()->currentFolder(), QDir(options.model).absolutePath());
+        auto* navigation = window.findChild<QListWidget*>(QStringLiteral("navigation"));
+        QCOMPARE(navigation->currentRow(), int(MainWindow::RunPageIndex));
+        const QuantizeJob job = window.currentJob();
+        QCOMPARE(job.method, Method::EfficientQat);
+        QCOMPARE(job.spec.bits, 2);
+        QCOMPARE(job.spec.groupSize, 64);
+        QCOMPARE(job.calibration.seqlen, 256);
+        QCOMPARE(job.calibration.trainWindows, 1024);
+        QCOMPARE(job.calibration.valWindows, 16);
+        QCOMPARE(job.blockAp.weightLr, 1e-3);
+        QCOMPARE(job.e2e.lr, 1e-3);
+        QCOMPARE(job.evalSeqlen, 512); // the preset's, which no page shows
+        QCOMPARE(job.calibration.files.size(), size_t(1));
+        QCOMPARE(QString::fromStdString(job.calibration.files[0].string()), options.calibration[0]);
+        QCOMPARE(job.evalFiles.size(), size_t(1));
+        QCOMPARE(QString::fromStdString(job.evalFiles[0].string()), options.evaluation[0]);
+        RunPage* run = window.runPage();
+        QVERIFY(run->job().has_value());
+        QCOMPARE(run->job()->method, Method::EfficientQat);
+        QVERIFY(run->findChild<QPushButton*>(QStringLiteral("startButton"))->isEnabled());
+
+        // What cannot be opened is said, and the rest still applies.
+        MainWindow other;
+        StartupOptions bad = options;
+        bad.calibration = {QStringLiteral("/nonexistent/calib.txt")};
+        QVERIFY(!other.applyStartupOptions(bad, &error));
+        QVERIFY2(error.contains(QStringLiteral("/nonexistent/calib.txt")), qPrintable(error));
+        QCOMPARE(other.currentJob().spec.bits, 2);
+        QCOMPARE(other.findChild<QListWidget*>(QStringLiteral("navigation"))->currentRow(), int(MainWindow::ModelPageIndex));
+    }
+};
+
+QTEST_MAIN(TestEndToEnd)
+#include "TestEndToEnd.moc"

@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The Results page over a workspace with real runs of stories260K made with core's job API
+// (a finished RTN W4 g64 run and a Block-AP W2 g64 run cancelled after its first block):
+// the table and the bar chart hold the runs' measured perplexities, PNG and PDF files are
+// written, side-by-side generation equals core's greedy generation, a new main window lists
+// the runs again (the run history), and the partial run goes to the Run page to be resumed.
+
+#include "MainWindow.h"
+#include "ResultsChart.h"
+#include "ResultsModel.h"
+#include "ResultsPage.h"
+#include "ModelPage.h"
+#include "RunEstimate.h"
+#include "RunPage.h"
+#include "TestPaths.h"
+
+#include <qat/Generation.h>
+#include <qat/Model.h>
+#include <qat/Quantization.h>
+#include <qat/QuantizeJob.h>
+
+#include <QComboBox>
+#include <QCoreApplication>
+#include <QFile>
+#include <QFileInfo>
+#include <QImage>
+#include <QLabel>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cmath>
+
+using namespace qat;
+
+namespace {
+
+// Cancels the job once Block-AP has finished its first block.
+class CancelAfterFirstBlock : public ProgressSink {
+public:
+    void onBlockFinished(const BlockFinished&) override { m_cancel = true; }
+    bool isCancelled() const override { return m_cancel; }
+
+private:
+    bool m_cancel = false;
+};
+
+QuantizeJob baseJob(const QString& out) {
+    QuantizeJob j;
+    j.model = test::sharedPath("models/stories260K").toStdString();
+    j.threads = 1;
+    j.evalFiles = {test::sharedPath("data/tinystories-gen/eval.txt").toStdString()};
+    j.evalSeqlen = 128;
+    j.evalMaxWindows = 8;
+    j.out = out.toStdString();
+    return j;
+}
+
+} // namespace
+
+class TestResultsPage : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_settingsDir, m_workspace;
+    QString m_rtnFolder, m_partialFolder;
+    QuantizeJobResult m_rtn;
+
+    QJsonObject readJson(const QString& file) {
+        QFile f(file);
+        if (!f.open(QIODevice::ReadOnly)) return {};
+        return QJsonDocument::fromJson(f.readAll()).object();
+    }
+
+    int rowOf(const ResultsModel& model, const QString& runFolder, const QString& stage) {
+        for (int r = 0; r < model.rowCount(); ++r)
+            if (model.rows()[r].runFolder == runFolder && model.rows()[r].stage == stage) return r;
+        return -1;
+    }
+
+private Q_SLOTS:
+    void initTestCase() {
+        QVERIFY(m_settingsDir.isValid() && m_workspace.isValid());
+        QSettings::setDefaultFormat(QSettings::IniFormat);
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
+        QCoreApplication::setOrganizationName(QStringLiteral("QAT Studio"));
+        QCoreApplication::setApplicationName(QStringLiteral("qat-studio"));
+        QSettings().setValue(QStringLiteral("workspace"), m_workspace.path());
+        QSettings().setValue(QStringLiteral("threads"), 1);
+
+        m_rtnFolder = QDir(m_workspace.path()).filePath(QStringLiteral("stories-rtn-w4g64"));
+        QuantizeJob rtn = baseJob(m_rtnFolder);
+        rtn.method = Method::RoundToNearest;
+        rtn.spec = QuantSpec{4, 64};
+        const Status st = runQuantizeJob(rtn, nullptr, m_rtn);
+        QVERIFY2(st.ok(), st.message.c_str());
+        QCOMPARE(m_rtn.stages.size(), size_t(2));
+
+        m_partialFolder = QDir(m_workspace.path()).filePath(QStringLiteral("stories-block-ap-w2g64"));
+        QuantizeJob bap = baseJob(m_partialFolder);
+        bap.method = Method::BlockAp;
+        bap.spec = QuantSpec{2, 64};
+        bap.calibration.files = {test::sharedPath("data/tinystories-gen/calib.txt").toStdString()};
+        bap.calibration.seqlen = 64;
+        bap.calibration.trainWindows = 8;
+        bap.calibration.valWindows = 2;
+        bap.blockAp.epochs = 1;
+        CancelAfterFirstBlock cancel;
+        QuantizeJobResult partial;
+        QCOMPARE(runQuantizeJob(bap, &cancel, partial).kind, ErrorKind::Cancelled);
+        QVERIFY(QFile::exists(m_partialFolder + "/blocks/block-000.safetensors"));
+        QVERIFY(!QFile::exists(m_partialFolder + "/quantized.safetensors"));
+    }
+
+    void historyReadsTheRunFolders() {
+        const QVector<RunRecord> runs = scanWorkspace(m_workspace.path());
+        QCOMPARE(runs.size(), 2);
+        for (const RunRecord& run : runs) {
+            if (run.folder == m_rtnFolder) {
+                QVERIFY(run.finished);
+                QCOMPARE(run.method, QStringLiteral("rtn"));
+                QCOMPARE(run.bits, 4);
+                QCOMPARE(run.groupSize, 64);
+                QCOMPARE(run.stages.size(), 2);
+                QVERIFY(std::isfinite(run.seconds) && run.seconds > 0);
+            } else {
+                QCOMPARE(run.folder, m_partialFolder);
+                QVERIFY(!run.finished && run.resumable());
+                QCOMPARE(run.blocksDone, 1);
+                QCOMPARE(run.method, QStringLiteral("block-ap"));
+            }
+        }
+    }
+
+    void tableAndChartHoldEvalJson() {
+        ResultsPage page;
+        page.setWorkspace(m_workspace.path());
+        const ResultsModel& model = *page.model();
+        QCOMPARE(model.evalSets(), QStringList{QStringLiteral("eval.txt · 128 × 8")});
+        // fp once, RTN, and the partial run's fp (same protocol: merged) and Block-AP row.
+        const int fpRow = rowOf(model, QString(), QStringLiteral("fp"));
+        const int rtnRow = rowOf(model, m_rtnFolder, QStringLiteral("rtn"));
+        const int partialRow = rowOf(model, m_partialFolder, QStringLiteral("block-ap"));
+        QVERIFY(fpRow >= 0 && rtnRow >= 0 && partialRow >= 0);
+        QCOMPARE(model.rowCount(), 3);
+
+        // The cells hold eval.json's numbers, which are the job's.
+        const QJsonArray stages = readJson(m_rtnFolder + "/eval.json").value("stages").toArray();
+        QCOMPARE(stages.size(), 2);
+        const int col = ResultsModel::FirstPerplexityColumn;
+        const double fpJson = stages[0].toObject()["results"].toObject()["eval.txt"].toObject()["perplexity"].toDouble();
+        const double rtnJson = stages[1].toObject()["results"].toObject()["eval.txt"].toObject()["perplexity"].toDouble();
+        QCOMPARE(model.index(fpRow, col).data(ResultsModel::RawRole).toDouble(), fpJson);
+        QCOMPARE(model.index(rtnRow, col).data(ResultsModel::RawRole).toDouble(), rtnJson);
+        QVERIFY(std::abs(fpJson - m_rtn.stages[0].perplexity[0]) < 1e-12);
+        QVERIFY(std::abs(rtnJson - m_rtn.stages[1].perplexity[0]) < 1e-12);
+        QVERIFY(rtnJson > fpJson);
+        // What the user reads: four decimals in the table view.
+        QCOMPARE(page.table()->model()->index(rtnRow, col).data().toString(), QLocale().toString(rtnJson, 'f', 4));
+        // The partial run measured nothing after full precision yet.
+        QVERIFY(std::isnan(model.index(partialRow, col).data(ResultsModel::RawRole).toDouble()));
+        QCOMPARE(model.index(partialRow, ResultsModel::StatusColumn).data().toString(), QStringLiteral("partial"));
+
+        // Bits per parameter: 4 + (16 + 4) / 64; size below the full-precision model's.
+        QCOMPARE(model.index(rtnRow, ResultsModel::BitsColumn).data(ResultsModel::RawRole).toDouble(), 4 + 20.0 / 64);
+        QCOMPARE(model.index(fpRow, ResultsModel::BitsColumn).data(ResultsModel::RawRole).toDouble(), 32.0);
+        const double fpSize = model.index(fpRow, ResultsModel::SizeColumn).data(ResultsModel::RawRole).toDouble();
+        const double rtnSize = model.index(rtnRow, ResultsModel::SizeColumn).data(ResultsModel::RawRole).toDouble();
+        QVERIFY(rtnSize > 0 && rtnSize < fpSize / 3);
+        QVERIFY(model.index(rtnRow, ResultsModel::TimeColumn).data(ResultsModel::RawRole).toDouble() > 0);
+
+        // The chart: one bar set for the one evaluation set, a bar per measured row at key row + 1.
+        ResultsChart* chart = page.chart();
+        QCOMPARE(chart->bars().size(), 1);
+        QCPBarsDataContainer& data = *chart->bars()[0]->data();
+        QCOMPARE(data.size(), 2);
+        QCOMPARE(data.at(0)->key, double(std::min(fpRow, rtnRow) + 1));
+        QMap<double, double> bars;
+        for (auto it = data.constBegin(); it != data.constEnd(); ++it) bars[it->key] = it->value;
+        QCOMPARE(bars.value(fpRow + 1), fpJson);
+        QCOMPARE(bars.value(rtnRow + 1), rtnJson);
+        QVERIFY(!bars.contains(partialRow + 1));
+    }
+
+    void savesPngAndPdf() {
+        ResultsPage page;
+        page.resize(1000, 800);
+        page.setWorkspace(m_workspace.path());
+        QTemporaryDir out;
+        const QString png = out.filePath("chart.png"), pdf = out.filePath("chart.pdf");
+        QVERIFY(page.chart()->saveChart(png, 640, 400));
+        QVERIFY(page.chart()->saveChart(pdf, 640, 400));
+        const QImage image(png);
+        QCOMPARE(image.size(), QSize(1280, 800)); // twice the size, for high-DPI screens
+        // Not blank: the bars are drawn in colour.
+        QSet<QRgb> colours;
+        for (int x = 0; x < image.width(); x += 7)
+            for (int y = 0; y < image.height(); y += 7) colours.insert(image.pixel(x, y));
+        QVERIFY(colours.size() > 4);
+        QFile f(pdf);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QVERIFY(f.size() > 1000);
+        QVERIFY(f.read(5) == "%PDF-");
+    }
+
+    void sideBySideGenerationIsCoresGreedy() {
+        ResultsPage page;
+        page.setWorkspace(m_workspace.path());
+        const auto choices = page.generationChoices();
+        // The full-precision model once, then the one finished run (not the partial one).
+        QCOMPARE(choices.size(), 2);
+        QVERIFY(choices[0].second.isEmpty());
+        QCOMPARE(choices[1].second, m_rtnFolder);
+        page.setComparison(0, 1);
+        const QString prompt = QStringLiteral("Once upon a time");
+        page.findChild<QLineEdit*>("promptEdit")->setText(prompt);
+        page.findChild<QSpinBox*>("tokensSpin")->setValue(24);
+        QSignalSpy done(&page, &ResultsPage::generationFinished);
+        QTest::mouseClick(page.findChild<QPushButton*>("generateButton"), Qt::LeftButton);
+        QVERIFY(page.isGenerating());
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 120000);
+
+        // Core's greedy generation from BOS + the prompt, with and without the run's state.
+        for (int side = 0; side < 2; ++side) {
+            std::unique_ptr<Model> model;
+            LoadOptions lo;
+            lo.threads = 1;
+            QVERIFY(Model::load(test::sharedPath("models/stories260K").toStdString(), lo, model).ok());
+            if (side == 1) QVERIFY(loadQuantizedState(*model, (m_rtnFolder + "/quantized.safetensors").toStdString()).ok());
+            std::vector<int64_t> ids{model->tokenizer()->bosId()};
+            for (int64_t id : model->tokenizer()->encode(prompt.toStdString())) ids.push_back(id);
+            GenerateOptions o;
+            o.maxNewTokens = 24;
+            std::vector<int64_t> out;
+            QVERIFY(generate(*model, ids, o, out).ok());
+            const QString expected = QString::fromStdString(model->tokenizer()->decode(out));
+            QVERIFY(!expected.isEmpty());
+            QCOMPARE(page.outputText(side), expected);
+            QVERIFY(page.findChild<QPlainTextEdit*>(side ? "rightOutput" : "leftOutput")->toPlainText().startsWith(prompt + expected));
+        }
+    }
+
+    void newWindowListsTheHistoryAndResumes() {
+        MainWindow window;
+        window.show();
+        auto* navigation = window.findChild<QListWidget*>(QStringLiteral("navigation"));
+        QCOMPARE(navigation->count(), 5);
+        ResultsPage* results = window.resultsPage();
+        QCOMPARE(results->workspace(), m_workspace.path());
+        QCOMPARE(results->model()->runs().size(), 2);
+        QCOMPARE(results->model()->rowCount(), 3);
+
+        auto* resume = results->findChild<QPushButton*>(QStringLiteral("resumeButton"));
+        const int rtnRow = rowOf(*results->model(), m_rtnFolder, QStringLiteral("rtn"));
+        results->selectRow(rtnRow);
+        QVERIFY(!resume->isEnabled()); // finished: nothing to resume
+        const int partialRow = rowOf(*results->model(), m_partialFolder, QStringLiteral("block-ap"));
+        results->selectRow(partialRow);
+        QVERIFY(resume->isEnabled());
+        QTest::mouseClick(resume, Qt::LeftButton);
+        QCOMPARE(navigation->currentRow(), int(MainWindow::RunPageIndex));
+        RunPage* run = window.runPage();
+        QVERIFY(run->job().has_value());
+        QCOMPARE(QString::fromStdString(run->job()->out.string()), m_partialFolder);
+        QCOMPARE(run->job()->method, Method::BlockAp);
+        QCOMPARE(run->job()->spec.bits, 2);
+        QCOMPARE(run->job()->calibration.trainWindows, 8);
+        QCOMPARE(run->job()->evalSeqlen, 128); // kept from run.json though no page shows it
+        auto* start = run->findChild<QPushButton*>(QStringLiteral("startButton"));
+        QVERIFY(start->isEnabled());
+
+        // Start resumes the run after its finished block and completes it; the results follow.
+        QSignalSpy finished(run, &RunPage::runFinished);
+        QTest::mouseClick(start, Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 300000);
+        QVERIFY2(run->lastOutcome().ok(), qPrintable(run->lastOutcome().message));
+        QVERIFY(run->lastOutcome().resumed);
+        const int row = rowOf(*results->model(), m_partialFolder, QStringLiteral("block-ap"));
+        QVERIFY(row >= 0);
+        QVERIFY(results->model()->rows()[row].finished);
+        QCOMPARE(results->model()->index(row, ResultsModel::FirstPerplexityColumn).data(ResultsModel::RawRole).toDouble(),
+                 run->lastOutcome().perplexity.last().first());
+
+        // The Model page's estimate of the run folder is within 25% of what the run wrote
+        // (block checkpoints and the quantized state; metrics and JSON left out).
+        const ModelSummary* summary = window.modelPage()->summary();
+        QVERIFY(summary);
+        const RunEstimate estimate = estimateRun(*summary, *run->job());
+        qint64 written = QFileInfo(m_partialFolder + "/quantized.safetensors").size();
+        for (const QFileInfo& f : QDir(m_partialFolder + "/blocks").entryInfoList(QDir::Files)) written += f.size();
+        qInfo("run folder: estimated %.0f bytes, written %lld", estimate.diskBytes, static_cast<long long>(written));
+        QVERIFY(std::abs(estimate.diskBytes - written) < 0.25 * written);
+        QVERIFY(estimate.peakMemoryBytes > estimate.modelBytes + estimate.cacheBytes);
+        QCOMPARE(estimate.modelBytes, 4.0 * summary->parameters);
+        QVERIFY(!window.modelPage()->findChild<QLabel*>(QStringLiteral("estimateDiskValue"))->text().isEmpty());
+        QVERIFY(window.modelPage()->findChild<QLabel*>(QStringLiteral("estimateBasisLabel"))->text().contains(QStringLiteral("block-ap W2 g64")));
+    }
+};
+
+QTEST_MAIN(TestResultsPage)
+#include "TestResultsPage.moc"

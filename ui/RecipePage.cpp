@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "RecipePage.h"
+
+#include "Format.h"
+
+#include <QEvent>
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFile>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLocale>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+namespace qat {
+
+QDoubleSpinBox* RecipePage::lrSpin(const QString& name) {
+    auto* s = new QDoubleSpinBox(this);
+    s->setObjectName(name);
+    s->setDecimals(7);
+    s->setRange(0.0, 1.0);
+    s->setSingleStep(1e-5);
+    connect(s, &QDoubleSpinBox::valueChanged, this, &RecipePage::recipeChanged);
+    return s;
+}
+
+QSpinBox* RecipePage::intSpin(const QString& name, int lo, int hi) {
+    auto* s = new QSpinBox(this);
+    s->setObjectName(name);
+    s->setRange(lo, hi);
+    connect(s, &QSpinBox::valueChanged, this, &RecipePage::recipeChanged);
+    return s;
+}
+
+RecipePage::RecipePage(QWidget* parent) : QWidget(parent) {
+    m_method = new QComboBox(this);
+    m_method->setObjectName(QStringLiteral("methodCombo"));
+    m_method->addItem(QString(), int(Method::EfficientQat));
+    m_method->addItem(QString(), int(Method::BlockAp));
+    m_method->addItem(QString(), int(Method::RoundToNearest));
+    m_tr.item(m_method, 0, QT_TR_NOOP("EfficientQAT (Block-AP, then E2E-QP)"));
+    m_tr.item(m_method, 1, QT_TR_NOOP("Block-AP only"));
+    m_tr.item(m_method, 2, QT_TR_NOOP("Round-to-nearest (no training)"));
+    m_tr.toolTip(m_method, QT_TR_NOOP("EfficientQAT trains each block (Block-AP), then the step sizes end to end (E2E-QP); Block-AP alone stops after the first phase; round-to-nearest needs no data"));
+    m_bits = intSpin(QStringLiteral("bitsSpin"), 2, 8);
+    m_tr.toolTip(m_bits, QT_TR_NOOP("Bits per weight: integers in [0, 2^bits - 1]"));
+    m_group = new QComboBox(this);
+    m_group->setObjectName(QStringLiteral("groupCombo"));
+    m_group->setEditable(true);
+    for (int g : {32, 64, 128}) m_group->addItem(QString::number(g), g);
+    m_group->addItem(QString(), 0);
+    m_tr.item(m_group, m_group->count() - 1, QT_TR_NOOP("whole row"));
+    m_tr.toolTip(m_group, QT_TR_NOOP("Weights per group along the input dimension, each with its own step size and zero point"));
+    m_bitsPerParam = new QLabel(this);
+    m_bitsPerParam->setObjectName(QStringLiteral("bitsPerParamLabel"));
+    m_size = new QLabel(this);
+    m_size->setObjectName(QStringLiteral("sizeLabel"));
+
+    m_epochs = intSpin(QStringLiteral("epochsSpin"), 1, 1000);
+    m_tr.toolTip(m_epochs, QT_TR_NOOP("Block-AP passes over the training windows per block (paper: 2)"));
+    m_batch = intSpin(QStringLiteral("batchSpin"), 1, 4096);
+    m_tr.toolTip(m_batch, QT_TR_NOOP("Block-AP windows per optimizer step (paper: 2)"));
+    m_weightLr = lrSpin(QStringLiteral("weightLrSpin"));
+    m_tr.toolTip(m_weightLr, QT_TR_NOOP("Block-AP learning rate of the weights and norms; 0: by bits (paper: 2e-5 at 2 bits, 1e-5 above)"));
+    m_quantLr = lrSpin(QStringLiteral("quantLrSpin"));
+    m_tr.toolTip(m_quantLr, QT_TR_NOOP("Block-AP learning rate of the step sizes and zero points (paper: 1e-4)"));
+    m_trainNorms = new QCheckBox(this);
+    m_tr.text(m_trainNorms, QT_TR_NOOP("Train the norm weights"));
+    m_trainNorms->setObjectName(QStringLiteral("trainNormsCheck"));
+    m_tr.toolTip(m_trainNorms, QT_TR_NOOP("Block-AP trains the two RMSNorm weights of each block (paper: yes)"));
+    m_cacheDType = new QComboBox(this);
+    m_cacheDType->setObjectName(QStringLiteral("cacheDTypeCombo"));
+    m_cacheDType->addItem(QStringLiteral("float16"), int(CacheDType::Float16));
+    m_cacheDType->addItem(QStringLiteral("bfloat16"), int(CacheDType::BFloat16));
+    m_cacheDType->addItem(QStringLiteral("float32"), int(CacheDType::Float32));
+    m_tr.toolTip(m_cacheDType, QT_TR_NOOP("Storage of Block-AP's activation caches (paper: float16)"));
+    m_e2eLr = lrSpin(QStringLiteral("e2eLrSpin"));
+    m_tr.toolTip(m_e2eLr, QT_TR_NOOP("E2E-QP peak learning rate of the step sizes; 0: by bits (paper: 2e-5 at 2 bits, 1e-5 above)"));
+    m_e2eEpochs = intSpin(QStringLiteral("e2eEpochsSpin"), 1, 1000);
+    m_tr.toolTip(m_e2eEpochs, QT_TR_NOOP("E2E-QP passes over the training windows (paper: 1)"));
+    m_e2eBatch = intSpin(QStringLiteral("e2eBatchSpin"), 1, 4096);
+    m_tr.toolTip(m_e2eBatch, QT_TR_NOOP("E2E-QP windows per forward and backward pass (paper: 2)"));
+    m_e2eAccumulation = intSpin(QStringLiteral("e2eAccumulationSpin"), 1, 4096);
+    m_tr.toolTip(m_e2eAccumulation, QT_TR_NOOP("E2E-QP micro-batches per optimizer step (paper: 16, an effective batch of 32)"));
+    m_e2eClip = new QDoubleSpinBox(this);
+    m_e2eClip->setObjectName(QStringLiteral("e2eClipSpin"));
+    m_e2eClip->setRange(0.0, 100.0);
+    m_e2eClip->setDecimals(3);
+    m_tr.toolTip(m_e2eClip, QT_TR_NOOP("E2E-QP gradient-norm clip, 0 for none (paper: 0.3)"));
+    m_e2eTrainZeros = new QCheckBox(this);
+    m_tr.text(m_e2eTrainZeros, QT_TR_NOOP("Also train the zero points"));
+    m_e2eTrainZeros->setObjectName(QStringLiteral("e2eTrainZerosCheck"));
+    m_tr.toolTip(m_e2eTrainZeros, QT_TR_NOOP("E2E-QP trains the step sizes only by default (paper)"));
+
+    m_loadPreset = new QPushButton(this);
+    m_tr.text(m_loadPreset, QT_TR_NOOP("&Load Preset…"));
+    m_loadPreset->setObjectName(QStringLiteral("loadPresetButton"));
+    m_savePreset = new QPushButton(this);
+    m_tr.text(m_savePreset, QT_TR_NOOP("&Save Preset…"));
+    m_savePreset->setObjectName(QStringLiteral("savePresetButton"));
+
+    auto* basic = new QFormLayout;
+    basic->addRow(m_tr.label(m_method, QT_TR_NOOP("&Method")), m_method);
+    basic->addRow(m_tr.label(m_bits, QT_TR_NOOP("&Bits")), m_bits);
+    basic->addRow(m_tr.label(m_group, QT_TR_NOOP("&Group size")), m_group);
+    basic->addRow(m_tr.label(m_bitsPerParam, QT_TR_NOOP("Bits per parameter")), m_bitsPerParam);
+    basic->addRow(m_tr.label(m_size, QT_TR_NOOP("Quantized size")), m_size);
+
+    m_advanced = new QGroupBox(this);
+    m_tr.title(m_advanced, QT_TR_NOOP("A&dvanced"));
+    m_advanced->setObjectName(QStringLiteral("advancedBox"));
+    m_advanced->setCheckable(true);
+    m_advanced->setChecked(false);
+    auto* advancedForm = new QFormLayout(m_advanced);
+    advancedForm->addRow(m_tr.label(m_epochs, QT_TR_NOOP("Block-AP epochs")), m_epochs);
+    advancedForm->addRow(m_tr.label(m_batch, QT_TR_NOOP("Block-AP batch")), m_batch);
+    advancedForm->addRow(m_tr.label(m_weightLr, QT_TR_NOOP("Block-AP weight lr")), m_weightLr);
+    advancedForm->addRow(m_tr.label(m_quantLr, QT_TR_NOOP("Block-AP scale / zero lr")), m_quantLr);
+    advancedForm->addRow(QString(), m_trainNorms);
+    advancedForm->addRow(m_tr.label(m_cacheDType, QT_TR_NOOP("Activation caches")), m_cacheDType);
+    advancedForm->addRow(m_tr.label(m_e2eLr, QT_TR_NOOP("E2E-QP lr")), m_e2eLr);
+    advancedForm->addRow(m_tr.label(m_e2eEpochs, QT_TR_NOOP("E2E-QP epochs")), m_e2eEpochs);
+    advancedForm->addRow(m_tr.label(m_e2eBatch, QT_TR_NOOP("E2E-QP batch")), m_e2eBatch);
+    advancedForm->addRow(m_tr.label(m_e2eAccumulation, QT_TR_NOOP("E2E-QP accumulation")), m_e2eAccumulation);
+    advancedForm->addRow(m_tr.label(m_e2eClip, QT_TR_NOOP("E2E-QP gradient clip")), m_e2eClip);
+    advancedForm->addRow(QString(), m_e2eTrainZeros);
+    // The checkable group box shows or hides its fields.
+    auto showAdvanced = [this](bool on) {
+        for (QWidget* w : m_advanced->findChildren<QWidget*>(Qt::FindDirectChildrenOnly)) w->setVisible(on);
+    };
+    connect(m_advanced, &QGroupBox::toggled, this, showAdvanced);
+    showAdvanced(false);
+
+    auto* presets = new QHBoxLayout;
+    presets->addWidget(m_loadPreset);
+    presets->addWidget(m_savePreset);
+    presets->addStretch();
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(basic);
+    layout->addWidget(m_advanced);
+    layout->addLayout(presets);
+    layout->addStretch();
+
+    connect(m_method, &QComboBox::currentIndexChanged, this, &RecipePage::recipeChanged);
+    connect(m_group, &QComboBox::currentTextChanged, this, &RecipePage::recipeChanged);
+    connect(this, &RecipePage::recipeChanged, this, &RecipePage::updateEstimates);
+    connect(m_loadPreset, &QPushButton::clicked, this, [this] {
+        const QString file = QFileDialog::getOpenFileName(this, tr("Load preset"), QString(), tr("Presets (*.json)"));
+        QString error;
+        if (!file.isEmpty() && !loadPreset(file, &error)) QMessageBox::warning(this, tr("Load preset"), error);
+    });
+    connect(m_savePreset, &QPushButton::clicked, this, [this] {
+        const QString file = QFileDialog::getSaveFileName(this, tr("Save preset"), QString(), tr("Presets (*.json)"));
+        QString error;
+        if (!file.isEmpty() && !savePreset(file, &error)) QMessageBox::warning(this, tr("Save preset"), error);
+    });
+    m_tr.toolTip(m_loadPreset, QT_TR_NOOP("Read a recipe from a preset or a run's run.json (qat-cli quantize --config files)"));
+    m_tr.toolTip(m_savePreset, QT_TR_NOOP("Write this recipe as a preset that qat-cli quantize --config and this page can read"));
+    m_tr.apply(this);
+    setFrom(QuantizeJob{});
+}
+
+void RecipePage::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange) {
+        m_tr.apply(this);
+        updateEstimates();
+    }
+    QWidget::changeEvent(event);
+}
+
+void RecipePage::setFrom(const QuantizeJob& job) {
+    const QSignalBlocker block(this);
+    m_method->setCurrentIndex(m_method->findData(int(job.method)));
+    m_bits->setValue(job.spec.bits);
+    const int g = m_group->findData(static_cast<int>(job.spec.groupSize));
+    if (g >= 0) m_group->setCurrentIndex(g);
+    else m_group->setEditText(QString::number(job.spec.groupSize));
+    m_epochs->setValue(static_cast<int>(job.blockAp.epochs));
+    m_batch->setValue(static_cast<int>(job.blockAp.batchSize));
+    m_weightLr->setValue(job.blockAp.weightLr);
+    m_quantLr->setValue(job.blockAp.quantizerLr);
+    m_trainNorms->setChecked(job.blockAp.trainNorms);
+    m_cacheDType->setCurrentIndex(m_cacheDType->findData(int(job.blockAp.cacheDType)));
+    m_e2eLr->setValue(job.e2e.lr);
+    m_e2eEpochs->setValue(static_cast<int>(job.e2e.epochs));
+    m_e2eBatch->setValue(static_cast<int>(job.e2e.batchSize));
+    m_e2eAccumulation->setValue(static_cast<int>(job.e2e.gradientAccumulation));
+    m_e2eClip->setValue(job.e2e.maxGradNorm);
+    m_e2eTrainZeros->setChecked(job.e2e.trainZeros);
+    updateEstimates();
+}
+
+void RecipePage::applyTo(QuantizeJob& job) const {
+    job.method = static_cast<Method>(m_method->currentData().toInt());
+    job.spec.bits = m_bits->value();
+    const QVariant data = m_group->currentData();
+    job.spec.groupSize = m_group->currentText() == m_group->itemText(m_group->currentIndex()) && data.isValid()
+                             ? data.toInt()
+                             : m_group->currentText().toLongLong();
+    job.blockAp.epochs = m_epochs->value();
+    job.blockAp.batchSize = m_batch->value();
+    job.blockAp.weightLr = m_weightLr->value();
+    job.blockAp.quantizerLr = m_quantLr->value();
+    job.blockAp.trainNorms = m_trainNorms->isChecked();
+    job.blockAp.cacheDType = static_cast<CacheDType>(m_cacheDType->currentData().toInt());
+    job.e2e.lr = m_e2eLr->value();
+    job.e2e.epochs = m_e2eEpochs->value();
+    job.e2e.batchSize = m_e2eBatch->value();
+    job.e2e.gradientAccumulation = m_e2eAccumulation->value();
+    job.e2e.maxGradNorm = m_e2eClip->value();
+    job.e2e.trainZeros = m_e2eTrainZeros->isChecked();
+}
+
+void RecipePage::setModelParameters(qint64 parameters, qint64 rowLength) {
+    m_parameters = parameters;
+    m_rowLength = rowLength;
+    updateEstimates();
+}
+
+void RecipePage::updateEstimates() {
+    QuantizeJob job;
+    applyTo(job);
+    const double bpp = bitsPerParameter(job.spec, m_rowLength);
+    m_bitsPerParam->setText(QString::number(bpp, 'f', 3));
+    m_size->setText(m_parameters > 0 ? tr("about %1 for the decoder weights")
+                                           .arg(QLocale().formattedDataSize(static_cast<qint64>(bpp * static_cast<double>(m_parameters) / 8.0)))
+                                     : tr("open a model to see"));
+}
+
+bool RecipePage::loadPreset(const QString& file, QString* error) {
+    QFile f(file);
+    if (!f.open(QIODevice::ReadOnly)) {
+        if (error) *error = tr("%1: cannot be read").arg(file);
+        return false;
+    }
+    QuantizeJob job;
+    applyTo(job);
+    const Status st = applyJobConfig(f.readAll().toStdString(), file.toStdString(), job);
+    if (!st.ok()) {
+        if (error) *error = QString::fromStdString(st.message);
+        return false;
+    }
+    setFrom(job);
+    Q_EMIT recipeChanged();
+    return true;
+}
+
+bool RecipePage::savePreset(const QString& file, QString* error) const {
+    QuantizeJob job;
+    applyTo(job);
+    QSaveFile f(file); // written to a temporary name and renamed
+    if (!f.open(QIODevice::WriteOnly) || f.write(QByteArray::fromStdString(jobConfigJson(job))) < 0 || !f.commit()) {
+        if (error) *error = tr("%1: cannot be written").arg(file);
+        return false;
+    }
+    return true;
+}
+
+} // namespace qat
