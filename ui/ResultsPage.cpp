@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ResultsPage.h"
 
+#include "ExportDialog.h"
+
 #include "Application.h"
 #include "ResultsChart.h"
 #include "ResultsModel.h"
@@ -38,6 +40,9 @@ ResultsPage::ResultsPage(QWidget* parent) : QWidget(parent) {
     m_resume = new QPushButton(this);
     m_resume->setObjectName(QStringLiteral("resumeButton"));
     m_resume->setIcon(actionIcon(QStringLiteral("resume")));
+    m_export = new QPushButton(this);
+    m_export->setObjectName(QStringLiteral("exportButton"));
+    m_export->setIcon(actionIcon(QStringLiteral("save-chart")));
     m_saveChart = new QPushButton(this);
     m_saveChart->setObjectName(QStringLiteral("saveChartButton"));
     m_saveChart->setIcon(actionIcon(QStringLiteral("save-chart")));
@@ -111,6 +116,7 @@ ResultsPage::ResultsPage(QWidget* parent) : QWidget(parent) {
     m_runActions = new QHBoxLayout;
     m_runActions->setObjectName(QStringLiteral("runActions"));
     m_runActions->addWidget(m_resume);
+    m_runActions->addWidget(m_export);
     auto* top = new QHBoxLayout;
     top->addWidget(m_workspaceLabel, 1);
     top->addLayout(m_runActions);
@@ -149,6 +155,7 @@ ResultsPage::ResultsPage(QWidget* parent) : QWidget(parent) {
     connect(m_saveChart, &QPushButton::clicked, this, &ResultsPage::saveChartAs);
     connect(m_generate, &QPushButton::clicked, this, &ResultsPage::generate);
     connect(m_prompt, &QLineEdit::returnPressed, this, &ResultsPage::generate);
+    connect(m_export, &QPushButton::clicked, this, &ResultsPage::exportSelected);
     connect(m_resume, &QPushButton::clicked, this, [this] {
         if (const RunRecord* run = selectedRun(); run && run->resumable()) Q_EMIT resumeRequested(run->folder);
     });
@@ -183,6 +190,7 @@ void ResultsPage::selectRow(int row) { m_table->selectRow(row); }
 void ResultsPage::updateActions() {
     const RunRecord* run = selectedRun();
     m_resume->setEnabled(run && run->resumable());
+    m_export->setEnabled(run && run->finished);
     m_saveChart->setEnabled(m_model->rowCount() > 0);
     m_emptyLabel->setVisible(m_model->rowCount() == 0);
     m_generate->setEnabled(m_left->count() > 0 && !isGenerating());
@@ -269,6 +277,13 @@ void ResultsPage::onGenerated(const GenerationResult& result) {
     }
 }
 
+void ResultsPage::exportSelected() {
+    const RunRecord* run = selectedRun();
+    if (!run || !run->finished) return;
+    ExportDialog dialog(run->folder, this);
+    dialog.exec();
+}
+
 void ResultsPage::saveChartAs() {
     const QString start = QDir(QStandardPaths::writableLocation(QStandardPaths::PicturesLocation)).filePath(QStringLiteral("perplexity.png"));
     QString selected;
@@ -295,6 +310,8 @@ void ResultsPage::retranslateUi() {
     m_refresh->setToolTip(tr("Read the workspace's run folders again"));
     m_resume->setText(tr("&Resume…"));
     m_resume->setToolTip(tr("Open the selected unfinished run on the Run page to continue it"));
+    m_export->setText(tr("E&xport…"));
+    m_export->setToolTip(tr("Write the selected finished run as a model folder other tools load (GPTQ packed or dequantized)"));
     m_saveChart->setText(tr("Save &Chart…"));
     m_saveChart->setToolTip(tr("Save the perplexity chart as a PNG image or a PDF document"));
     m_emptyLabel->setText(tr("No runs in the workspace yet: start one on the Run page, or choose another workspace in Settings."));

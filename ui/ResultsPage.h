@@ -6,12 +6,12 @@
 /// the same perplexities as a bar chart (saved as PNG or PDF), and side-by-side generations
 /// from one prompt by two chosen models (full precision or any finished run), generated on
 /// a worker thread. A partial run can be handed to the Run page to be resumed.
-/// Child objectNames for tests: "workspaceLabel", "refreshButton", "resumeButton",
+/// Child objectNames for tests: "workspaceLabel", "refreshButton", "resumeButton", "exportButton",
 /// "saveChartButton", "resultsTable", "resultsChart", "leftModelCombo", "rightModelCombo",
 /// "promptEdit", "tokensSpin", "generateButton", "leftOutput", "rightOutput".
 ///
 /// The row of buttons above the table ("runActions", a QHBoxLayout) holds the actions on
-/// the selected run; actions that work on a finished run go after "resumeButton" there.
+/// the selected run: Resume… for a partial run, Export… (ExportDialog) for a finished one.
 
 #include "GenerationWorker.h"
 #include "RunHistory.h"
@@ -68,6 +68,8 @@ public:
 
     /// Asks for a file name and saves the chart there (PNG or PDF).
     void saveChartAs();
+    /// Opens the export dialog for the selected finished run.
+    void exportSelected();
 
 public Q_SLOTS:
     /// Scans the workspace again.
@@ -92,6 +94,7 @@ private:
     QLabel* m_workspaceLabel = nullptr;
     QPushButton* m_refresh = nullptr;
     QPushButton* m_resume = nullptr;
+    QPushButton* m_export = nullptr;
     QPushButton* m_saveChart = nullptr;
     QHBoxLayout* m_runActions = nullptr;
     QTableView* m_table = nullptr;

@@ -5,6 +5,7 @@
 // written, side-by-side generation equals core's greedy generation, a new main window lists
 // the runs again (the run history), and the partial run goes to the Run page to be resumed.
 
+#include "ExportDialog.h"
 #include "MainWindow.h"
 #include "ResultsChart.h"
 #include "ResultsModel.h"
@@ -19,6 +20,7 @@
 #include <qat/Quantization.h>
 #include <qat/QuantizeJob.h>
 
+#include <QDir>
 #include <QComboBox>
 #include <QCoreApplication>
 #include <QFile>
@@ -120,6 +122,48 @@ private Q_SLOTS:
         QCOMPARE(runQuantizeJob(bap, &cancel, partial).kind, ErrorKind::Cancelled);
         QVERIFY(QFile::exists(m_partialFolder + "/blocks/block-000.safetensors"));
         QVERIFY(!QFile::exists(m_partialFolder + "/quantized.safetensors"));
+    }
+
+    // Export… is offered for finished runs only, and the dialog writes a loadable packed model.
+    void exportFromTheResultsPage() {
+        ResultsPage page;
+        page.setWorkspace(m_workspace.path());
+        auto* button = page.findChild<QPushButton*>(QStringLiteral("exportButton"));
+        QVERIFY(button);
+        page.selectRow(rowOf(*page.model(), m_rtnFolder, QStringLiteral("rtn")));
+        QVERIFY(button->isEnabled());
+        page.selectRow(rowOf(*page.model(), m_partialFolder, QStringLiteral("block-ap")));
+        QVERIFY(!button->isEnabled());
+
+        QTemporaryDir out;
+        QVERIFY(out.isValid());
+        const QString dest = QDir(out.path()).filePath(QStringLiteral("stories-w4g64-gptq"));
+        ExportDialog dialog(m_rtnFolder);
+        QCOMPARE(dialog.destination(), QDir(m_rtnFolder).filePath(QStringLiteral("model")));
+        dialog.setDestination(dest);
+        QSignalSpy finished(&dialog, &ExportDialog::exportFinished);
+        dialog.startExport();
+        QVERIFY(finished.wait(120000));
+        QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(dialog.reportText()));
+        QVERIFY2(dialog.reportText().contains(QStringLiteral("Packed layers: 20 of 35")), qPrintable(dialog.reportText()));
+        QVERIFY(dialog.reportText().contains(QStringLiteral("172")));
+        const QJsonObject config = readJson(dest + QStringLiteral("/config.json"));
+        QCOMPARE(config.value("quantization_config").toObject().value("bits").toInt(), 4);
+        std::unique_ptr<Model> model;
+        const Status st = Model::load(dest.toStdString(), {}, model);
+        QVERIFY2(st.ok(), st.message.c_str());
+
+        // Again into the same folder: refused unless replacing is allowed.
+        dialog.startExport();
+        QVERIFY(finished.wait(120000));
+        QVERIFY(!finished.at(1).at(0).toBool());
+        QVERIFY2(dialog.reportText().contains(QStringLiteral("already exists")), qPrintable(dialog.reportText()));
+        dialog.setOverwrite(true);
+        dialog.setFormatIndex(1);
+        dialog.startExport();
+        QVERIFY(finished.wait(120000));
+        QVERIFY2(finished.at(2).at(0).toBool(), qPrintable(dialog.reportText()));
+        QVERIFY(!readJson(dest + QStringLiteral("/config.json")).contains(QStringLiteral("quantization_config")));
     }
 
     void historyReadsTheRunFolders() {
