@@ -160,6 +160,97 @@
     </message>
 </context>
 <context>
+    <name>qat::ExportDialog</name>
+    <message>
+        <source>Export into folder</source>
+        <translation>In Ordner exportieren</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>Exportiere …</translation>
+    </message>
+    <message>
+        <source>Exported to %1</source>
+        <translation>Exportiert nach %1</translation>
+    </message>
+    <message>
+        <source>Packed layers: %1 of %2</source>
+        <translation>Gepackte Schichten: %1 von %2</translation>
+    </message>
+    <message>
+        <source>Kept as %1 weights (%2 layers): %3</source>
+        <translation>Als %1-Gewichte behalten (%2 Schichten): %3</translation>
+    </message>
+    <message>
+        <source>Stored bits per decoder-linear weight: %1</source>
+        <translation>Gespeicherte Bits pro Gewicht der Decoder-Linearschichten: %1</translation>
+    </message>
+    <message>
+        <source>Total: %1</source>
+        <translation>Gesamt: %1</translation>
+    </message>
+    <message>
+        <source>Export failed: %1</source>
+        <translation>Export fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Export Model</source>
+        <translation>Modell exportieren</translation>
+    </message>
+    <message>
+        <source>Run: %1</source>
+        <translation>Lauf: %1</translation>
+    </message>
+    <message>
+        <source>&amp;Format:</source>
+        <translation>&amp;Format:</translation>
+    </message>
+    <message>
+        <source>GPTQ v2, packed (GPTQModel, vLLM, transformers)</source>
+        <translation>GPTQ v2, gepackt (GPTQModel, vLLM, transformers)</translation>
+    </message>
+    <message>
+        <source>Dequantized weights (any Llama loader)</source>
+        <translation>Dequantisierte Gewichte (jeder Llama-Lader)</translation>
+    </message>
+    <message>
+        <source>GPTQ packs the integer weights (2-8 bits) with float16 scales; layers the layout cannot hold are kept dequantized and listed in the config. Dequantized writes every weight as a plain floating-point tensor.</source>
+        <translation>GPTQ packt die ganzzahligen Gewichte (2–8 Bit) mit float16-Skalen; Schichten, die das Layout nicht aufnehmen kann, bleiben dequantisiert und werden in der Konfiguration aufgeführt. „Dequantisiert“ schreibt jedes Gewicht als gewöhnlichen Gleitkomma-Tensor.</translation>
+    </message>
+    <message>
+        <source>&amp;Data type:</source>
+        <translation>&amp;Datentyp:</translation>
+    </message>
+    <message>
+        <source>The type of the embeddings, norms, head and dequantized weights</source>
+        <translation>Der Typ der Embeddings, Normen, des Kopfes und der dequantisierten Gewichte</translation>
+    </message>
+    <message>
+        <source>&amp;Destination:</source>
+        <translation>&amp;Ziel:</translation>
+    </message>
+    <message>
+        <source>The folder to create; it is written under a temporary name and renamed when complete</source>
+        <translation>Der anzulegende Ordner; er wird unter einem temporären Namen geschrieben und nach Abschluss umbenannt</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>Dur&amp;chsuchen …</translation>
+    </message>
+    <message>
+        <source>&amp;Replace the folder if it exists</source>
+        <translation>Vorhandenen Ordner e&amp;rsetzen</translation>
+    </message>
+    <message>
+        <source>&amp;Export</source>
+        <translation>&amp;Exportieren</translation>
+    </message>
+    <message>
+        <source>&amp;Close</source>
+        <translation>&amp;Schließen</translation>
+    </message>
+</context>
+<context>
     <name>qat::Format</name>
     <message>
         <source>scalar</source>
@@ -908,6 +999,14 @@ Tensoren: %3</translation>
     <message>
         <source>Generate with both models (on a worker thread; models stay loaded for the next prompt)</source>
         <translation>Mit beiden Modellen erzeugen (in einem Hintergrund-Thread; die Modelle bleiben für die nächste Eingabe geladen)</translation>
+    </message>
+    <message>
+        <source>E&amp;xport…</source>
+        <translation>E&amp;xportieren …</translation>
+    </message>
+    <message>
+        <source>Write the selected finished run as a model folder other tools load (GPTQ packed or dequantized)</source>
+        <translation>Den gewählten abgeschlossenen Lauf als Modellordner schreiben, den andere Werkzeuge laden (GPTQ gepackt oder dequantisiert)</translation>
     </message>
 </context>
 <context>

@@ -160,6 +160,97 @@
     </message>
 </context>
 <context>
+    <name>qat::ExportDialog</name>
+    <message>
+        <source>Export into folder</source>
+        <translation>导出到文件夹</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>正在导出…</translation>
+    </message>
+    <message>
+        <source>Exported to %1</source>
+        <translation>已导出到 %1</translation>
+    </message>
+    <message>
+        <source>Packed layers: %1 of %2</source>
+        <translation>已打包的层：%1 / %2</translation>
+    </message>
+    <message>
+        <source>Kept as %1 weights (%2 layers): %3</source>
+        <translation>保留为 %1 权重（%2 层）：%3</translation>
+    </message>
+    <message>
+        <source>Stored bits per decoder-linear weight: %1</source>
+        <translation>解码器线性层每个权重的存储位数：%1</translation>
+    </message>
+    <message>
+        <source>Total: %1</source>
+        <translation>总计：%1</translation>
+    </message>
+    <message>
+        <source>Export failed: %1</source>
+        <translation>导出失败：%1</translation>
+    </message>
+    <message>
+        <source>Export Model</source>
+        <translation>导出模型</translation>
+    </message>
+    <message>
+        <source>Run: %1</source>
+        <translation>运行：%1</translation>
+    </message>
+    <message>
+        <source>&amp;Format:</source>
+        <translation>格式(&amp;F)：</translation>
+    </message>
+    <message>
+        <source>GPTQ v2, packed (GPTQModel, vLLM, transformers)</source>
+        <translation>GPTQ v2，打包（GPTQModel、vLLM、transformers）</translation>
+    </message>
+    <message>
+        <source>Dequantized weights (any Llama loader)</source>
+        <translation>反量化权重（任意 Llama 加载器）</translation>
+    </message>
+    <message>
+        <source>GPTQ packs the integer weights (2-8 bits) with float16 scales; layers the layout cannot hold are kept dequantized and listed in the config. Dequantized writes every weight as a plain floating-point tensor.</source>
+        <translation>GPTQ 以 float16 缩放因子打包整数权重（2–8 位）；布局无法容纳的层保持反量化，并在配置中列出。“反量化”将每个权重写为普通浮点张量。</translation>
+    </message>
+    <message>
+        <source>&amp;Data type:</source>
+        <translation>数据类型(&amp;D)：</translation>
+    </message>
+    <message>
+        <source>The type of the embeddings, norms, head and dequantized weights</source>
+        <translation>嵌入、归一化、输出头和反量化权重的数据类型</translation>
+    </message>
+    <message>
+        <source>&amp;Destination:</source>
+        <translation>目标(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>The folder to create; it is written under a temporary name and renamed when complete</source>
+        <translation>要创建的文件夹；先以临时名称写入，完成后再重命名</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>浏览(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>&amp;Replace the folder if it exists</source>
+        <translation>若文件夹已存在则替换(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Export</source>
+        <translation>导出(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Close</source>
+        <translation>关闭(&amp;C)</translation>
+    </message>
+</context>
+<context>
     <name>qat::Format</name>
     <message>
         <source>scalar</source>
@@ -908,6 +999,14 @@ Tensors: %3</source>
     <message>
         <source>Generate with both models (on a worker thread; models stay loaded for the next prompt)</source>
         <translation>用两个模型生成（在工作线程中运行；模型会保留，供下一个提示使用）</translation>
+    </message>
+    <message>
+        <source>E&amp;xport…</source>
+        <translation>导出(&amp;X)…</translation>
+    </message>
+    <message>
+        <source>Write the selected finished run as a model folder other tools load (GPTQ packed or dequantized)</source>
+        <translation>将所选的已完成运行写为其他工具可加载的模型文件夹（GPTQ 打包或反量化）</translation>
     </message>
 </context>
 <context>
