@@ -72,8 +72,6 @@ std::string regexEscape(const std::string& s) {
     return r;
 }
 
-std::string shapeText(int64_t out, int64_t in) { return std::to_string(out) + " × " + std::to_string(in); }
-
 // Why a layer of (out, in) cannot take the GPTQ layout with `bits` and group `group`, or "".
 std::string unpackableReason(int64_t out, int64_t in, int bits, int64_t group) {
     if (!layout::isSupportedBits(bits))

@@ -2,12 +2,12 @@
 #include "PackedLinear.h"
 
 #include "PackedOps.h"
+#include "QuantizedState.h"
 #include "llama/Llama.h"
 #include "qat/Status.h"
 #include "qat/kernels/PackedLayout.h"
 
 #include <regex>
-#include <sstream>
 
 namespace qat {
 
@@ -65,14 +65,6 @@ PackedLinearSpec packedSpecFor(const GptqConfig& config, const std::string& modu
 }
 
 namespace {
-
-std::string shapeText(c10::IntArrayRef shape) {
-    std::ostringstream s;
-    s << '(';
-    for (size_t i = 0; i < shape.size(); ++i) s << (i ? ", " : "") << shape[i];
-    s << ')';
-    return s.str();
-}
 
 torch::Tensor expectTensor(const WeightSource& w, const std::string& name, std::initializer_list<DType> dtypes,
                            const std::vector<int64_t>& shape, const std::string& why) {

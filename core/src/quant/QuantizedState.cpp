@@ -17,12 +17,6 @@ std::string linearPrefix(int64_t layer, names::LinearSlot slot) {
     return names::layerPrefix(layer) + names::linearPath(slot);
 }
 
-std::string shapeText(c10::IntArrayRef shape) {
-    std::string s = "(";
-    for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
-    return s + ")";
-}
-
 // (out, in) of each slot for `config`.
 std::pair<int64_t, int64_t> slotShape(const ModelConfig& c, names::LinearSlot slot) {
     using names::LinearSlot;
@@ -53,6 +47,12 @@ torch::Tensor expect(const SafeTensorsFile& file, const std::string& name, DType
 }
 
 } // namespace
+
+std::string shapeText(c10::IntArrayRef shape) {
+    std::string s = "(";
+    for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+    return s + ")";
+}
 
 void appendFrozenBlock(const DecoderBlock& block, int64_t layer, NamedTensors& out) {
     torch::NoGradGuard noGrad;

@@ -31,6 +31,9 @@ using NamedTensors = std::vector<std::pair<std::string, torch::Tensor>>;
 /// Throws naming the layer that is not quantized.
 void appendFrozenBlock(const DecoderBlock& block, int64_t layer, NamedTensors& out);
 
+/// "(a, b)": a tensor shape in load errors.
+std::string shapeText(c10::IntArrayRef shape);
+
 /// The metadata every such file carries.
 std::map<std::string, std::string> quantizedMetadata(const QuantSpec& spec);
 
