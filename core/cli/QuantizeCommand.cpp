@@ -14,6 +14,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -83,6 +84,7 @@ public:
     }
     void onPhase(const PhaseChanged& e) override {
         json(e);
+        m_phase = e.phase;
         m_phaseStart = Clock::now();
         m_blocksTimed = 0;
         m_blockSeconds = 0.0;
@@ -129,7 +131,8 @@ public:
         }
         const double done = static_cast<double>(e.step + 1 - m_e2eFirst);
         const double left = seconds(m_e2eStart) / done * static_cast<double>(e.steps - e.step - 1);
-        live("E2E-QP %s step %lld/%lld  loss %.4g  lr %.3g  left %s",
+        live("%s %s step %lld/%lld  loss %.4g  lr %.3g  left %s",
+             m_phase == Phase::LrQat ? "LR-QAT" : "E2E-QP",
              bar(static_cast<double>(e.step + 1) / static_cast<double>(std::max<int64_t>(1, e.steps))).c_str(),
              static_cast<long long>(e.step + 1), static_cast<long long>(e.steps), e.loss, e.lr, clock(left).c_str());
     }
@@ -169,6 +172,7 @@ private:
     bool m_json;
     bool m_tty;
     bool m_open = false;
+    Phase m_phase = Phase::Calibration;
     int64_t m_blocks = 0;
     Clock::time_point m_phaseStart, m_blockStart, m_e2eStart, m_lastDraw;
     int64_t m_blocksTimed = 0;
@@ -211,6 +215,25 @@ const std::vector<std::pair<const char*, const char*>> kOptionKeys = {
     {"--e2e-clip", "/e2e_qp/max_grad_norm"},
     {"--e2e-weight-decay", "/e2e_qp/weight_decay"},
     {"--e2e-train-zeros", "/e2e_qp/train_zeros"},
+    {"--symmetric", "/quantizer/symmetric"},
+    {"--range", "/quantizer/range"},
+    {"--range", "/lr_qat/range"},
+    {"--lp-norm", "/quantizer/p"},
+    {"--lp-norm", "/lr_qat/p"},
+    {"--rank", "/lr_qat/rank"},
+    {"--lora-alpha", "/lr_qat/alpha"},
+    {"--lr-qat-lr", "/lr_qat/lr"},
+    {"--scale-lr", "/lr_qat/scale_lr"},
+    {"--lr-qat-epochs", "/lr_qat/epochs"},
+    {"--lr-qat-steps", "/lr_qat/steps"},
+    {"--lr-qat-batch", "/lr_qat/batch"},
+    {"--lr-qat-accumulation", "/lr_qat/gradient_accumulation"},
+    {"--lr-qat-warmup", "/lr_qat/warmup_fraction"},
+    {"--lr-qat-clip", "/lr_qat/max_grad_norm"},
+    {"--lr-qat-weight-decay", "/lr_qat/weight_decay"},
+    {"--beta2", "/lr_qat/beta2"},
+    {"--phi0", "/lr_qat/phi0"},
+    {"--bf16-adapters", "/lr_qat/bf16_adapters"},
 };
 
 // The job from the parsed options (and the --config file for what they leave out).
@@ -225,6 +248,10 @@ Status makeJob(const QuantizeArgs& a, QuantizeJob& job) {
                              : a.cacheDType == "float32" ? CacheDType::Float32
                                                          : CacheDType::Float16;
     if (const auto m = methodFromName(a.method)) job.method = *m;
+    if (const auto r = rangeInitFromName(a.range)) job.quantizer.range = job.lrQat.range = *r;
+    if (const auto f = phi0StorageFromName(a.phi0)) job.lrQat.phi0 = *f;
+    job.quantizer.p = job.lrQat.p = a.p;
+    job.lrQat.gradientCheckpointing = job.e2e.gradientCheckpointing;
     job.calibration.files.assign(a.calib.begin(), a.calib.end());
     job.evalFiles.assign(a.eval.begin(), a.eval.end());
     if (!a.config.empty()) {
@@ -237,7 +264,7 @@ Status makeJob(const QuantizeArgs& a, QuantizeJob& job) {
         Status st = applyJobConfig(text, a.config, job, given);
         if (!st.ok()) return st;
     } else if (a.method.empty()) {
-        return Status::error(ErrorKind::BadInput, "no method: give --method rtn, block-ap or efficientqat");
+        return Status::error(ErrorKind::BadInput, "no method: give --method rtn, block-ap, efficientqat or lr-qat");
     }
     if (job.model.empty()) return Status::error(ErrorKind::BadInput, "no model: give --model DIR (or a --config that names one)");
     if (job.method != Method::RoundToNearest && job.calibration.files.empty() && job.generatedDocuments == 0)
@@ -260,8 +287,10 @@ int reportRun(const Status& s, const std::string& out) {
 CLI::App* addQuantizeCommand(CLI::App& app, QuantizeArgs& a) {
     auto* q = app.add_subcommand(
         "quantize",
-        "Quantize a model: rtn, block-ap or efficientqat (Block-AP then E2E-QP), with perplexity before and after.\n"
-        "The run folder (--out) keeps run.json, metrics.jsonl, a checkpoint per finished block, the E2E-QP checkpoint,\n"
+        "Quantize a model: rtn, block-ap, efficientqat (Block-AP then E2E-QP) or lr-qat (low-rank adapters inside the\n"
+        "rounding, trained end to end), with perplexity before and after.\n"
+        "The run folder (--out) keeps run.json, metrics.jsonl, a checkpoint per finished block, the E2E-QP / LR-QAT\n"
+        "checkpoint,\n"
         "quantized.safetensors and eval.json. Running the same command on a folder that holds an interrupted run\n"
         "(Ctrl-C, a crash, a kill) resumes it after its last finished block and ends as an uninterrupted run would.");
     a.command = q;
@@ -270,8 +299,8 @@ CLI::App* addQuantizeCommand(CLI::App& app, QuantizeArgs& a) {
                   "JSON preset (or a run's run.json) giving every setting not given on the command line")
         ->check(CLI::ExistingFile);
     q->add_option("--model,-m", a.model, "Full-precision model folder")->check(CLI::ExistingDirectory);
-    q->add_option("--method", a.method, "rtn, block-ap or efficientqat")
-        ->check(CLI::IsMember({"rtn", "block-ap", "efficientqat"}));
+    q->add_option("--method", a.method, "rtn, block-ap, efficientqat or lr-qat")
+        ->check(CLI::IsMember({"rtn", "block-ap", "efficientqat", "lr-qat"}));
     q->add_option("--bits", j.spec.bits, "Bits per weight (2..8)")->capture_default_str();
     q->add_option("--group", j.spec.groupSize, "Weights per quantization group (0: whole rows)")->capture_default_str();
     q->add_option("--calib", a.calib, "Calibration text / JSONL files (block-ap and efficientqat)")
@@ -342,7 +371,53 @@ CLI::App* addQuantizeCommand(CLI::App& app, QuantizeArgs& a) {
         ->capture_default_str()
         ->check(CLI::NonNegativeNumber);
     q->add_flag("!--no-gradient-checkpointing", j.e2e.gradientCheckpointing,
-                "E2E-QP: keep every block's activations for the backward pass (faster, more memory)");
+                "E2E-QP and LR-QAT: keep every block's activations for the backward pass (faster, more memory)");
+    q->add_flag("--symmetric", j.quantizer.symmetric,
+                "rtn: symmetric signed integers (no zero point) with --range step sizes, instead of asymmetric min-max");
+    q->add_option("--range", a.range, "Symmetric step sizes (rtn --symmetric, lr-qat): lp (Lp-error search) or minmax")
+        ->check(CLI::IsMember({"lp", "minmax"}))
+        ->capture_default_str();
+    q->add_option("--lp-norm", a.p, "The p of the Lp range search (LR-QAT: 4; 2 is the MSE)")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    q->add_option("--rank", j.lrQat.rank, "LR-QAT adapter rank r")->capture_default_str()->check(CLI::PositiveNumber);
+    q->add_option("--lora-alpha", j.lrQat.alpha, "LR-QAT alpha: the adapters' product is scaled by alpha / r (0: alpha = r)")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
+    q->add_option("--lr-qat-lr", j.lrQat.lr, "LR-QAT peak lr of the adapters A and B")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
+    q->add_option("--scale-lr", j.lrQat.scaleLr, "LR-QAT peak lr of the step sizes")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
+    q->add_option("--lr-qat-epochs", j.lrQat.epochs, "LR-QAT epochs")->capture_default_str()->check(CLI::PositiveNumber);
+    q->add_option("--lr-qat-steps", j.lrQat.steps, "LR-QAT optimizer steps instead of epochs (0: use epochs)")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
+    q->add_option("--lr-qat-batch", j.lrQat.batchSize, "LR-QAT windows per micro-batch")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    q->add_option("--lr-qat-accumulation", j.lrQat.gradientAccumulation, "LR-QAT micro-batches per optimizer step")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    q->add_option("--lr-qat-warmup", j.lrQat.warmupFraction, "LR-QAT fraction of steps in linear warm-up")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 1.0));
+    q->add_option("--lr-qat-clip", j.lrQat.maxGradNorm, "LR-QAT gradient-norm clip (0: none)")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
+    q->add_option("--lr-qat-weight-decay", j.lrQat.weightDecay, "LR-QAT AdamW weight decay")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
+    q->add_option("--beta2", j.lrQat.beta2, "LR-QAT AdamW beta2")->capture_default_str()->check(CLI::Range(0.0, 0.999999));
+    q->add_option("--phi0", a.phi0, "LR-QAT storage of the frozen W0/s0: int8 (fixed point), bfloat16 or float32")
+        ->check(CLI::IsMember({"int8", "bfloat16", "float32"}))
+        ->capture_default_str();
+    q->add_flag("--bf16-adapters", j.lrQat.bf16Adapters, "LR-QAT: keep A and B in bfloat16");
+    q->add_option("--lr-qat-checkpoint-seconds", j.lrQat.checkpointSeconds,
+                  "LR-QAT: write a resumable checkpoint at most this often (0: only when cancelled and at the end)")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
     q->add_option("--eval-seqlen", j.evalSeqlen, "Perplexity window (capped at max_position_embeddings)")
         ->capture_default_str()
         ->check(CLI::Range(int64_t{2}, int64_t{1} << 20));

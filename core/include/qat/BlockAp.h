@@ -54,6 +54,9 @@ struct BlockApOptions {
     /// there (memory-mapped, CPU; deleted when done), for models whose caches do not fit in
     /// RAM. Per cache: windows × seqlen × hidden × (2 or 4) bytes; three caches per split.
     std::filesystem::path cacheDir;
+    /// Where this phase sits among the run's phases (the PhaseChanged event).
+    int64_t phaseIndex = 0;
+    int64_t phaseCount = 1;
 
     /// The weight lr actually used at `bits` (weightLr, or the paper's value when 0).
     double weightLrFor(int bits) const {

@@ -22,11 +22,12 @@ enum class Phase {
     RoundToNearest, ///< plain round-to-nearest quantization (no training)
     BlockAp,        ///< EfficientQAT phase 1: block-wise training of all parameters
     E2eQp,          ///< EfficientQAT phase 2: end-to-end training of the quantization parameters
+    LrQat,          ///< LR-QAT: end-to-end training of low-rank adapters and step sizes
     Evaluation,     ///< perplexity evaluation
     Export,         ///< writing the quantized model
 };
 
-/// The JSON spelling of a phase: "calibration", "rtn", "block_ap", "e2e_qp", "evaluation", "export".
+/// The JSON spelling of a phase: "calibration", "rtn", "block_ap", "e2e_qp", "lr_qat", "evaluation", "export".
 const char* phaseName(Phase phase);
 /// A phase from its JSON spelling; nullopt when unknown.
 std::optional<Phase> phaseFromName(const std::string& name);
@@ -81,7 +82,7 @@ struct BlockFinished {
     double seconds = 0.0;  ///< wall time spent on this block
 };
 
-/// One optimizer step of E2E-QP (0-based `step` of `steps`).
+/// One optimizer step of end-to-end training, E2E-QP or LR-QAT (0-based `step` of `steps`).
 struct E2eStep {
     int64_t step = 0;
     int64_t steps = 0;

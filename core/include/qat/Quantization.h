@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 
 namespace qat {
@@ -27,6 +28,26 @@ struct QuantSpec {
     /// groups. Where the input dimension is not a multiple, the last group of each row is
     /// shorter (groups never span rows). Negative values are invalid.
     int64_t groupSize = 128;
+};
+
+/// How the step sizes of a symmetric quantizer start.
+enum class RangeInit {
+    MinMax, ///< s = max|w| / (2^(N-1) - 1) per group: no weight is clipped
+    Lp,     ///< per group, the step (a fraction of the min-max one) with the smallest Σ|w - ŵ|^p
+};
+
+/// "minmax", "lp".
+const char* rangeInitName(RangeInit range);
+std::optional<RangeInit> rangeInitFromName(const std::string& name);
+
+/// The quantizer's form. Asymmetric (the default, EfficientQAT's): integers in [0, 2^N - 1]
+/// with a zero point per group, min-max initialised. Symmetric (LR-QAT's): signed integers in
+/// [-2^(N-1), 2^(N-1) - 1], no zero point (stored as codes + 2^(N-1) with z = 2^(N-1), so
+/// runs and exports use the same layout), step sizes from `range`.
+struct QuantizerOptions {
+    bool symmetric = false;
+    RangeInit range = RangeInit::Lp;  ///< symmetric only
+    double p = 4.0;                   ///< the Lp search's norm (LR-QAT: 4)
 };
 
 /// Checks a spec against a model: bits in [2, 8]; group size 0 or positive and not larger
@@ -44,6 +65,10 @@ double bitsPerParameter(const QuantSpec& spec, int64_t rowLength = 0);
 /// zero points from each group's min and max (s = (max - min) / (2^bits - 1) clamped to
 /// [1e-4, 1e4], z = round(-min / s)). Polls `sink` for cancellation between blocks.
 Status quantizeRoundToNearest(Model& model, const QuantSpec& spec, ProgressSink* sink = nullptr);
+/// The same with the quantizer's form chosen: symmetric layers get `quantizer.range`'s step
+/// sizes and the zero point 2^(N-1). BadInput for a p that is not positive.
+Status quantizeRoundToNearest(Model& model, const QuantSpec& spec, const QuantizerOptions& quantizer,
+                              ProgressSink* sink = nullptr);
 
 /// Writes the quantized state of `model` (every decoder block frozen: integer codes, step
 /// sizes, zero points, biases and the blocks' norm weights, which Block-AP trains) to a

@@ -9,6 +9,7 @@
 #include "qat/BlockAp.h"
 #include "qat/Calibration.h"
 #include "qat/E2eQp.h"
+#include "qat/LrQat.h"
 #include "qat/Model.h"
 #include "qat/Progress.h"
 #include "qat/Quantization.h"
@@ -23,11 +24,11 @@
 
 namespace qat {
 
-enum class Method { RoundToNearest, BlockAp, EfficientQat };
+enum class Method { RoundToNearest, BlockAp, EfficientQat, LrQat };
 /// QAT Studio's version, as recorded in run folders and exports.
 const char* qatVersion();
 
-/// "rtn", "block-ap", "efficientqat".
+/// "rtn", "block-ap", "efficientqat", "lr-qat".
 const char* methodName(Method method);
 std::optional<Method> methodFromName(const std::string& name);
 
@@ -40,16 +41,20 @@ struct QuantizeJob {
     int threads = 0;  ///< CPU threads (0: LibTorch's default)
     Method method = Method::EfficientQat;
     QuantSpec spec{4, 128};
+    /// Round-to-nearest's quantizer form (asymmetric min-max by default; symmetric with an
+    /// Lp or min-max range). LR-QAT is always symmetric and takes its range from lrQat.
+    QuantizerOptions quantizer;
     /// Calibration text (calibration.files) or, with generatedDocuments > 0, that many
     /// documents sampled from the model itself. RTN needs neither.
     CalibrationOptions calibration;
     int64_t generatedDocuments = 0;
     BlockApOptions blockAp;
     E2eQpOptions e2e;
+    LrQatOptions lrQat;
     std::vector<std::filesystem::path> evalFiles;  ///< perplexity before and after each phase
     int64_t evalSeqlen = 2048;                     ///< capped at the model's context
     int64_t evalMaxWindows = 0;                    ///< 0: all
-    /// Seeds the calibration windows, Block-AP and E2E-QP (copied into their options).
+    /// Seeds the calibration windows, Block-AP, E2E-QP and LR-QAT (copied into their options).
     uint64_t seed = 2;
     std::filesystem::path out;  ///< the run folder: created, or resumed when it holds this job
 };
@@ -67,7 +72,7 @@ Status applyJobConfig(const std::string& jsonText, const std::string& source, Qu
 /// Checks what can be checked without the model: method data, bits, group sign, files.
 Status checkJob(const QuantizeJob& job);
 
-/// Perplexity of one stage ("fp", "rtn", "block-ap", "block-ap+e2e-qp") on each eval file.
+/// Perplexity of one stage ("fp", "rtn", "block-ap", "block-ap+e2e-qp", "lr-qat") on each eval file.
 struct StageResult {
     std::string stage;
     std::vector<double> perplexity;  ///< per eval file, in job.evalFiles order
@@ -81,6 +86,7 @@ struct QuantizeJobResult {
     std::vector<StageResult> stages;
     BlockApResult blockAp;
     E2eQpResult e2e;
+    LrQatResult lrQat;
 };
 
 /// Runs the job, reporting every event to `sink` (and to RUN/metrics.jsonl). On a failure

@@ -55,6 +55,7 @@ const char* methodName(Method method) {
     case Method::RoundToNearest: return "rtn";
     case Method::BlockAp: return "block-ap";
     case Method::EfficientQat: return "efficientqat";
+    case Method::LrQat: return "lr-qat";
     }
     return "efficientqat";
 }
@@ -63,6 +64,7 @@ std::optional<Method> methodFromName(const std::string& name) {
     if (name == "rtn") return Method::RoundToNearest;
     if (name == "block-ap") return Method::BlockAp;
     if (name == "efficientqat") return Method::EfficientQat;
+    if (name == "lr-qat") return Method::LrQat;
     return std::nullopt;
 }
 
@@ -80,7 +82,12 @@ std::string jobConfigJson(const QuantizeJob& job) {
                          {{"files", absolutePaths(job.evalFiles)},
                           {"seqlen", job.evalSeqlen},
                           {"max_windows", job.evalMaxWindows}}}};
-    if (job.method == Method::RoundToNearest) return j.dump();
+    if (job.method == Method::RoundToNearest) {
+        j["quantizer"] = {{"symmetric", job.quantizer.symmetric},
+                          {"range", rangeInitName(job.quantizer.range)},
+                          {"p", job.quantizer.p}};
+        return j.dump();
+    }
     j["calibration"] = {{"files", absolutePaths(c.files)},
                         {"generated_documents", job.generatedDocuments},
                         {"seqlen", c.seqlen},
@@ -88,6 +95,29 @@ std::string jobConfigJson(const QuantizeJob& job) {
                         {"val_windows", c.valWindows},
                         {"val_fraction", c.valFraction},
                         {"seed", job.seed}};
+    if (job.method == Method::LrQat) {
+        const auto& l = job.lrQat;
+        j["lr_qat"] = {{"rank", l.rank},
+                       {"alpha", l.alpha > 0.0 ? l.alpha : static_cast<double>(l.rank)},
+                       {"lr", l.lr},
+                       {"scale_lr", l.scaleLr},
+                       {"weight_decay", l.weightDecay},
+                       {"beta1", l.beta1},
+                       {"beta2", l.beta2},
+                       {"epochs", l.epochs},
+                       {"steps", l.steps},
+                       {"batch", l.batchSize},
+                       {"gradient_accumulation", l.gradientAccumulation},
+                       {"warmup_fraction", l.warmupFraction},
+                       {"max_grad_norm", l.maxGradNorm},
+                       {"phi0", phi0StorageName(l.phi0)},
+                       {"bf16_adapters", l.bf16Adapters},
+                       {"range", rangeInitName(l.range)},
+                       {"p", l.p},
+                       {"weight_checkpointing", l.weightCheckpointing},
+                       {"seed", job.seed}};
+        return j.dump();
+    }
     const auto& b = job.blockAp;
     j["block_ap"] = {{"epochs", b.epochs},
                      {"batch", b.batchSize},
@@ -138,7 +168,9 @@ Status applyJobConfig(const std::string& jsonText, const std::string& source, Qu
         }
     };
     std::string model = job.model.string(), method = methodName(job.method), device = deviceName(job.device),
-                dtype = computeDTypeName(job.dtype), cache = cacheDTypeName(job.blockAp.cacheDType);
+                dtype = computeDTypeName(job.dtype), cache = cacheDTypeName(job.blockAp.cacheDType),
+                rtnRange = rangeInitName(job.quantizer.range), lrRange = rangeInitName(job.lrQat.range),
+                phi0 = phi0StorageName(job.lrQat.phi0);
     std::vector<std::string> evalFiles, calibFiles;
     for (const auto& f : job.evalFiles) evalFiles.push_back(f.string());
     for (const auto& f : job.calibration.files) calibFiles.push_back(f.string());
@@ -175,8 +207,29 @@ Status applyJobConfig(const std::string& jsonText, const std::string& source, Qu
     take("/e2e_qp/max_grad_norm", job.e2e.maxGradNorm);
     take("/e2e_qp/weight_decay", job.e2e.weightDecay);
     take("/e2e_qp/train_zeros", job.e2e.trainZeros);
+    take("/quantizer/symmetric", job.quantizer.symmetric);
+    take("/quantizer/range", rtnRange);
+    take("/quantizer/p", job.quantizer.p);
+    take("/lr_qat/rank", job.lrQat.rank);
+    take("/lr_qat/alpha", job.lrQat.alpha);
+    take("/lr_qat/lr", job.lrQat.lr);
+    take("/lr_qat/scale_lr", job.lrQat.scaleLr);
+    take("/lr_qat/weight_decay", job.lrQat.weightDecay);
+    take("/lr_qat/beta1", job.lrQat.beta1);
+    take("/lr_qat/beta2", job.lrQat.beta2);
+    take("/lr_qat/epochs", job.lrQat.epochs);
+    take("/lr_qat/steps", job.lrQat.steps);
+    take("/lr_qat/batch", job.lrQat.batchSize);
+    take("/lr_qat/gradient_accumulation", job.lrQat.gradientAccumulation);
+    take("/lr_qat/warmup_fraction", job.lrQat.warmupFraction);
+    take("/lr_qat/max_grad_norm", job.lrQat.maxGradNorm);
+    take("/lr_qat/phi0", phi0);
+    take("/lr_qat/bf16_adapters", job.lrQat.bf16Adapters);
+    take("/lr_qat/range", lrRange);
+    take("/lr_qat/p", job.lrQat.p);
+    take("/lr_qat/weight_checkpointing", job.lrQat.weightCheckpointing);
     // Derived from "seed"; written for the record.
-    for (const char* k : {"/calibration/seed", "/block_ap/seed", "/e2e_qp/seed"}) known.insert(k);
+    for (const char* k : {"/calibration/seed", "/block_ap/seed", "/e2e_qp/seed", "/lr_qat/seed"}) known.insert(k);
     if (!error.empty()) return Status::error(ErrorKind::BadInput, error);
 
     const nlohmann::json flat = j.flatten();
@@ -191,7 +244,20 @@ Status applyJobConfig(const std::string& jsonText, const std::string& source, Qu
             return Status::error(ErrorKind::BadInput, source + ": unknown setting \"" + item.key().substr(1) + "\"");
     }
     const auto m = methodFromName(method);
-    if (!m) return Status::error(ErrorKind::BadInput, source + ": method \"" + method + "\": expected rtn, block-ap or efficientqat");
+    if (!m)
+        return Status::error(ErrorKind::BadInput,
+                             source + ": method \"" + method + "\": expected rtn, block-ap, efficientqat or lr-qat");
+    const auto r1 = rangeInitFromName(rtnRange);
+    if (!r1) return Status::error(ErrorKind::BadInput, source + ": quantizer.range \"" + rtnRange + "\": expected lp or minmax");
+    const auto r2 = rangeInitFromName(lrRange);
+    if (!r2) return Status::error(ErrorKind::BadInput, source + ": lr_qat.range \"" + lrRange + "\": expected lp or minmax");
+    const auto ph = phi0StorageFromName(phi0);
+    if (!ph)
+        return Status::error(ErrorKind::BadInput,
+                             source + ": lr_qat.phi0 \"" + phi0 + "\": expected int8, bfloat16 or float32");
+    job.quantizer.range = *r1;
+    job.lrQat.range = *r2;
+    job.lrQat.phi0 = *ph;
     const auto c = cacheDTypeFrom(cache);
     if (!c) return Status::error(ErrorKind::BadInput, source + ": block_ap.cache_dtype \"" + cache + "\": expected float16, bfloat16 or float32");
     if (device != "cpu" && device != "cuda") return Status::error(ErrorKind::BadInput, source + ": device \"" + device + "\": expected cpu or cuda");
@@ -234,7 +300,7 @@ namespace {
 
 Status runJob(const QuantizeJob& jobIn, ProgressSink* outer, QuantizeJobResult& out) {
     QuantizeJob job = jobIn;
-    job.calibration.seed = job.blockAp.seed = job.e2e.seed = job.seed;
+    job.calibration.seed = job.blockAp.seed = job.e2e.seed = job.lrQat.seed = job.seed;
     Status st = checkJob(job);
     if (!st.ok()) return st;
 
@@ -299,12 +365,14 @@ Status runJob(const QuantizeJob& jobIn, ProgressSink* outer, QuantizeJobResult& 
         sink.onLog("calibration: " + std::to_string(data.train.size()) + " training and " +
                    std::to_string(data.val.size()) + " validation windows of " + std::to_string(data.seqlen) +
                    " tokens from " + data.source);
-        const int64_t cache = blockApCacheBytes(job.blockAp, static_cast<int64_t>(data.train.size() + data.val.size()),
-                                                data.seqlen, model->config().hiddenSize);
-        sink.onLog("Block-AP activation caches: " + std::to_string((cache + (1 << 20) - 1) >> 20) + " MiB of " +
-                   cacheDTypeName(job.blockAp.cacheDType) +
-                   (job.blockAp.cacheDir.empty() ? std::string(" in memory")
-                                                 : " in files under " + job.blockAp.cacheDir.string()));
+        if (job.method == Method::BlockAp || job.method == Method::EfficientQat) {
+            const int64_t cache = blockApCacheBytes(job.blockAp, static_cast<int64_t>(data.train.size() + data.val.size()),
+                                                    data.seqlen, model->config().hiddenSize);
+            sink.onLog("Block-AP activation caches: " + std::to_string((cache + (1 << 20) - 1) >> 20) + " MiB of " +
+                       cacheDTypeName(job.blockAp.cacheDType) +
+                       (job.blockAp.cacheDir.empty() ? std::string(" in memory")
+                                                     : " in files under " + job.blockAp.cacheDir.string()));
+        }
     }
 
     PerplexityOptions po;
@@ -331,11 +399,17 @@ Status runJob(const QuantizeJob& jobIn, ProgressSink* outer, QuantizeJobResult& 
     if (st.ok()) {
         if (job.method == Method::RoundToNearest) {
             sink.onPhase(PhaseChanged{Phase::RoundToNearest, 0, 1});
-            st = quantizeRoundToNearest(*model, job.spec, &sink);
+            st = quantizeRoundToNearest(*model, job.spec, job.quantizer, &sink);
             if (st.ok()) st = saveQuantizedState(*model, run->quantizedStatePath(), stateMeta);
             if (st.ok()) st = evaluate("rtn");
+        } else if (job.method == Method::LrQat) {
+            st = runLrQat(*model, job.spec, job.lrQat, data, &sink, out.lrQat, run.get());
+            if (st.ok()) st = saveQuantizedState(*model, run->quantizedStatePath(), stateMeta);
+            if (st.ok()) st = evaluate("lr-qat");
         } else {
-            st = runBlockAp(*model, job.spec, job.blockAp, data, &sink, out.blockAp, run.get());
+            BlockApOptions bo = job.blockAp;
+            bo.phaseCount = job.method == Method::EfficientQat ? 2 : 1;
+            st = runBlockAp(*model, job.spec, bo, data, &sink, out.blockAp, run.get());
             if (st.ok() && job.method == Method::BlockAp) st = saveQuantizedState(*model, run->quantizedStatePath(), stateMeta);
             if (st.ok()) st = evaluate("block-ap");
             if (st.ok() && job.method == Method::EfficientQat) {

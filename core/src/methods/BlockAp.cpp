@@ -124,7 +124,7 @@ public:
           m_cacheDType(toTorch(options.cacheDType)) {}
 
     void run() {
-        if (m_sink) m_sink->onPhase(PhaseChanged{Phase::BlockAp, 0, 1});
+        if (m_sink) m_sink->onPhase(PhaseChanged{Phase::BlockAp, m_options.phaseIndex, m_options.phaseCount});
         m_seqlen = m_data.seqlen;
         std::tie(m_cos, m_sin) = m_llama->rotary().tables(0, m_seqlen, m_device);
         m_cos = m_cos.to(torch::kFloat32);

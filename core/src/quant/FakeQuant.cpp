@@ -18,18 +18,6 @@ GroupLayout groupLayout(int64_t in, int64_t groupSize) {
     return l;
 }
 
-namespace {
-
-void checkArgs(const Tensor& w, const Tensor& s, const Tensor& z, int bits, const GroupLayout& l) {
-    TORCH_CHECK(bits >= 2 && bits <= 8, "quantizer: bits must be between 2 and 8, got ", bits);
-    TORCH_CHECK(w.dim() == 2, "quantizer: weight must be (out, in), got ", w.sizes());
-    const std::vector<int64_t> expected{w.size(0), l.ngroups};
-    TORCH_CHECK(s.sizes() == expected, "quantizer: scale must be ", expected, ", got ", s.sizes());
-    TORCH_CHECK(z.sizes() == expected, "quantizer: zero must be ", expected, ", got ", z.sizes());
-    TORCH_CHECK(s.scalar_type() == w.scalar_type() && z.scalar_type() == w.scalar_type(),
-                "quantizer: weight, scale and zero must share a dtype");
-}
-
 // t: (out, in) -> (out, ngroups, group), the ragged tail padded with zeros
 Tensor toGroups(const Tensor& t, const GroupLayout& l) {
     const int64_t out = t.size(0);
@@ -42,6 +30,18 @@ Tensor fromGroups(const Tensor& t, const GroupLayout& l) {
     const int64_t out = t.size(0);
     if (!l.ragged()) return t.reshape({out, l.in});
     return t.reshape({out, l.ngroups * l.group}).narrow(1, 0, l.in).contiguous();
+}
+
+namespace {
+
+void checkArgs(const Tensor& w, const Tensor& s, const Tensor& z, int bits, const GroupLayout& l) {
+    TORCH_CHECK(bits >= 2 && bits <= 8, "quantizer: bits must be between 2 and 8, got ", bits);
+    TORCH_CHECK(w.dim() == 2, "quantizer: weight must be (out, in), got ", w.sizes());
+    const std::vector<int64_t> expected{w.size(0), l.ngroups};
+    TORCH_CHECK(s.sizes() == expected, "quantizer: scale must be ", expected, ", got ", s.sizes());
+    TORCH_CHECK(z.sizes() == expected, "quantizer: zero must be ", expected, ", got ", z.sizes());
+    TORCH_CHECK(s.scalar_type() == w.scalar_type() && z.scalar_type() == w.scalar_type(),
+                "quantizer: weight, scale and zero must share a dtype");
 }
 
 // The forward's intermediate values, grouped. wg: (out, ngroups, group); sc, zr: (out, ngroups, 1)
@@ -180,6 +180,50 @@ Tensor dequantize(const Tensor& codes, const Tensor& scale, const Tensor& zero, 
     const Tensor zr = torch::round(zero.to(scale.scalar_type())).unsqueeze(-1);
     const Tensor c = toGroups(codes.to(scale.scalar_type()), l);
     return fromGroups((c - zr) * sc, l);
+}
+
+ScaleZero symmetricInit(const Tensor& w, int bits, int64_t groupSize, RangeInit range, double p) {
+    torch::NoGradGuard noGrad;
+    TORCH_CHECK(w.dim() == 2, "quantizer: weight must be (out, in), got ", w.sizes());
+    TORCH_CHECK(bits >= 2 && bits <= 8, "quantizer: bits must be between 2 and 8, got ", bits);
+    TORCH_CHECK(p > 0.0, "quantizer: the Lp norm's p must be positive, got ", p);
+    const GroupLayout l = groupLayout(w.size(1), groupSize);
+    const Tensor wg = toGroups(w.detach().to(torch::kFloat32), l); // padding is 0 and quantizes to 0 exactly
+    const double lo = static_cast<double>(symmetricMin(bits)), hi = static_cast<double>(symmetricMax(bits));
+    const Tensor amax = wg.abs().amax(-1);                          // (out, ngroups)
+    const Tensor full = (amax / hi).clamp(kScaleMin, kScaleMax);   // the min-max step: no weight clipped
+    Tensor best = full;
+    if (range == RangeInit::Lp) {
+        Tensor bestError;
+        for (int k = kLpCandidates; k >= 1; --k) {
+            const double ratio = kLpSmallestRatio + (1.0 - kLpSmallestRatio) * (k - 1) / (kLpCandidates - 1);
+            const Tensor s = (full * ratio).clamp(kScaleMin, kScaleMax).unsqueeze(-1);
+            const Tensor err = (torch::clamp(torch::round(wg / s), lo, hi) * s - wg).abs_().pow_(p).sum(-1);
+            if (!bestError.defined()) {
+                bestError = err;
+                best = s.squeeze(-1);
+            } else {
+                // Strictly better only: ties keep the larger step (fewer clipped weights).
+                const Tensor better = err < bestError;
+                bestError = torch::where(better, err, bestError);
+                best = torch::where(better, s.squeeze(-1), best);
+            }
+        }
+    }
+    ScaleZero r;
+    r.scale = best.to(w.scalar_type());
+    r.zero = torch::full_like(r.scale, static_cast<double>(symmetricZero(bits)));
+    return r;
+}
+
+double lpError(const Tensor& w, const Tensor& scale, int bits, int64_t groupSize, double p) {
+    torch::NoGradGuard noGrad;
+    const GroupLayout l = groupLayout(w.size(1), groupSize);
+    const Tensor wg = toGroups(w.detach().to(torch::kFloat32), l);
+    const Tensor s = effectiveScale(scale.to(torch::kFloat32)).unsqueeze(-1);
+    const Tensor q = torch::clamp(torch::round(wg / s), static_cast<double>(symmetricMin(bits)),
+                                  static_cast<double>(symmetricMax(bits)));
+    return (q * s - wg).abs().pow(p).sum().item<double>();
 }
 
 } // namespace qat::quant

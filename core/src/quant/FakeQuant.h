@@ -11,6 +11,8 @@
 // gradient the composition gives). Groups never span rows: where `in` is not a multiple of
 // the group size, the last group of each row is shorter.
 
+#include "qat/Quantization.h"
+
 #include <torch/torch.h>
 
 #include <cstdint>
@@ -36,6 +38,11 @@ struct GroupLayout {
 /// groupSize <= 0 or >= in means one group per row.
 GroupLayout groupLayout(int64_t in, int64_t groupSize);
 
+// t: (out, in) -> (out, ngroups, group), the ragged tail padded with zeros
+torch::Tensor toGroups(const torch::Tensor& t, const GroupLayout& l);
+// t: (out, ngroups, group) -> (out, in), padding dropped
+torch::Tensor fromGroups(const torch::Tensor& t, const GroupLayout& l);
+
 /// Largest integer code for `bits` (2^bits - 1).
 inline int64_t maxCode(int bits) {
     return (int64_t{1} << bits) - 1;
@@ -50,6 +57,33 @@ struct ScaleZero {
 /// [1e-4, 1e4], z = round(-min / s) (z clamped to [-1e4, 1e4] before rounding).
 // w: (out, in) -> scale, zero: (out, ngroups)
 ScaleZero minMaxInit(const torch::Tensor& w, int bits, int64_t groupSize);
+
+// ---- Symmetric signed quantization (LR-QAT) --------------------------------------------
+//
+// Integers in [-2^(N-1), 2^(N-1) - 1], no zero point: ŵ = s · clamp(round(w / s), -2^(N-1), 2^(N-1) - 1).
+// Stored in the asymmetric layout above as codes = integer + 2^(N-1) with the zero point
+// z = 2^(N-1) in every group, so frozen layers, quantized.safetensors and the packed export
+// need nothing of their own.
+
+inline int64_t symmetricMin(int bits) { return -(int64_t{1} << (bits - 1)); }
+inline int64_t symmetricMax(int bits) { return (int64_t{1} << (bits - 1)) - 1; }
+inline int64_t symmetricZero(int bits) { return int64_t{1} << (bits - 1); }
+
+/// How a symmetric quantizer's step sizes are initialised (qat/Quantization.h).
+using qat::RangeInit;
+/// The Lp search tries s = r · s_minmax for r evenly spaced in [kLpSmallestRatio, 1].
+constexpr int kLpCandidates = 81;
+constexpr double kLpSmallestRatio = 0.2;
+
+/// Symmetric step sizes per group (scale, w's dtype) and the constant zero point 2^(N-1).
+/// Lp: each group's step minimises Σ|w - ŵ|^p over that group alone (p = 4 in LR-QAT's
+/// setting; p = 2 is the MSE); ties keep the larger step.
+// w: (out, in) -> scale, zero: (out, ngroups)
+ScaleZero symmetricInit(const torch::Tensor& w, int bits, int64_t groupSize, RangeInit range, double p = 4.0);
+
+/// Σ|w - ŵ|^p of the symmetric quantizer with `scale` over the whole weight (for tests).
+// w: (out, in); scale: (out, ngroups)
+double lpError(const torch::Tensor& w, const torch::Tensor& scale, int bits, int64_t groupSize, double p);
 
 /// The fused fake-quant (one autograd function, gradients for w, s and z).
 // w: (out, in); s, z: (out, ngroups) -> (out, in)

@@ -43,17 +43,18 @@ namespace {
 
 // The frozen round-to-nearest version of one layer. Scales and codes are computed in
 // float32 whatever the compute dtype.
-std::shared_ptr<LinearBase> roundToNearest(LinearBase& layer, const QuantSpec& spec) {
+std::shared_ptr<LinearBase> roundToNearest(LinearBase& layer, const QuantSpec& spec, const QuantizerOptions& q) {
     const torch::Tensor w = layer.effectiveWeight().detach();
     const torch::Tensor w32 = w.to(torch::kFloat32);
-    const quant::ScaleZero sz = quant::minMaxInit(w32, spec.bits, spec.groupSize);
+    const quant::ScaleZero sz = q.symmetric ? quant::symmetricInit(w32, spec.bits, spec.groupSize, q.range, q.p)
+                                            : quant::minMaxInit(w32, spec.bits, spec.groupSize);
     const torch::Tensor codes = quant::quantizeCodes(w32, sz.scale, sz.zero, spec.bits, spec.groupSize);
     const auto bias = layer.bias();
     return std::make_shared<FrozenQuantLinear>(
         codes, sz.scale, sz.zero, bias ? bias->detach() : torch::Tensor(), spec, w.scalar_type());
 }
 
-void quantizeAll(Model& model, const QuantSpec& spec, ProgressSink* sink) {
+void quantizeAll(Model& model, const QuantSpec& spec, const QuantizerOptions& q, ProgressSink* sink) {
     torch::NoGradGuard noGrad;
     LlamaModel& llama = model.impl().llama;
     for (int64_t i = 0; i < llama->numBlocks(); ++i) {
@@ -63,7 +64,7 @@ void quantizeAll(Model& model, const QuantSpec& spec, ProgressSink* sink) {
         for (int s = 0; s < names::kLinearSlots; ++s) {
             const auto slot = static_cast<names::LinearSlot>(s);
             try {
-                block->replaceLinear(slot, roundToNearest(*block->linear(slot), spec));
+                block->replaceLinear(slot, roundToNearest(*block->linear(slot), spec, q));
             } catch (const Error&) {
                 throw;
             } catch (const std::exception& e) {
@@ -72,17 +73,36 @@ void quantizeAll(Model& model, const QuantSpec& spec, ProgressSink* sink) {
         }
         if (sink)
             sink->onLog("round-to-nearest W" + std::to_string(spec.bits) + " g" +
-                        std::to_string(spec.groupSize) + ": block " + std::to_string(i + 1) + "/" +
+                        std::to_string(spec.groupSize) +
+                        (q.symmetric ? std::string(" symmetric (") + rangeInitName(q.range) + ")" : std::string()) +
+                        ": block " + std::to_string(i + 1) + "/" +
                         std::to_string(llama->numBlocks()) + " done");
     }
 }
 
 } // namespace
 
+const char* rangeInitName(RangeInit range) {
+    return range == RangeInit::Lp ? "lp" : "minmax";
+}
+
+std::optional<RangeInit> rangeInitFromName(const std::string& name) {
+    if (name == "lp") return RangeInit::Lp;
+    if (name == "minmax") return RangeInit::MinMax;
+    return std::nullopt;
+}
+
 Status quantizeRoundToNearest(Model& model, const QuantSpec& spec, ProgressSink* sink) {
+    return quantizeRoundToNearest(model, spec, QuantizerOptions{}, sink);
+}
+
+Status quantizeRoundToNearest(Model& model, const QuantSpec& spec, const QuantizerOptions& quantizer,
+                              ProgressSink* sink) {
     Status st = validate(spec, model.config());
     if (!st.ok()) return st;
-    return guarded([&] { quantizeAll(model, spec, sink); });
+    if (quantizer.symmetric && !(quantizer.p > 0.0))
+        return Status::error(ErrorKind::BadInput, "the Lp range search needs p > 0, got " + std::to_string(quantizer.p));
+    return guarded([&] { quantizeAll(model, spec, quantizer, sink); });
 }
 
 } // namespace qat

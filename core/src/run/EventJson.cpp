@@ -19,7 +19,7 @@ struct PhaseSpelling {
 };
 constexpr PhaseSpelling kPhases[] = {
     {Phase::Calibration, "calibration"}, {Phase::RoundToNearest, "rtn"}, {Phase::BlockAp, "block_ap"},
-    {Phase::E2eQp, "e2e_qp"},            {Phase::Evaluation, "evaluation"}, {Phase::Export, "export"},
+    {Phase::E2eQp, "e2e_qp"}, {Phase::LrQat, "lr_qat"},            {Phase::Evaluation, "evaluation"}, {Phase::Export, "export"},
 };
 
 template <class... Ts> struct Overloaded : Ts... { using Ts::operator()...; };

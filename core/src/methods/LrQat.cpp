@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// LR-QAT: low-rank adapters inside the rounding, trained end to end, then merged.
+#include "qat/LrQat.h"
+
+#include "EndToEnd.h"
+#include "ModelImpl.h"
+#include "quant/LrQatLinear.h"
+#include "quant/QuantizedState.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
+namespace qat {
+
+namespace {
+
+struct Swapped {
+    int64_t block;
+    names::LinearSlot slot;
+    std::shared_ptr<LinearBase> original;
+    std::shared_ptr<LrQatLinear> trainable;
+};
+
+std::string number(double v) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%.17g", v);
+    return text;
+}
+
+void train(Model& model, const QuantSpec& spec, const LrQatOptions& o, const CalibrationData& data,
+           ProgressSink* sink, LrQatResult& out, const RunDirectory* run) {
+    const auto start = std::chrono::steady_clock::now();
+    Model::Impl& impl = model.impl();
+    LlamaModel& llama = impl.llama;
+    if (o.rank < 1) fail(ErrorKind::BadInput, "LR-QAT: rank must be at least 1, got " + std::to_string(o.rank));
+    if (o.alpha < 0.0) fail(ErrorKind::BadInput, "LR-QAT: alpha must not be negative");
+    if (!(o.p > 0.0)) fail(ErrorKind::BadInput, "LR-QAT: the Lp range search needs p > 0");
+    if (o.beta1 < 0.0 || o.beta1 >= 1.0 || o.beta2 < 0.0 || o.beta2 >= 1.0)
+        fail(ErrorKind::BadInput, "LR-QAT: AdamW betas must be in [0, 1)");
+
+    e2e::LoopSettings ls;
+    ls.what = "LR-QAT";
+    ls.lrOption = "--lr-qat-lr";
+    ls.format = "qat-studio-lr-qat-1";
+    ls.settings = quantizedMetadata(spec);
+    ls.settings.erase("format");
+    ls.settings["rank"] = std::to_string(o.rank);
+    ls.settings["adapter_scale"] = number(lrQatAdapterScale(o));
+    ls.settings["phi0"] = phi0StorageName(o.phi0);
+    ls.settings["adapters"] = o.bf16Adapters ? "bfloat16" : "float32";
+    ls.settings["range"] = rangeInitName(o.range);
+    ls.settings["p"] = number(o.p);
+    ls.settings["seed"] = std::to_string(o.seed);
+    ls.epochs = o.epochs;
+    ls.maxSteps = o.steps;
+    ls.batchSize = o.batchSize;
+    ls.gradientAccumulation = o.gradientAccumulation;
+    ls.warmupFraction = o.warmupFraction;
+    ls.schedule = e2e::Schedule::Linear;
+    ls.peakLrs = {o.lr, o.scaleLr};
+    ls.maxGradNorm = o.maxGradNorm;
+    ls.seed = o.seed;
+    ls.gradientCheckpointing = o.gradientCheckpointing;
+    ls.checkpointSeconds = o.checkpointSeconds;
+    e2e::checkSettings(ls, data);
+    for (int64_t i = 0; i < llama->numBlocks(); ++i)
+        for (int s = 0; s < names::kLinearSlots; ++s) {
+            const auto slot = static_cast<names::LinearSlot>(s);
+            if (!std::dynamic_pointer_cast<DenseLinear>(llama->block(i)->linear(slot)))
+                fail(ErrorKind::BadInput, "LR-QAT needs a full-precision model: " + names::linearWeight(i, slot) +
+                                              " is already quantized");
+        }
+
+    if (sink) sink->onPhase(PhaseChanged{Phase::LrQat, o.phaseIndex, o.phaseCount});
+
+    LrQatLayerOptions lo;
+    lo.rank = o.rank;
+    lo.adapterScale = lrQatAdapterScale(o);
+    lo.phi0 = o.phi0;
+    lo.bf16Adapters = o.bf16Adapters;
+    lo.range = o.range;
+    lo.p = o.p;
+    lo.weightCheckpointing = o.weightCheckpointing;
+    at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(o.seed);
+
+    std::vector<Swapped> swapped;
+    auto restore = [&] {
+        for (auto it = swapped.rbegin(); it != swapped.rend(); ++it)
+            llama->block(it->block)->replaceLinear(it->slot, it->original);
+    };
+    try {
+        std::vector<torch::Tensor> adapters, scales;
+        std::vector<e2e::CheckpointTensor> kept;
+        out = LrQatResult{};
+        for (int64_t i = 0; i < llama->numBlocks(); ++i) {
+            if (sink && sink->isCancelled()) fail(ErrorKind::Cancelled, "LR-QAT cancelled");
+            for (int s = 0; s < names::kLinearSlots; ++s) {
+                const auto slot = static_cast<names::LinearSlot>(s);
+                DecoderBlock block = llama->block(i);
+                auto original = block->linear(slot);
+                auto layer = std::make_shared<LrQatLinear>(*original, spec, lo, generator);
+                block->replaceLinear(slot, layer);
+                swapped.push_back({i, slot, original, layer});
+                adapters.push_back(layer->a);
+                adapters.push_back(layer->b);
+                scales.push_back(layer->scale);
+                const std::string name = names::layerPrefix(i) + names::linearPath(slot);
+                kept.push_back({name + ".lora_a", layer->a, true});
+                kept.push_back({name + ".lora_b", layer->b, true});
+                kept.push_back({name + ".scales", layer->scale, true});
+                out.adapterParameters += layer->a.numel() + layer->b.numel();
+                out.scaleParameters += layer->scale.numel();
+            }
+        }
+        const auto adam = [&](double lr) {
+            return std::make_unique<torch::optim::AdamWOptions>(
+                torch::optim::AdamWOptions(lr).betas({o.beta1, o.beta2}).weight_decay(o.weightDecay));
+        };
+        torch::optim::AdamW optimizer({torch::optim::OptimizerParamGroup(adapters, adam(o.lr)),
+                                       torch::optim::OptimizerParamGroup(scales, adam(o.scaleLr))});
+        if (sink && !(run && run->hasE2eCheckpoint()))
+            sink->onLog("LR-QAT W" + std::to_string(spec.bits) + " g" + std::to_string(spec.groupSize) + ": rank " +
+                        std::to_string(o.rank) + ", " + std::to_string(out.adapterParameters) + " adapter and " +
+                        std::to_string(out.scaleParameters) + " step-size parameters, Φ0 in " +
+                        phi0StorageName(o.phi0) + ", " + std::to_string(e2e::totalSteps(ls, data.train.size())) +
+                        " steps of " + std::to_string(o.batchSize * o.gradientAccumulation) + " windows");
+        e2e::LoopResult r;
+        e2e::trainEndToEnd(llama, impl.device, data, optimizer, kept, ls, sink, run, r);
+        out.initialTrainLoss = r.initialTrainLoss;
+        out.finalTrainLoss = r.finalTrainLoss;
+        out.initialValLoss = r.initialValLoss;
+        out.finalValLoss = r.finalValLoss;
+        out.steps = r.steps;
+        out.resumedAtStep = r.resumedAtStep;
+        for (const Swapped& s : swapped) llama->block(s.block)->replaceLinear(s.slot, s.trainable->merge());
+    } catch (...) {
+        restore();
+        throw;
+    }
+    out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (sink)
+        sink->onLog("LR-QAT done: train loss " + std::to_string(out.initialTrainLoss) + " -> " +
+                    std::to_string(out.finalTrainLoss) + ", val loss " + std::to_string(out.initialValLoss) +
+                    " -> " + std::to_string(out.finalValLoss) + "; adapters merged into the integers");
+}
+
+} // namespace
+
+const char* phi0StorageName(Phi0Storage storage) {
+    switch (storage) {
+    case Phi0Storage::Int8: return "int8";
+    case Phi0Storage::BFloat16: return "bfloat16";
+    case Phi0Storage::Float32: return "float32";
+    }
+    return "int8";
+}
+
+std::optional<Phi0Storage> phi0StorageFromName(const std::string& name) {
+    if (name == "int8") return Phi0Storage::Int8;
+    if (name == "bfloat16") return Phi0Storage::BFloat16;
+    if (name == "float32") return Phi0Storage::Float32;
+    return std::nullopt;
+}
+
+double lrQatAdapterScale(const LrQatOptions& options) {
+    const double alpha = options.alpha > 0.0 ? options.alpha : static_cast<double>(options.rank);
+    return alpha / static_cast<double>(std::max<int64_t>(1, options.rank));
+}
+
+Status runLrQat(Model& model, const QuantSpec& spec, const LrQatOptions& options, const CalibrationData& data,
+                ProgressSink* sink, LrQatResult& out, const RunDirectory* run) {
+    Status st = validate(spec, model.config());
+    if (!st.ok()) return st;
+    return guarded([&] { train(model, spec, options, data, sink, out, run); });
+}
+
+} // namespace qat
