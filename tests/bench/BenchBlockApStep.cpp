@@ -25,6 +25,7 @@
 // (no Python with torch).
 
 #include "BenchSupport.h"
+#include "BlockShapes.h"
 
 #include "SafeTensorsFile.h"
 #include "TensorNames.h"
@@ -65,21 +66,6 @@ struct Options {
     torch::Device device{torch::kCPU};
     int64_t batch = 0, seqlen = 0, warmup = 1, steps = 0; // 0: the device's default
 };
-
-qat::ModelConfig llama2Block() {
-    qat::ModelConfig c;
-    c.architecture = "LlamaForCausalLM";
-    c.modelType = "llama";
-    c.hiddenSize = 4096;
-    c.intermediateSize = 11008;
-    c.numLayers = 1;
-    c.numHeads = 32;
-    c.numKvHeads = 32;
-    c.headDim = 128;
-    c.rmsNormEps = 1e-5;
-    c.ropeTheta = 10000.0;
-    return c;
-}
 
 qat::QuantSpec w2g64() {
     qat::QuantSpec s;
@@ -143,27 +129,6 @@ std::string deviceName(const torch::Device& d) {
 
 std::string linearName(qat::names::LinearSlot slot) {
     return std::string(qat::names::linearPath(slot)) + ".weight";
-}
-
-// (out, in) of a slot's weight.
-std::pair<int64_t, int64_t> linearShape(qat::names::LinearSlot slot, const qat::ModelConfig& c) {
-    using qat::names::LinearSlot;
-    const int64_t qDim = c.numHeads * c.headDim, kvDim = c.numKvHeads * c.headDim;
-    switch (slot) {
-    case LinearSlot::Q:
-        return {qDim, c.hiddenSize};
-    case LinearSlot::K:
-    case LinearSlot::V:
-        return {kvDim, c.hiddenSize};
-    case LinearSlot::O:
-        return {c.hiddenSize, qDim};
-    case LinearSlot::Gate:
-    case LinearSlot::Up:
-        return {c.intermediateSize, c.hiddenSize};
-    case LinearSlot::Down:
-        return {c.hiddenSize, c.intermediateSize};
-    }
-    return {0, 0};
 }
 
 torch::Tensor take(const NamedTensors& t, const std::string& name) {
