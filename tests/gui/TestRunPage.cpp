@@ -133,7 +133,7 @@ private Q_SLOTS:
         const qint64 written = QFileInfo(folder + "/quantized.safetensors").size() + QFileInfo(folder + "/e2e.safetensors").size();
         qInfo("LR-QAT run folder: estimated %.0f bytes, written %lld", estimate.diskBytes, static_cast<long long>(written));
         QVERIFY(std::abs(estimate.diskBytes - written) < 0.25 * written);
-        QVERIFY(estimate.peakMemoryBytes > estimate.modelBytes + estimate.trainingBytes * 0.99);
+        // Φ0 in float32 instead of int8: 3 more bytes per decoder-linear weight at the peak.
         QuantizeJob phi0Float = j;
         phi0Float.lrQat.phi0 = Phi0Storage::Float32;
         double linear = 0;
