@@ -528,10 +528,6 @@ Wählen Sie mit „Durchsuchen…“ einen Hugging-Face-Modellordner (config.jso
         <translation>Festplatte:</translation>
     </message>
     <message>
-        <source>At the peak: the model in its compute type plus Block-AP&apos;s activation caches and one block&apos;s training state, or E2E-QP&apos;s activations and logits. Disk: the run folder (block checkpoints, quantized state, E2E-QP checkpoint). Within tens of percent.</source>
-        <translation>Speicher zur Spitze: das Modell im Rechenformat plus die Aktivierungsspeicher von Block-AP und der Trainingszustand eines Blocks, oder die Aktivierungen und Logits von E2E-QP. Festplatte: der Laufordner (Block-Checkpoints, quantisierter Zustand, E2E-QP-Checkpoint). Auf einige zehn Prozent genau.</translation>
-    </message>
-    <message>
         <source>%1, and %2 of activation caches while Block-AP runs</source>
         <translation>%1, und %2 Aktivierungsspeicher, solange Block-AP läuft</translation>
     </message>
@@ -542,6 +538,10 @@ Wählen Sie mit „Durchsuchen…“ einen Hugging-Face-Modellordner (config.jso
     <message>
         <source>For %1 W%2 g%3 on %4 windows of %5 tokens, batch %6 (the Recipe and Data pages&apos;).</source>
         <translation>Für %1 W%2 g%3 auf %4 Fenstern zu %5 Tokens, Batch %6 (von den Seiten „Rezept“ und „Daten“).</translation>
+    </message>
+    <message>
+        <source>At the peak: the model in its compute type plus Block-AP&apos;s activation caches and one block&apos;s training state, or E2E-QP&apos;s activations and logits; for LR-QAT, Φ0, the adapters and step sizes with their optimizer state, and the activations and logits. Disk: the run folder (block checkpoints, quantized state, E2E-QP&apos;s or LR-QAT&apos;s checkpoint). Within tens of percent.</source>
+        <translation>Speicher zur Spitze: das Modell im Rechenformat plus die Aktivierungsspeicher von Block-AP und der Trainingszustand eines Blocks, oder die Aktivierungen und Logits von E2E-QP; bei LR-QAT Φ0, die Adapter und Schrittweiten mit ihrem Optimiererzustand sowie die Aktivierungen und Logits. Festplatte: der Laufordner (Block-Checkpoints, quantisierter Zustand, Checkpoint von E2E-QP oder LR-QAT). Auf einige zehn Prozent genau.</translation>
     </message>
 </context>
 <context>
@@ -626,10 +626,6 @@ Tensoren: %3</translation>
     <message>
         <source>Round-to-nearest (no training)</source>
         <translation>Runden zum Nächsten (ohne Training)</translation>
-    </message>
-    <message>
-        <source>EfficientQAT trains each block (Block-AP), then the step sizes end to end (E2E-QP); Block-AP alone stops after the first phase; round-to-nearest needs no data</source>
-        <translation>EfficientQAT trainiert jeden Block (Block-AP), dann die Schrittweiten durchgehend (E2E-QP); Block-AP allein endet nach der ersten Phase; Runden zum Nächsten braucht keine Daten</translation>
     </message>
     <message>
         <source>Bits per weight: integers in [0, 2^bits - 1]</source>
@@ -806,6 +802,118 @@ Tensoren: %3</translation>
     <message>
         <source>%1: cannot be written</source>
         <translation>%1: kann nicht geschrieben werden</translation>
+    </message>
+    <message>
+        <source>LR-QAT (low-rank adapters, end to end)</source>
+        <translation>LR-QAT (Low-Rank-Adapter, durchgehend)</translation>
+    </message>
+    <message>
+        <source>EfficientQAT trains each block (Block-AP), then the step sizes end to end (E2E-QP); Block-AP alone stops after the first phase; LR-QAT trains low-rank adapters inside the rounding and the step sizes end to end, then merges the adapters into the integers; round-to-nearest needs no data</source>
+        <translation>EfficientQAT trainiert jeden Block (Block-AP), dann die Schrittweiten durchgehend (E2E-QP); Block-AP allein endet nach der ersten Phase; LR-QAT trainiert Low-Rank-Adapter innerhalb der Rundung und die Schrittweiten durchgehend und verschmilzt die Adapter danach mit den ganzen Zahlen; Runden zum Nächsten braucht keine Daten</translation>
+    </message>
+    <message>
+        <source>LR-QAT rank r of the adapters A (out × r) and B (r × in) in every decoder linear (paper: 32)</source>
+        <translation>LR-QAT-Rang r der Adapter A (out × r) und B (r × in) in jeder linearen Decoder-Schicht (Paper: 32)</translation>
+    </message>
+    <message>
+        <source>= rank</source>
+        <translation>= Rang</translation>
+    </message>
+    <message>
+        <source>LR-QAT scale α: the adapters&apos; product A·B is multiplied by α / r; 0: α = r (the default)</source>
+        <translation>LR-QAT-Skalierung α: das Produkt A·B der Adapter wird mit α / r multipliziert; 0: α = r (Standard)</translation>
+    </message>
+    <message>
+        <source>LR-QAT peak learning rate of the adapters A and B, after a linear warm-up, then decaying linearly to 0 (paper: 1e-3)</source>
+        <translation>LR-QAT-Spitzenlernrate der Adapter A und B, nach linearem Aufwärmen, danach linear auf 0 fallend (Paper: 1e-3)</translation>
+    </message>
+    <message>
+        <source>LR-QAT peak learning rate of the step sizes; 0 keeps them at their initial range (paper: 1e-5)</source>
+        <translation>LR-QAT-Spitzenlernrate der Schrittweiten; 0 belässt sie bei ihrem Anfangsbereich (Paper: 1e-5)</translation>
+    </message>
+    <message>
+        <source>LR-QAT passes over the training windows, when no number of steps is given (default: 1)</source>
+        <translation>LR-QAT-Durchgänge über die Trainingsfenster, wenn keine Schrittzahl angegeben ist (Standard: 1)</translation>
+    </message>
+    <message>
+        <source>by epochs</source>
+        <translation>nach Epochen</translation>
+    </message>
+    <message>
+        <source>LR-QAT optimizer steps in all, instead of epochs; 0: as many as the epochs take</source>
+        <translation>LR-QAT-Optimiererschritte insgesamt, statt Epochen; 0: so viele, wie die Epochen ergeben</translation>
+    </message>
+    <message>
+        <source>LR-QAT windows per forward and backward pass (default: 2)</source>
+        <translation>LR-QAT-Fenster pro Vorwärts- und Rückwärtsdurchlauf (Standard: 2)</translation>
+    </message>
+    <message>
+        <source>How LR-QAT keeps the frozen Φ0 = W0 / s0: int8 fixed point (1 byte per weight, the default), bfloat16 (2 bytes) or float32 (4 bytes, exact)</source>
+        <translation>Wie LR-QAT das eingefrorene Φ0 = W0 / s0 speichert: int8-Festkomma (1 Byte pro Gewicht, Standard), bfloat16 (2 Byte) oder float32 (4 Byte, exakt)</translation>
+    </message>
+    <message>
+        <source>Symmetric (signed integers, no zero point)</source>
+        <translation>Symmetrisch (vorzeichenbehaftete ganze Zahlen, kein Nullpunkt)</translation>
+    </message>
+    <message>
+        <source>Round-to-nearest with integers in [-2^(bits-1), 2^(bits-1) - 1] and step sizes from the range search below; off: min-max with a zero point per group (EfficientQAT&apos;s form)</source>
+        <translation>Runden zum Nächsten mit ganzen Zahlen in [−2^(Bits−1), 2^(Bits−1) − 1] und Schrittweiten aus der Bereichssuche unten; aus: Min-Max mit einem Nullpunkt pro Gruppe (die Form von EfficientQAT)</translation>
+    </message>
+    <message>
+        <source>Lp search</source>
+        <translation>Lp-Suche</translation>
+    </message>
+    <message>
+        <source>min-max</source>
+        <translation>Min-Max</translation>
+    </message>
+    <message>
+        <source>How the symmetric step sizes start: per group, the step with the smallest Lp error (paper), or min-max, which clips no weight</source>
+        <translation>Womit die symmetrischen Schrittweiten beginnen: pro Gruppe die Schrittweite mit dem kleinsten Lp-Fehler (Paper) oder Min-Max, das kein Gewicht abschneidet</translation>
+    </message>
+    <message>
+        <source>The norm p of the Lp range search (paper: 4)</source>
+        <translation>Die Norm p der Lp-Bereichssuche (Paper: 4)</translation>
+    </message>
+    <message>
+        <source>LR-QAT rank</source>
+        <translation>LR-QAT-Rang</translation>
+    </message>
+    <message>
+        <source>LR-QAT alpha</source>
+        <translation>LR-QAT-Alpha</translation>
+    </message>
+    <message>
+        <source>LR-QAT adapter lr</source>
+        <translation>LR-QAT-Lernrate Adapter</translation>
+    </message>
+    <message>
+        <source>LR-QAT step-size lr</source>
+        <translation>LR-QAT-Lernrate Schrittweiten</translation>
+    </message>
+    <message>
+        <source>LR-QAT epochs</source>
+        <translation>LR-QAT-Epochen</translation>
+    </message>
+    <message>
+        <source>LR-QAT steps</source>
+        <translation>LR-QAT-Schritte</translation>
+    </message>
+    <message>
+        <source>LR-QAT batch</source>
+        <translation>LR-QAT-Batch</translation>
+    </message>
+    <message>
+        <source>Φ0 storage</source>
+        <translation>Φ0-Speicherformat</translation>
+    </message>
+    <message>
+        <source>Step-size init</source>
+        <translation>Start der Schrittweiten</translation>
+    </message>
+    <message>
+        <source>Lp norm p</source>
+        <translation>Lp-Norm p</translation>
     </message>
 </context>
 <context>
@@ -1020,10 +1128,6 @@ Tensoren: %3</translation>
         <translation>Rekonstruktions-MSE pro Block</translation>
     </message>
     <message>
-        <source>E2E-QP loss</source>
-        <translation>E2E-QP-Verlust</translation>
-    </message>
-    <message>
         <source>Perplexity per stage</source>
         <translation>Perplexität pro Stufe</translation>
     </message>
@@ -1063,6 +1167,14 @@ Tensoren: %3</translation>
         <source>perplexity</source>
         <translation>Perplexität</translation>
     </message>
+    <message>
+        <source>LR-QAT: training loss (line), validation loss (dots)</source>
+        <translation>LR-QAT: Trainingsverlust (Linie), Validierungsverlust (Punkte)</translation>
+    </message>
+    <message>
+        <source>E2E-QP: training loss (line), validation loss (dots)</source>
+        <translation>E2E-QP: Trainingsverlust (Linie), Validierungsverlust (Punkte)</translation>
+    </message>
 </context>
 <context>
     <name>qat::RunHistory</name>
@@ -1081,6 +1193,10 @@ Tensoren: %3</translation>
     <message>
         <source>EfficientQAT</source>
         <translation>EfficientQAT</translation>
+    </message>
+    <message>
+        <source>LR-QAT</source>
+        <translation>LR-QAT</translation>
     </message>
 </context>
 <context>
@@ -1168,6 +1284,10 @@ Tensoren: %3</translation>
     <message>
         <source>phase %p%</source>
         <translation>Phase %p %</translation>
+    </message>
+    <message>
+        <source>Cancelled. The run folder keeps LR-QAT&apos;s last checkpoint (written every minute): Resume continues from there.</source>
+        <translation>Abgebrochen. Der Laufordner behält den letzten Checkpoint von LR-QAT (jede Minute geschrieben): „Fortsetzen“ macht dort weiter.</translation>
     </message>
 </context>
 <context>

@@ -528,10 +528,6 @@ Choose a Hugging Face model folder (config.json, *.safetensors, tokenizer.model)
         <translation>磁盘：</translation>
     </message>
     <message>
-        <source>At the peak: the model in its compute type plus Block-AP&apos;s activation caches and one block&apos;s training state, or E2E-QP&apos;s activations and logits. Disk: the run folder (block checkpoints, quantized state, E2E-QP checkpoint). Within tens of percent.</source>
-        <translation>内存峰值：按计算类型存放的模型，加上 Block-AP 的激活缓存和一个块的训练状态，或 E2E-QP 的激活与 logits。磁盘：运行文件夹（块检查点、量化状态、E2E-QP 检查点）。误差在几十个百分点以内。</translation>
-    </message>
-    <message>
         <source>%1, and %2 of activation caches while Block-AP runs</source>
         <translation>%1，另外 Block-AP 运行期间需要 %2 的激活缓存</translation>
     </message>
@@ -542,6 +538,10 @@ Choose a Hugging Face model folder (config.json, *.safetensors, tokenizer.model)
     <message>
         <source>For %1 W%2 g%3 on %4 windows of %5 tokens, batch %6 (the Recipe and Data pages&apos;).</source>
         <translation>针对 %1 W%2 g%3，%4 个 %5 词元的窗口，批大小 %6（“配方”和“数据”页的设置）。</translation>
+    </message>
+    <message>
+        <source>At the peak: the model in its compute type plus Block-AP&apos;s activation caches and one block&apos;s training state, or E2E-QP&apos;s activations and logits; for LR-QAT, Φ0, the adapters and step sizes with their optimizer state, and the activations and logits. Disk: the run folder (block checkpoints, quantized state, E2E-QP&apos;s or LR-QAT&apos;s checkpoint). Within tens of percent.</source>
+        <translation>内存峰值：按计算类型存放的模型，加上 Block-AP 的激活缓存和一个块的训练状态，或 E2E-QP 的激活与 logits；LR-QAT 则为 Φ0、适配器和步长及其优化器状态，以及激活与 logits。磁盘：运行文件夹（块检查点、量化状态、E2E-QP 或 LR-QAT 的检查点）。误差在几十个百分点以内。</translation>
     </message>
 </context>
 <context>
@@ -626,10 +626,6 @@ Tensors: %3</source>
     <message>
         <source>Round-to-nearest (no training)</source>
         <translation>最近舍入（无需训练）</translation>
-    </message>
-    <message>
-        <source>EfficientQAT trains each block (Block-AP), then the step sizes end to end (E2E-QP); Block-AP alone stops after the first phase; round-to-nearest needs no data</source>
-        <translation>EfficientQAT 先逐块训练（Block-AP），再端到端训练步长（E2E-QP）；仅 Block-AP 在第一阶段后结束；最近舍入不需要数据</translation>
     </message>
     <message>
         <source>Bits per weight: integers in [0, 2^bits - 1]</source>
@@ -806,6 +802,118 @@ Tensors: %3</source>
     <message>
         <source>%1: cannot be written</source>
         <translation>%1：无法写入</translation>
+    </message>
+    <message>
+        <source>LR-QAT (low-rank adapters, end to end)</source>
+        <translation>LR-QAT（低秩适配器，端到端）</translation>
+    </message>
+    <message>
+        <source>EfficientQAT trains each block (Block-AP), then the step sizes end to end (E2E-QP); Block-AP alone stops after the first phase; LR-QAT trains low-rank adapters inside the rounding and the step sizes end to end, then merges the adapters into the integers; round-to-nearest needs no data</source>
+        <translation>EfficientQAT 先逐块训练（Block-AP），再端到端训练步长（E2E-QP）；仅 Block-AP 在第一阶段后结束；LR-QAT 端到端训练舍入内部的低秩适配器和步长，然后把适配器合并进整数；最近舍入不需要数据</translation>
+    </message>
+    <message>
+        <source>LR-QAT rank r of the adapters A (out × r) and B (r × in) in every decoder linear (paper: 32)</source>
+        <translation>LR-QAT 每个解码器线性层中适配器 A（out × r）和 B（r × in）的秩 r（论文：32）</translation>
+    </message>
+    <message>
+        <source>= rank</source>
+        <translation>= 秩</translation>
+    </message>
+    <message>
+        <source>LR-QAT scale α: the adapters&apos; product A·B is multiplied by α / r; 0: α = r (the default)</source>
+        <translation>LR-QAT 缩放系数 α：适配器乘积 A·B 乘以 α / r；0：α = r（默认）</translation>
+    </message>
+    <message>
+        <source>LR-QAT peak learning rate of the adapters A and B, after a linear warm-up, then decaying linearly to 0 (paper: 1e-3)</source>
+        <translation>LR-QAT 适配器 A 和 B 的峰值学习率，先线性预热，再线性衰减到 0（论文：1e-3）</translation>
+    </message>
+    <message>
+        <source>LR-QAT peak learning rate of the step sizes; 0 keeps them at their initial range (paper: 1e-5)</source>
+        <translation>LR-QAT 步长的峰值学习率；0 表示保持初始范围（论文：1e-5）</translation>
+    </message>
+    <message>
+        <source>LR-QAT passes over the training windows, when no number of steps is given (default: 1)</source>
+        <translation>LR-QAT 遍历训练窗口的轮数，仅在未指定步数时使用（默认：1）</translation>
+    </message>
+    <message>
+        <source>by epochs</source>
+        <translation>按轮数</translation>
+    </message>
+    <message>
+        <source>LR-QAT optimizer steps in all, instead of epochs; 0: as many as the epochs take</source>
+        <translation>LR-QAT 优化步总数，代替轮数；0：由轮数决定</translation>
+    </message>
+    <message>
+        <source>LR-QAT windows per forward and backward pass (default: 2)</source>
+        <translation>LR-QAT 每次前向和反向传播的窗口数（默认：2）</translation>
+    </message>
+    <message>
+        <source>How LR-QAT keeps the frozen Φ0 = W0 / s0: int8 fixed point (1 byte per weight, the default), bfloat16 (2 bytes) or float32 (4 bytes, exact)</source>
+        <translation>LR-QAT 存放冻结的 Φ0 = W0 / s0 的方式：int8 定点（每个权重 1 字节，默认）、bfloat16（2 字节）或 float32（4 字节，精确）</translation>
+    </message>
+    <message>
+        <source>Symmetric (signed integers, no zero point)</source>
+        <translation>对称（有符号整数，无零点）</translation>
+    </message>
+    <message>
+        <source>Round-to-nearest with integers in [-2^(bits-1), 2^(bits-1) - 1] and step sizes from the range search below; off: min-max with a zero point per group (EfficientQAT&apos;s form)</source>
+        <translation>最近舍入，整数取值为 [−2^(位数−1), 2^(位数−1) − 1]，步长来自下方的范围搜索；关闭时：最小-最大值，每组一个零点（EfficientQAT 的形式）</translation>
+    </message>
+    <message>
+        <source>Lp search</source>
+        <translation>Lp 搜索</translation>
+    </message>
+    <message>
+        <source>min-max</source>
+        <translation>最小-最大值</translation>
+    </message>
+    <message>
+        <source>How the symmetric step sizes start: per group, the step with the smallest Lp error (paper), or min-max, which clips no weight</source>
+        <translation>对称步长的初始值：每组取 Lp 误差最小的步长（论文），或最小-最大值（不截断任何权重）</translation>
+    </message>
+    <message>
+        <source>The norm p of the Lp range search (paper: 4)</source>
+        <translation>Lp 范围搜索的范数 p（论文：4）</translation>
+    </message>
+    <message>
+        <source>LR-QAT rank</source>
+        <translation>LR-QAT 秩</translation>
+    </message>
+    <message>
+        <source>LR-QAT alpha</source>
+        <translation>LR-QAT alpha</translation>
+    </message>
+    <message>
+        <source>LR-QAT adapter lr</source>
+        <translation>LR-QAT 适配器学习率</translation>
+    </message>
+    <message>
+        <source>LR-QAT step-size lr</source>
+        <translation>LR-QAT 步长学习率</translation>
+    </message>
+    <message>
+        <source>LR-QAT epochs</source>
+        <translation>LR-QAT 轮数</translation>
+    </message>
+    <message>
+        <source>LR-QAT steps</source>
+        <translation>LR-QAT 步数</translation>
+    </message>
+    <message>
+        <source>LR-QAT batch</source>
+        <translation>LR-QAT 批大小</translation>
+    </message>
+    <message>
+        <source>Φ0 storage</source>
+        <translation>Φ0 存储类型</translation>
+    </message>
+    <message>
+        <source>Step-size init</source>
+        <translation>步长初始化</translation>
+    </message>
+    <message>
+        <source>Lp norm p</source>
+        <translation>Lp 范数 p</translation>
     </message>
 </context>
 <context>
@@ -1020,10 +1128,6 @@ Tensors: %3</source>
         <translation>各块的重建 MSE</translation>
     </message>
     <message>
-        <source>E2E-QP loss</source>
-        <translation>E2E-QP 损失</translation>
-    </message>
-    <message>
         <source>Perplexity per stage</source>
         <translation>各阶段的困惑度</translation>
     </message>
@@ -1063,6 +1167,14 @@ Tensors: %3</source>
         <source>perplexity</source>
         <translation>困惑度</translation>
     </message>
+    <message>
+        <source>LR-QAT: training loss (line), validation loss (dots)</source>
+        <translation>LR-QAT：训练损失（线），验证损失（点）</translation>
+    </message>
+    <message>
+        <source>E2E-QP: training loss (line), validation loss (dots)</source>
+        <translation>E2E-QP：训练损失（线），验证损失（点）</translation>
+    </message>
 </context>
 <context>
     <name>qat::RunHistory</name>
@@ -1081,6 +1193,10 @@ Tensors: %3</source>
     <message>
         <source>EfficientQAT</source>
         <translation>EfficientQAT</translation>
+    </message>
+    <message>
+        <source>LR-QAT</source>
+        <translation>LR-QAT</translation>
     </message>
 </context>
 <context>
@@ -1168,6 +1284,10 @@ Tensors: %3</source>
     <message>
         <source>phase %p%</source>
         <translation>阶段 %p%</translation>
+    </message>
+    <message>
+        <source>Cancelled. The run folder keeps LR-QAT&apos;s last checkpoint (written every minute): Resume continues from there.</source>
+        <translation>已取消。运行文件夹保留了 LR-QAT 的最近一个检查点（每分钟写入一次）：“继续”会从那里接着运行。</translation>
     </message>
 </context>
 <context>

@@ -242,8 +242,10 @@ void ModelPage::retranslateUi() {
     m_estimateMemoryName->setText(tr("Memory:"));
     m_estimateDiskName->setText(tr("Disk:"));
     m_estimateBox->setToolTip(tr("At the peak: the model in its compute type plus Block-AP's activation caches and one "
-                                 "block's training state, or E2E-QP's activations and logits. Disk: the run folder "
-                                 "(block checkpoints, quantized state, E2E-QP checkpoint). Within tens of percent."));
+                                 "block's training state, or E2E-QP's activations and logits; for LR-QAT, Φ0, the adapters "
+                                 "and step sizes with their optimizer state, and the activations and logits. Disk: the run "
+                                 "folder (block checkpoints, quantized state, E2E-QP's or LR-QAT's checkpoint). Within tens "
+                                 "of percent."));
     updateErrorLabel();
     updateEstimate();
 }
@@ -276,7 +278,7 @@ void ModelPage::updateEstimate() {
                                        .arg(j.spec.groupSize)
                                        .arg(formatCount(j.calibration.trainWindows + j.calibration.valWindows))
                                        .arg(j.calibration.seqlen)
-                                       .arg(j.blockAp.batchSize));
+                                       .arg(j.method == Method::LrQat ? j.lrQat.batchSize : j.blockAp.batchSize));
 }
 
 void ModelPage::reloadRecentModels() {

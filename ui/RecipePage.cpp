@@ -46,11 +46,13 @@ RecipePage::RecipePage(QWidget* parent) : QWidget(parent) {
     m_method->setObjectName(QStringLiteral("methodCombo"));
     m_method->addItem(QString(), int(Method::EfficientQat));
     m_method->addItem(QString(), int(Method::BlockAp));
+    m_method->addItem(QString(), int(Method::LrQat));
     m_method->addItem(QString(), int(Method::RoundToNearest));
     m_tr.item(m_method, 0, QT_TR_NOOP("EfficientQAT (Block-AP, then E2E-QP)"));
     m_tr.item(m_method, 1, QT_TR_NOOP("Block-AP only"));
-    m_tr.item(m_method, 2, QT_TR_NOOP("Round-to-nearest (no training)"));
-    m_tr.toolTip(m_method, QT_TR_NOOP("EfficientQAT trains each block (Block-AP), then the step sizes end to end (E2E-QP); Block-AP alone stops after the first phase; round-to-nearest needs no data"));
+    m_tr.item(m_method, 2, QT_TR_NOOP("LR-QAT (low-rank adapters, end to end)"));
+    m_tr.item(m_method, 3, QT_TR_NOOP("Round-to-nearest (no training)"));
+    m_tr.toolTip(m_method, QT_TR_NOOP("EfficientQAT trains each block (Block-AP), then the step sizes end to end (E2E-QP); Block-AP alone stops after the first phase; LR-QAT trains low-rank adapters inside the rounding and the step sizes end to end, then merges the adapters into the integers; round-to-nearest needs no data"));
     m_bits = intSpin(QStringLiteral("bitsSpin"), 2, 8);
     m_tr.toolTip(m_bits, QT_TR_NOOP("Bits per weight: integers in [0, 2^bits - 1]"));
     m_group = new QComboBox(this);
@@ -101,6 +103,57 @@ RecipePage::RecipePage(QWidget* parent) : QWidget(parent) {
     m_e2eTrainZeros->setObjectName(QStringLiteral("e2eTrainZerosCheck"));
     m_tr.toolTip(m_e2eTrainZeros, QT_TR_NOOP("E2E-QP trains the step sizes only by default (paper)"));
 
+    m_lrRank = intSpin(QStringLiteral("lrQatRankSpin"), 1, 4096);
+    m_tr.toolTip(m_lrRank, QT_TR_NOOP("LR-QAT rank r of the adapters A (out × r) and B (r × in) in every decoder linear (paper: 32)"));
+    m_lrAlpha = new QDoubleSpinBox(this);
+    m_lrAlpha->setObjectName(QStringLiteral("lrQatAlphaSpin"));
+    m_lrAlpha->setRange(0.0, 65536.0);
+    m_lrAlpha->setDecimals(2);
+    m_tr.specialValue(m_lrAlpha, QT_TR_NOOP("= rank"));
+    m_tr.toolTip(m_lrAlpha, QT_TR_NOOP("LR-QAT scale α: the adapters' product A·B is multiplied by α / r; 0: α = r (the default)"));
+    connect(m_lrAlpha, &QDoubleSpinBox::valueChanged, this, &RecipePage::recipeChanged);
+    m_lrAdapterLr = lrSpin(QStringLiteral("lrQatLrSpin"));
+    m_lrAdapterLr->setMinimum(1e-7);
+    m_tr.toolTip(m_lrAdapterLr, QT_TR_NOOP("LR-QAT peak learning rate of the adapters A and B, after a linear warm-up, then decaying linearly to 0 (paper: 1e-3)"));
+    m_lrScaleLr = lrSpin(QStringLiteral("lrQatScaleLrSpin"));
+    m_tr.toolTip(m_lrScaleLr, QT_TR_NOOP("LR-QAT peak learning rate of the step sizes; 0 keeps them at their initial range (paper: 1e-5)"));
+    m_lrEpochs = intSpin(QStringLiteral("lrQatEpochsSpin"), 1, 1000);
+    m_tr.toolTip(m_lrEpochs, QT_TR_NOOP("LR-QAT passes over the training windows, when no number of steps is given (default: 1)"));
+    m_lrSteps = intSpin(QStringLiteral("lrQatStepsSpin"), 0, 10000000);
+    m_tr.specialValue(m_lrSteps, QT_TR_NOOP("by epochs"));
+    m_tr.toolTip(m_lrSteps, QT_TR_NOOP("LR-QAT optimizer steps in all, instead of epochs; 0: as many as the epochs take"));
+    m_lrBatch = intSpin(QStringLiteral("lrQatBatchSpin"), 1, 4096);
+    m_tr.toolTip(m_lrBatch, QT_TR_NOOP("LR-QAT windows per forward and backward pass (default: 2)"));
+    m_phi0 = new QComboBox(this);
+    m_phi0->setObjectName(QStringLiteral("phi0Combo"));
+    for (Phi0Storage s : {Phi0Storage::Int8, Phi0Storage::BFloat16, Phi0Storage::Float32})
+        m_phi0->addItem(QString::fromLatin1(phi0StorageName(s)), int(s));
+    m_tr.toolTip(m_phi0, QT_TR_NOOP("How LR-QAT keeps the frozen Φ0 = W0 / s0: int8 fixed point (1 byte per weight, the default), bfloat16 (2 bytes) or float32 (4 bytes, exact)"));
+    m_symmetric = new QCheckBox(this);
+    m_symmetric->setObjectName(QStringLiteral("symmetricCheck"));
+    m_tr.text(m_symmetric, QT_TR_NOOP("Symmetric (signed integers, no zero point)"));
+    m_tr.toolTip(m_symmetric, QT_TR_NOOP("Round-to-nearest with integers in [-2^(bits-1), 2^(bits-1) - 1] and step sizes from the range search below; off: min-max with a zero point per group (EfficientQAT's form)"));
+    m_range = new QComboBox(this);
+    m_range->setObjectName(QStringLiteral("rangeCombo"));
+    m_range->addItem(QString(), int(RangeInit::Lp));
+    m_range->addItem(QString(), int(RangeInit::MinMax));
+    m_tr.item(m_range, 0, QT_TR_NOOP("Lp search"));
+    m_tr.item(m_range, 1, QT_TR_NOOP("min-max"));
+    m_tr.toolTip(m_range, QT_TR_NOOP("How the symmetric step sizes start: per group, the step with the smallest Lp error (paper), or min-max, which clips no weight"));
+    m_p = new QDoubleSpinBox(this);
+    m_p->setObjectName(QStringLiteral("lpNormSpin"));
+    m_p->setRange(0.5, 16.0);
+    m_p->setDecimals(1);
+    m_p->setSingleStep(0.5);
+    m_tr.toolTip(m_p, QT_TR_NOOP("The norm p of the Lp range search (paper: 4)"));
+    for (QComboBox* c : {m_phi0, m_range}) connect(c, &QComboBox::currentIndexChanged, this, &RecipePage::recipeChanged);
+    connect(m_symmetric, &QCheckBox::toggled, this, &RecipePage::recipeChanged);
+    connect(m_p, &QDoubleSpinBox::valueChanged, this, &RecipePage::recipeChanged);
+    // Epochs count only without a number of steps; p only for the Lp search.
+    connect(m_lrSteps, &QSpinBox::valueChanged, this, [this](int steps) { m_lrEpochs->setEnabled(steps == 0); });
+    connect(m_range, &QComboBox::currentIndexChanged, this,
+            [this] { m_p->setEnabled(m_range->currentData().toInt() == int(RangeInit::Lp)); });
+
     m_loadPreset = new QPushButton(this);
     m_tr.text(m_loadPreset, QT_TR_NOOP("&Load Preset…"));
     m_loadPreset->setObjectName(QStringLiteral("loadPresetButton"));
@@ -121,24 +174,41 @@ RecipePage::RecipePage(QWidget* parent) : QWidget(parent) {
     m_advanced->setCheckable(true);
     m_advanced->setChecked(false);
     auto* advancedForm = new QFormLayout(m_advanced);
-    advancedForm->addRow(m_tr.label(m_epochs, QT_TR_NOOP("Block-AP epochs")), m_epochs);
-    advancedForm->addRow(m_tr.label(m_batch, QT_TR_NOOP("Block-AP batch")), m_batch);
-    advancedForm->addRow(m_tr.label(m_weightLr, QT_TR_NOOP("Block-AP weight lr")), m_weightLr);
-    advancedForm->addRow(m_tr.label(m_quantLr, QT_TR_NOOP("Block-AP scale / zero lr")), m_quantLr);
-    advancedForm->addRow(QString(), m_trainNorms);
-    advancedForm->addRow(m_tr.label(m_cacheDType, QT_TR_NOOP("Activation caches")), m_cacheDType);
-    advancedForm->addRow(m_tr.label(m_e2eLr, QT_TR_NOOP("E2E-QP lr")), m_e2eLr);
-    advancedForm->addRow(m_tr.label(m_e2eEpochs, QT_TR_NOOP("E2E-QP epochs")), m_e2eEpochs);
-    advancedForm->addRow(m_tr.label(m_e2eBatch, QT_TR_NOOP("E2E-QP batch")), m_e2eBatch);
-    advancedForm->addRow(m_tr.label(m_e2eAccumulation, QT_TR_NOOP("E2E-QP accumulation")), m_e2eAccumulation);
-    advancedForm->addRow(m_tr.label(m_e2eClip, QT_TR_NOOP("E2E-QP gradient clip")), m_e2eClip);
-    advancedForm->addRow(QString(), m_e2eTrainZeros);
-    // The checkable group box shows or hides its fields.
-    auto showAdvanced = [this](bool on) {
-        for (QWidget* w : m_advanced->findChildren<QWidget*>(Qt::FindDirectChildrenOnly)) w->setVisible(on);
+    // Each row with the methods it belongs to; updateAdvancedRows() shows the chosen method's.
+    const auto bit = [](Method m) { return 1u << static_cast<unsigned>(m); };
+    const unsigned blockAp = bit(Method::BlockAp) | bit(Method::EfficientQat), e2e = bit(Method::EfficientQat),
+                   lrQat = bit(Method::LrQat), rtn = bit(Method::RoundToNearest);
+    const auto row = [&](const char* label, QWidget* field, unsigned methods) {
+        QLabel* l = label ? m_tr.label(field, label) : nullptr;
+        advancedForm->addRow(l, field);
+        m_rows.push_back({field, l, methods});
     };
-    connect(m_advanced, &QGroupBox::toggled, this, showAdvanced);
-    showAdvanced(false);
+    row(QT_TR_NOOP("Block-AP epochs"), m_epochs, blockAp);
+    row(QT_TR_NOOP("Block-AP batch"), m_batch, blockAp);
+    row(QT_TR_NOOP("Block-AP weight lr"), m_weightLr, blockAp);
+    row(QT_TR_NOOP("Block-AP scale / zero lr"), m_quantLr, blockAp);
+    row(nullptr, m_trainNorms, blockAp);
+    row(QT_TR_NOOP("Activation caches"), m_cacheDType, blockAp);
+    row(QT_TR_NOOP("E2E-QP lr"), m_e2eLr, e2e);
+    row(QT_TR_NOOP("E2E-QP epochs"), m_e2eEpochs, e2e);
+    row(QT_TR_NOOP("E2E-QP batch"), m_e2eBatch, e2e);
+    row(QT_TR_NOOP("E2E-QP accumulation"), m_e2eAccumulation, e2e);
+    row(QT_TR_NOOP("E2E-QP gradient clip"), m_e2eClip, e2e);
+    row(nullptr, m_e2eTrainZeros, e2e);
+    row(QT_TR_NOOP("LR-QAT rank"), m_lrRank, lrQat);
+    row(QT_TR_NOOP("LR-QAT alpha"), m_lrAlpha, lrQat);
+    row(QT_TR_NOOP("LR-QAT adapter lr"), m_lrAdapterLr, lrQat);
+    row(QT_TR_NOOP("LR-QAT step-size lr"), m_lrScaleLr, lrQat);
+    row(QT_TR_NOOP("LR-QAT epochs"), m_lrEpochs, lrQat);
+    row(QT_TR_NOOP("LR-QAT steps"), m_lrSteps, lrQat);
+    row(QT_TR_NOOP("LR-QAT batch"), m_lrBatch, lrQat);
+    row(QT_TR_NOOP("Φ0 storage"), m_phi0, lrQat);
+    row(nullptr, m_symmetric, rtn);
+    row(QT_TR_NOOP("Step-size init"), m_range, lrQat | rtn);
+    row(QT_TR_NOOP("Lp norm p"), m_p, lrQat | rtn);
+    connect(m_advanced, &QGroupBox::toggled, this, &RecipePage::updateAdvancedRows);
+    connect(m_method, &QComboBox::currentIndexChanged, this, &RecipePage::updateAdvancedRows);
+    connect(m_symmetric, &QCheckBox::toggled, this, &RecipePage::updateAdvancedRows);
 
     auto* presets = new QHBoxLayout;
     presets->addWidget(m_loadPreset);
@@ -196,7 +266,34 @@ void RecipePage::setFrom(const QuantizeJob& job) {
     m_e2eAccumulation->setValue(static_cast<int>(job.e2e.gradientAccumulation));
     m_e2eClip->setValue(job.e2e.maxGradNorm);
     m_e2eTrainZeros->setChecked(job.e2e.trainZeros);
+    const LrQatOptions& l = job.lrQat;
+    m_lrRank->setValue(static_cast<int>(l.rank));
+    m_lrAlpha->setValue(l.alpha);
+    m_lrAdapterLr->setValue(l.lr);
+    m_lrScaleLr->setValue(l.scaleLr);
+    m_lrEpochs->setValue(static_cast<int>(l.epochs));
+    m_lrSteps->setValue(static_cast<int>(l.steps));
+    m_lrBatch->setValue(static_cast<int>(l.batchSize));
+    m_phi0->setCurrentIndex(m_phi0->findData(int(l.phi0)));
+    m_symmetric->setChecked(job.quantizer.symmetric);
+    // One range row for both symmetric quantizers: round-to-nearest's, or LR-QAT's start.
+    const bool rtn = job.method == Method::RoundToNearest;
+    m_range->setCurrentIndex(m_range->findData(int(rtn ? job.quantizer.range : l.range)));
+    m_p->setValue(rtn ? job.quantizer.p : l.p);
+    updateAdvancedRows();
     updateEstimates();
+}
+
+void RecipePage::updateAdvancedRows() {
+    const auto method = static_cast<Method>(m_method->currentData().toInt());
+    const bool open = m_advanced->isChecked();
+    for (const AdvancedRow& r : m_rows) {
+        bool on = open && (r.methods & (1u << static_cast<unsigned>(method)));
+        // Round-to-nearest's range rows matter only for its symmetric form.
+        if (on && method == Method::RoundToNearest && r.field != m_symmetric) on = m_symmetric->isChecked();
+        r.field->setVisible(on);
+        if (r.label) r.label->setVisible(on);
+    }
 }
 
 void RecipePage::applyTo(QuantizeJob& job) const {
@@ -218,6 +315,17 @@ void RecipePage::applyTo(QuantizeJob& job) const {
     job.e2e.gradientAccumulation = m_e2eAccumulation->value();
     job.e2e.maxGradNorm = m_e2eClip->value();
     job.e2e.trainZeros = m_e2eTrainZeros->isChecked();
+    job.lrQat.rank = m_lrRank->value();
+    job.lrQat.alpha = m_lrAlpha->value();
+    job.lrQat.lr = m_lrAdapterLr->value();
+    job.lrQat.scaleLr = m_lrScaleLr->value();
+    job.lrQat.epochs = m_lrEpochs->value();
+    job.lrQat.steps = m_lrSteps->value();
+    job.lrQat.batchSize = m_lrBatch->value();
+    job.lrQat.phi0 = static_cast<Phi0Storage>(m_phi0->currentData().toInt());
+    job.quantizer.symmetric = m_symmetric->isChecked();
+    job.quantizer.range = job.lrQat.range = static_cast<RangeInit>(m_range->currentData().toInt());
+    job.quantizer.p = job.lrQat.p = m_p->value();
 }
 
 void RecipePage::setModelParameters(qint64 parameters, qint64 rowLength) {

@@ -2,17 +2,21 @@
 #pragma once
 /// \file RecipePage.h
 /// The "Recipe" page: method, bits and group size with the resulting bits per parameter
-/// and output size, and an Advanced section with every Block-AP and E2E-QP hyperparameter
-/// (each with its paper default in the tooltip). Presets load from and save to the same
-/// JSON as `qat-cli quantize --config`. Child objectNames for tests: "methodCombo",
-/// "bitsSpin", "groupCombo", "bitsPerParamLabel", "sizeLabel", "advancedBox",
-/// "loadPresetButton", "savePresetButton", and one per hyperparameter ("weightLrSpin" …).
+/// and output size, and an Advanced section with the chosen method's hyperparameters (each
+/// with its paper default in the tooltip): Block-AP's and E2E-QP's for EfficientQAT,
+/// Block-AP's alone, LR-QAT's, or round-to-nearest's quantizer form. Presets load from and
+/// save to the same JSON as `qat-cli quantize --config`. Child objectNames for tests:
+/// "methodCombo", "bitsSpin", "groupCombo", "bitsPerParamLabel", "sizeLabel", "advancedBox",
+/// "loadPresetButton", "savePresetButton", and one per hyperparameter ("weightLrSpin",
+/// "lrQatRankSpin", "phi0Combo", "rangeCombo" …).
 
 #include "Translations.h"
 
 #include <qat/QuantizeJob.h>
 
 #include <QWidget>
+
+#include <vector>
 
 class QCheckBox;
 class QComboBox;
@@ -51,8 +55,17 @@ protected:
 
 private:
     void updateEstimates();
+    /// Shows the Advanced rows of the chosen method (all hidden while Advanced is closed).
+    void updateAdvancedRows();
     QDoubleSpinBox* lrSpin(const QString& name);
     QSpinBox* intSpin(const QString& name, int lo, int hi);
+
+    /// A row of the Advanced form and the methods it belongs to (a mask of 1 << Method).
+    struct AdvancedRow {
+        QWidget* field = nullptr;
+        QWidget* label = nullptr;
+        unsigned methods = 0;
+    };
 
     QComboBox* m_method = nullptr;
     QSpinBox* m_bits = nullptr;
@@ -72,6 +85,18 @@ private:
     QSpinBox* m_e2eAccumulation = nullptr;
     QDoubleSpinBox* m_e2eClip = nullptr;
     QCheckBox* m_e2eTrainZeros = nullptr;
+    QSpinBox* m_lrRank = nullptr;
+    QDoubleSpinBox* m_lrAlpha = nullptr;
+    QDoubleSpinBox* m_lrAdapterLr = nullptr;
+    QDoubleSpinBox* m_lrScaleLr = nullptr;
+    QSpinBox* m_lrEpochs = nullptr;
+    QSpinBox* m_lrSteps = nullptr;
+    QSpinBox* m_lrBatch = nullptr;
+    QComboBox* m_phi0 = nullptr;
+    QCheckBox* m_symmetric = nullptr;
+    QComboBox* m_range = nullptr;
+    QDoubleSpinBox* m_p = nullptr;
+    std::vector<AdvancedRow> m_rows;
     QPushButton* m_loadPreset = nullptr;
     QPushButton* m_savePreset = nullptr;
     qint64 m_parameters = 0, m_rowLength = 0;

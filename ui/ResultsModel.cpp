@@ -22,13 +22,6 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-/// The stage that holds a method's quantized model.
-QString finalStageOf(const QString& method) {
-    if (method == QLatin1String("rtn")) return QStringLiteral("rtn");
-    if (method == QLatin1String("block-ap")) return QStringLiteral("block-ap");
-    return QStringLiteral("block-ap+e2e-qp");
-}
-
 QString evalSetKey(const QString& file, qint64 seqlen, qint64 maxWindows) {
     return maxWindows > 0 ? QStringLiteral("%1 · %2 × %3").arg(file).arg(seqlen).arg(maxWindows)
                           : QStringLiteral("%1 · %2").arg(file).arg(seqlen);

@@ -2,8 +2,8 @@
 #pragma once
 /// \file ResultsModel.h
 /// The Results page's table: one row per evaluated stage of every run in the workspace
-/// (full precision once per model and evaluation protocol, then RTN, Block-AP, EfficientQAT
-/// …), with bits per parameter, size, time, status and one perplexity column per
+/// (full precision once per model and evaluation protocol, then RTN, Block-AP, EfficientQAT,
+/// LR-QAT …), with bits per parameter, size, time, status and one perplexity column per
 /// evaluation set (file, window length and window count).
 
 #include "RunHistory.h"
@@ -20,7 +20,7 @@ struct ResultRow {
     QString modelFolder;
     QString runFolder;    ///< empty for full-precision rows
     QString runName;
-    QString stage;        ///< "fp", "rtn", "block-ap", "block-ap+e2e-qp"
+    QString stage;        ///< "fp", "rtn", "block-ap", "block-ap+e2e-qp", "lr-qat"
     int bits = 0;         ///< 0 for full precision
     qint64 groupSize = 0;
     double bitsPerParameter = 0.0;  ///< NaN when the model cannot be read

@@ -219,7 +219,7 @@ void ResultsPage::fillGenerationChoices() {
             } else {
                 text = QFileInfo(c.second).fileName();
                 for (const RunRecord& run : m_model->runs())
-                    if (run.folder == c.second) text = tr("%1 (%2 W%3 g%4)").arg(run.name, stageDisplayName(run.method == QLatin1String("efficientqat") ? QStringLiteral("block-ap+e2e-qp") : run.method)).arg(run.bits).arg(run.groupSize);
+                    if (run.folder == c.second) text = tr("%1 (%2 W%3 g%4)").arg(run.name, stageDisplayName(finalStageOf(run.method))).arg(run.bits).arg(run.groupSize);
             }
             combo->addItem(text, c.first + QLatin1Char('\n') + c.second);
             combo->setItemData(combo->count() - 1, QDir::toNativeSeparators(c.second.isEmpty() ? c.first : c.second), Qt::ToolTipRole);

@@ -48,6 +48,9 @@ RunCharts::RunCharts(QWidget* parent) : QWidget(parent) {
     m_e2e = makePlot(this, QStringLiteral("e2ePlot"), QString(), QString(), false);
     m_e2eLoss = m_e2e->addGraph();
     m_e2eLoss->setPen(QPen(QColor(60, 150, 80)));
+    m_e2eValLoss = m_e2e->addGraph();
+    m_e2eValLoss->setLineStyle(QCPGraph::lsNone);
+    m_e2eValLoss->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QColor(220, 90, 40), 7));
 
     m_perplexity = makePlot(this, QStringLiteral("perplexityPlot"), QString(), QString(), true);
     m_pplPoints = m_perplexity->addGraph();
@@ -89,7 +92,7 @@ void RunCharts::retranslateUi() {
     };
     title(m_blockLoss, tr("Current block: training loss (line), validation loss (dots)"));
     title(m_blockMse, tr("Reconstruction MSE per block"));
-    title(m_e2e, tr("E2E-QP loss"));
+    title(m_e2e, e2eTitle());
     title(m_perplexity, tr("Perplexity per stage"));
     m_blockLoss->xAxis->setLabel(tr("step"));
     m_blockLoss->yAxis->setLabel(tr("MSE"));
@@ -103,11 +106,35 @@ void RunCharts::retranslateUi() {
     m_perplexity->yAxis->setLabel(tr("perplexity"));
 }
 
+QString RunCharts::e2eTitle() const {
+    return m_e2ePhase == Phase::LrQat ? tr("LR-QAT: training loss (line), validation loss (dots)")
+                                      : tr("E2E-QP: training loss (line), validation loss (dots)");
+}
+
+void RunCharts::setMethod(Method method) {
+    const bool blocks = method == Method::BlockAp || method == Method::EfficientQat;
+    m_blockLoss->setVisible(blocks);
+    m_blockMse->setVisible(blocks);
+    m_e2e->setVisible(method == Method::EfficientQat || method == Method::LrQat);
+    m_e2ePhase = method == Method::LrQat ? Phase::LrQat : Phase::E2eQp;
+    retranslateUi();
+    m_dirty.insert(m_e2e);
+}
+
+void RunCharts::onPhaseChanged(int phase, int, int) {
+    if (phase != int(Phase::E2eQp) && phase != int(Phase::LrQat)) return;
+    m_e2ePhase = static_cast<Phase>(phase);
+    m_e2e->setVisible(true);
+    retranslateUi();
+    m_dirty.insert(m_e2e);
+}
+
 void RunCharts::clear() {
-    for (QCPGraph* g : {m_stepLoss, m_valLoss, m_e2eLoss, m_pplPoints}) g->data()->clear();
+    for (QCPGraph* g : {m_stepLoss, m_valLoss, m_e2eLoss, m_e2eValLoss, m_pplPoints}) g->data()->clear();
     m_mseBefore->data()->clear();
     m_mseAfter->data()->clear();
     m_block = -1;
+    m_e2eSteps = 0;
     m_stages = 0;
     m_dirty = {m_blockLoss, m_blockMse, m_e2e, m_perplexity};
 }
@@ -128,16 +155,20 @@ void RunCharts::onStepLosses(const QVector<StepPoint>& points) {
         } else {
             m_e2eLoss->addData(static_cast<double>(p.step + 1), p.loss);
             m_dirty.insert(m_e2e);
+            m_e2eSteps = p.steps;
+            continue;
         }
         m_stepsPerEpoch = p.steps;
     }
 }
 
 void RunCharts::onEpochEnded(qint64 block, qint64 epoch, qint64 epochs, double, double valLoss) {
-    if (block < 0 || !std::isfinite(valLoss) || valLoss <= 0 || epochs <= 0) return;
-    m_valLoss->addData(static_cast<double>(m_stepsPerEpoch) * static_cast<double>(epoch + 1) / static_cast<double>(epochs),
-                       valLoss);
-    m_dirty.insert(m_blockLoss);
+    if (!std::isfinite(valLoss) || valLoss <= 0 || epochs <= 0) return;
+    // Block-AP's steps count within the block, end-to-end steps (block -1) over the phase.
+    const double at = static_cast<double>(block >= 0 ? m_stepsPerEpoch : m_e2eSteps) * static_cast<double>(epoch + 1) /
+                      static_cast<double>(epochs);
+    (block >= 0 ? m_valLoss : m_e2eValLoss)->addData(at, valLoss);
+    m_dirty.insert(block >= 0 ? m_blockLoss : m_e2e);
 }
 
 void RunCharts::onBlockFinished(qint64 block, double mseBefore, double mseAfter, double) {

@@ -147,7 +147,13 @@ QString stageDisplayName(const QString& stage) {
     if (stage == QLatin1String("rtn")) return QCoreApplication::translate("qat::RunHistory", "RTN");
     if (stage == QLatin1String("block-ap")) return QCoreApplication::translate("qat::RunHistory", "Block-AP");
     if (stage == QLatin1String("block-ap+e2e-qp")) return QCoreApplication::translate("qat::RunHistory", "EfficientQAT");
+    if (stage == QLatin1String("lr-qat")) return QCoreApplication::translate("qat::RunHistory", "LR-QAT");
     return stage;
+}
+
+QString finalStageOf(const QString& method) {
+    if (method == QLatin1String("efficientqat")) return QStringLiteral("block-ap+e2e-qp");
+    return method;  // rtn, block-ap and lr-qat name their one stage after the method
 }
 
 } // namespace qat

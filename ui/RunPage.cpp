@@ -96,6 +96,7 @@ RunPage::~RunPage() { m_controller->shutdown(); }
 
 void RunPage::setJob(const QuantizeJob& job) {
     m_job = job;
+    if (!m_controller->isRunning()) m_charts->setMethod(job.method);
     updateJobLabel();
     setState(m_state == State::Running ? m_state : State::Idle);
 }
@@ -117,10 +118,12 @@ void RunPage::updateJobLabel() {
 void RunPage::start() {
     if (!m_job || m_controller->isRunning()) return;
     m_charts->clear();
+    m_charts->setMethod(m_job->method);
     m_overall->setValue(0);
     m_phase->setValue(0);
     m_phaseIndex = 0;
     m_block = 0;
+    m_phaseStart = -1.0;
     m_phaseClock.start();
     if (m_controller->start(*m_job)) setState(State::Running);
 }
@@ -135,6 +138,7 @@ void RunPage::connectWorker(RunWorker* w) {
     connect(w, &RunWorker::phaseChanged, this, [this](int, int index, int count) {
         m_phaseIndex = index;
         m_phaseCount = std::max(1, count);
+        m_phaseStart = -1.0;
         m_phaseClock.start();
         m_phase->setValue(0);
     });
@@ -144,14 +148,22 @@ void RunPage::connectWorker(RunWorker* w) {
     });
     connect(w, &RunWorker::stepLosses, this, [this](const QVector<StepPoint>& points) {
         if (points.isEmpty()) return;
+        // The fraction of the phase done after `steps` steps of the point's block (Block-AP) or
+        // of the end-to-end phase (block -1: E2E-QP, LR-QAT).
+        const auto done = [this](const StepPoint& p, qint64 steps) {
+            const double inBlock = static_cast<double>(steps) / static_cast<double>(std::max<qint64>(1, p.steps));
+            return p.block >= 0 ? (static_cast<double>(m_block) + inBlock) / static_cast<double>(m_blocks) : inBlock;
+        };
+        if (m_phaseStart < 0) m_phaseStart = done(points.front(), points.front().step);
         const StepPoint& p = points.back();
-        const double inBlock = static_cast<double>(p.step + 1) / static_cast<double>(std::max<qint64>(1, p.steps));
-        const double phase = p.block >= 0 ? (static_cast<double>(m_block) + inBlock) / static_cast<double>(m_blocks) : inBlock;
+        const double phase = done(p, p.step + 1);
         m_phase->setValue(static_cast<int>(phase * 1000));
         m_overall->setValue(static_cast<int>((m_phaseIndex + phase) / m_phaseCount * 1000));
-        const double elapsed = m_phaseClock.elapsed() / 1000.0;
-        m_etaLabel->setText(tr("%1 left in this phase").arg(clockText(phase > 0 ? elapsed / phase - elapsed : NAN)));
+        // The rate of this session: a resumed run counts only the steps it has made itself.
+        const double elapsed = m_phaseClock.elapsed() / 1000.0, made = phase - m_phaseStart;
+        m_etaLabel->setText(tr("%1 left in this phase").arg(clockText(made > 0 ? elapsed * (1.0 - phase) / made : NAN)));
     });
+    connect(w, &RunWorker::phaseChanged, m_charts, &RunCharts::onPhaseChanged);
     connect(w, &RunWorker::stepLosses, m_charts, &RunCharts::onStepLosses);
     connect(w, &RunWorker::blockStarted, m_charts, &RunCharts::onBlockStarted);
     connect(w, &RunWorker::epochEnded, m_charts, &RunCharts::onEpochEnded);
@@ -174,7 +186,9 @@ void RunPage::onFinished(const RunOutcome& outcome) {
         m_etaLabel->clear();
         setState(State::Finished);
     } else if (outcome.errorKind == static_cast<int>(ErrorKind::Cancelled)) {
-        appendLog(tr("Cancelled. The run folder keeps every finished block: Resume continues from there."));
+        appendLog(m_job && m_job->method == Method::LrQat
+                      ? tr("Cancelled. The run folder keeps LR-QAT's last checkpoint (written every minute): Resume continues from there.")
+                      : tr("Cancelled. The run folder keeps every finished block: Resume continues from there."));
         setState(State::Cancelled);
     } else {
         appendLog(tr("Failed: %1").arg(outcome.message));

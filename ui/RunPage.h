@@ -81,9 +81,11 @@ private:
     std::optional<QuantizeJob> m_job;
     RunOutcome m_outcome;
     State m_state = State::Idle;
-    // Progress: the phase (0 Block-AP / RTN, 1 E2E-QP), the blocks, the steps.
+    // Progress: the phase (0 Block-AP / RTN / LR-QAT, 1 E2E-QP), the blocks, the steps, and
+    // where in the phase this session began (a resumed run starts part-way).
     int m_phaseIndex = 0, m_phaseCount = 1;
     qint64 m_block = 0, m_blocks = 1;
+    double m_phaseStart = -1.0;
     QElapsedTimer m_phaseClock;
 };
 

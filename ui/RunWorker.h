@@ -17,7 +17,8 @@
 
 namespace qat {
 
-/// One Block-AP training step (block >= 0) or one E2E-QP optimizer step (block == -1).
+/// One Block-AP training step (block >= 0) or one end-to-end optimizer step, E2E-QP's or
+/// LR-QAT's (block == -1; the last phaseChanged says which).
 struct StepPoint {
     qint64 block = -1;
     qint64 step = 0;
@@ -33,7 +34,7 @@ struct RunOutcome {
     QString runFolder;
     bool resumed = false;
     qint64 evalSeqlen = 0;
-    QStringList stages;                   ///< "fp", "rtn", "block-ap", "block-ap+e2e-qp"
+    QStringList stages;                   ///< "fp", "rtn", "block-ap", "block-ap+e2e-qp", "lr-qat"
     QVector<QVector<double>> perplexity;  ///< per stage, per evaluation file
     bool ok() const { return errorKind == 0; }
 };
@@ -50,6 +51,7 @@ public Q_SLOTS:
     void run();
 
 Q_SIGNALS:
+    /// `phase` is a qat::Phase (Phase::LrQat for LR-QAT's one phase).
     void phaseChanged(int phase, int index, int count);
     void blockStarted(qint64 block, qint64 blocks);
     void stepLosses(const QVector<qat::StepPoint>& points);

@@ -4,6 +4,8 @@
 // the table and the bar chart hold the runs' measured perplexities, PNG and PDF files are
 // written, side-by-side generation equals core's greedy generation, a new main window lists
 // the runs again (the run history), and the partial run goes to the Run page to be resumed.
+// In a workspace of its own, an LR-QAT run folder (run.json and eval.json as the engine
+// writes them) is listed as LR-QAT beside an EfficientQAT run of the same bits.
 
 #include "ExportDialog.h"
 #include "MainWindow.h"
@@ -56,6 +58,31 @@ public:
 private:
     bool m_cancel = false;
 };
+
+// A finished run folder as the engine leaves it, for the files the Results page reads:
+// run.json, eval.json with `stages` (name → perplexity on eval.txt) and quantized.safetensors.
+void writeRunFolder(const QString& folder, const QString& method, const QString& created,
+                    const QVector<QPair<QString, double>>& stages) {
+    QVERIFY(QDir().mkpath(folder));
+    const QString eval = test::sharedPath("data/tinystories-gen/eval.txt");
+    const QJsonObject evalConfig{{"files", QJsonArray{eval}}, {"seqlen", 128}, {"max_windows", 8}};
+    const QJsonObject config{{"model", test::sharedPath("models/stories260K")}, {"method", method}, {"bits", 4},
+                             {"group", 64}, {"eval", evalConfig}};
+    QJsonArray stageArray;
+    for (const auto& s : stages)
+        stageArray.append(QJsonObject{{"stage", s.first},
+                                      {"results", QJsonObject{{"eval.txt", QJsonObject{{"perplexity", s.second}, {"windows", 8}}}}}});
+    const QJsonObject evalJson{{"seqlen", 128}, {"max_windows", 8}, {"files", QJsonArray{eval}}, {"stages", stageArray}};
+    const QVector<QPair<QString, QByteArray>> files{
+        {"run.json", QJsonDocument(QJsonObject{{"created", created}, {"config", config}}).toJson()},
+        {"eval.json", QJsonDocument(evalJson).toJson()},
+        {"quantized.safetensors", QByteArray()}};
+    for (const auto& f : files) {
+        QFile out(QDir(folder).filePath(f.first));
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(f.second);
+    }
+}
 
 QuantizeJob baseJob(const QString& out) {
     QuantizeJob j;
@@ -234,6 +261,54 @@ private Q_SLOTS:
         QCOMPARE(bars.value(fpRow + 1), fpJson);
         QCOMPARE(bars.value(rtnRow + 1), rtnJson);
         QVERIFY(!bars.contains(partialRow + 1));
+    }
+
+    void lrQatBesideEfficientQat() {
+        QTemporaryDir workspace;
+        QVERIFY(workspace.isValid());
+        const QString eqat = workspace.filePath(QStringLiteral("stories-efficientqat-w4g64"));
+        const QString lrqat = workspace.filePath(QStringLiteral("stories-lr-qat-w4g64"));
+        writeRunFolder(eqat, QStringLiteral("efficientqat"), QStringLiteral("2026-01-01T10:00:00Z"),
+                       {{"fp", 3.40}, {"block-ap", 3.71}, {"block-ap+e2e-qp", 3.62}});
+        writeRunFolder(lrqat, QStringLiteral("lr-qat"), QStringLiteral("2026-01-01T11:00:00Z"), {{"fp", 3.40}, {"lr-qat", 3.55}});
+        if (QTest::currentTestFailed()) return;
+        ResultsPage page;
+        page.setWorkspace(workspace.path());
+        const ResultsModel& model = *page.model();
+        // Full precision once (same model and protocol), Block-AP and EfficientQAT, LR-QAT.
+        QCOMPARE(model.rowCount(), 4);
+        const int lrRow = rowOf(model, lrqat, QStringLiteral("lr-qat"));
+        const int eqatRow = rowOf(model, eqat, QStringLiteral("block-ap+e2e-qp"));
+        QVERIFY(lrRow >= 0 && eqatRow >= 0);
+        QCOMPARE(rowOf(model, lrqat, QStringLiteral("block-ap+e2e-qp")), -1);
+        const ResultRow& lr = model.rows()[lrRow];
+        QVERIFY(lr.isFinalStage && lr.finished);
+        QCOMPARE(lr.label, QStringLiteral("stories-lr-qat-w4g64 · LR-QAT"));
+        QCOMPARE(model.index(lrRow, ResultsModel::MethodColumn).data().toString(), QStringLiteral("LR-QAT W4 g64"));
+        QCOMPARE(model.index(eqatRow, ResultsModel::MethodColumn).data().toString(), QStringLiteral("EfficientQAT W4 g64"));
+        // Same bits, same protocol: the same columns, to compare.
+        QCOMPARE(model.evalSets(), QStringList{QStringLiteral("eval.txt · 128 × 8")});
+        const int col = ResultsModel::FirstPerplexityColumn;
+        QCOMPARE(model.index(lrRow, col).data(ResultsModel::RawRole).toDouble(), 3.55);
+        QCOMPARE(model.index(eqatRow, col).data(ResultsModel::RawRole).toDouble(), 3.62);
+        QCOMPARE(model.index(lrRow, ResultsModel::BitsColumn).data(ResultsModel::RawRole).toDouble(), 4 + 20.0 / 64);
+        QCOMPARE(model.index(lrRow, ResultsModel::SizeColumn).data(ResultsModel::RawRole).toDouble(),
+                 model.index(eqatRow, ResultsModel::SizeColumn).data(ResultsModel::RawRole).toDouble());
+
+        // The chart: a bar for each, labelled by method.
+        QMap<double, double> bars;
+        for (auto it = page.chart()->bars()[0]->data()->constBegin(); it != page.chart()->bars()[0]->data()->constEnd(); ++it)
+            bars[it->key] = it->value;
+        QCOMPARE(bars.value(lrRow + 1), 3.55);
+        QCOMPARE(bars.value(eqatRow + 1), 3.62);
+        auto ticker = page.chart()->xAxis->ticker().dynamicCast<QCPAxisTickerText>();
+        QVERIFY(ticker);
+        QCOMPARE(ticker->ticks().value(lrRow + 1), QStringLiteral("stories-lr-qat-w4g64\nLR-QAT"));
+
+        // Side-by-side generation offers it by its method's name.
+        auto* left = page.findChild<QComboBox*>(QStringLiteral("leftModelCombo"));
+        QVERIFY(left->findText(QStringLiteral("stories-lr-qat-w4g64 (LR-QAT W4 g64)")) >= 0);
+        QVERIFY(left->findText(QStringLiteral("stories-efficientqat-w4g64 (EfficientQAT W4 g64)")) >= 0);
     }
 
     void savesPngAndPdf() {
