@@ -226,6 +226,21 @@ private Q_SLOTS:
         QVERIFY2(st.message.find("full-precision") != std::string::npos, st.message.c_str());
     }
 
+    void demoPresetsAreLrQatJobs() {
+        for (const char* name : {"lr-qat-w4-per-channel-demo.json", "lr-qat-w4g64-demo.json", "lr-qat-w3g64-demo.json"}) {
+            QFile f(test::sourcePath(QStringLiteral("resources/presets/") + QLatin1String(name)));
+            QVERIFY2(f.open(QIODevice::ReadOnly), name);
+            QuantizeJob job;
+            const Status st = applyJobConfig(f.readAll().toStdString(), name, job);
+            QVERIFY2(st.ok(), st.message.c_str());
+            QCOMPARE(job.method, Method::LrQat);
+            QCOMPARE(job.lrQat.lr, 3e-3);
+            QCOMPARE(job.lrQat.scaleLr, 1e-5);
+            QCOMPARE(job.lrQat.rank, int64_t(32));
+            QCOMPARE(job.calibration.trainWindows, int64_t(1024));
+        }
+    }
+
     void jobRunsExportsAndReloads() {
         QuantizeJob job;
         job.model = modelDir();
