@@ -76,7 +76,6 @@ void dequantRows(const PreparedWeight& w, int64_t k0, int64_t k1, float* dst);
 /// (DequantMatmul.cpp). Arguments as PackedBackend documents.
 torch::Tensor cpuDequantize(const torch::Tensor& qweight, const torch::Tensor& qzeros,
                             const torch::Tensor& scales, int bits, int64_t group, torch::ScalarType dtype);
-torch::Tensor cpuMatmul(const torch::Tensor& x, const torch::Tensor& qweight, const torch::Tensor& qzeros,
-                        const torch::Tensor& scales, int bits, int64_t group);
+torch::Tensor cpuMatmul(const torch::Tensor& x, const PreparedPacked& weight);
 
 } // namespace qat::kernels::detail

@@ -81,16 +81,15 @@ void blocked(const detail::PreparedWeight& w, const torch::Tensor& x, torch::Ten
 
 namespace detail {
 
-torch::Tensor cpuMatmul(const torch::Tensor& x, const torch::Tensor& qweight, const torch::Tensor& qzeros,
-                        const torch::Tensor& scales, int bits, int64_t group) {
-    const PreparedWeight w = prepareWeight(qweight, qzeros, scales, bits, group);
-    const torch::Tensor x2 = x.to(torch::kFloat).contiguous();
+torch::Tensor cpuMatmul(const torch::Tensor& x, const PreparedPacked& weight) {
+    const PreparedWeight& w = *weight.cpu();
+    const torch::Tensor x2 = x.scalar_type() == torch::kFloat ? x.contiguous() : x.to(torch::kFloat).contiguous();
     torch::Tensor y = torch::empty({x2.size(0), w.shape.out}, torch::kFloat);
     if (x2.size(0) <= kFusedMaxRows)
         fused(w, x2, y);
     else
         blocked(w, x2, y);
-    return y.to(x.scalar_type());
+    return x.scalar_type() == torch::kFloat ? y : y.to(x.scalar_type());
 }
 
 const PackedBackend& cpuBackend() {
@@ -100,8 +99,11 @@ const PackedBackend& cpuBackend() {
 
 } // namespace detail
 
-torch::Tensor dequantMatmul(const torch::Tensor& x, const torch::Tensor& qweight, const torch::Tensor& qzeros,
-                            const torch::Tensor& scales, int bits, int64_t group) {
+namespace {
+
+/// Checks x against a validated weight; returns it as (m, in).
+torch::Tensor checkedRows(const torch::Tensor& x, const PackedShape& shape, const torch::Tensor& scales,
+                          const c10::Device& device) {
     constexpr const char* what = "dequantMatmul";
     TORCH_CHECK(x.defined() && x.dim() >= 1, what, ": x must have at least one dimension");
     TORCH_CHECK(x.scalar_type() == torch::kFloat || x.scalar_type() == torch::kBFloat16 ||
@@ -110,20 +112,64 @@ torch::Tensor dequantMatmul(const torch::Tensor& x, const torch::Tensor& qweight
     TORCH_CHECK(
         !torch::GradMode::is_enabled() || (!x.requires_grad() && !scales.requires_grad()), what,
         " has no backward: call it under torch::NoGradGuard, or use dequantize() and matmul to train");
-
-    const PackedShape shape = checkPacked(qweight, qzeros, scales, bits, group);
-    TORCH_CHECK(x.device() == qweight.device(), what, ": x is on ", x.device(), " but the packed weight on ",
-                qweight.device());
-    const int64_t in = shape.in, out = shape.out;
-    TORCH_CHECK(x.size(-1) == in, what, ": x shape ", x.sizes(), " does not end in in = ", in,
+    TORCH_CHECK(x.device() == device, what, ": x is on ", x.device(), " but the packed weight on ", device);
+    TORCH_CHECK(x.size(-1) == shape.in, what, ": x shape ", x.sizes(), " does not end in in = ", shape.in,
                 " features of the packed weight");
+    return x.reshape({-1, shape.in});
+}
 
+torch::Tensor multiply(const torch::Tensor& x, const torch::Tensor& x2, const PreparedPacked& weight) {
     std::vector<int64_t> outSizes = x.sizes().vec();
-    outSizes.back() = out;
-    const torch::Tensor x2 = x.reshape({-1, in});
+    outSizes.back() = weight.shape().out;
     if (x2.size(0) == 0) return torch::empty(outSizes, x.options());
-    const detail::PackedBackend& backend = detail::backendFor(x.device(), what);
-    return backend.matmul(x2, qweight, qzeros, scales, bits, group).reshape(outSizes);
+    const detail::PackedBackend& backend = detail::backendFor(x.device(), "dequantMatmul");
+    return backend.matmul(x2, weight).reshape(outSizes);
+}
+
+} // namespace
+
+PreparedPacked preparePacked(const torch::Tensor& qweight, const torch::Tensor& qzeros, const torch::Tensor& scales,
+                             int bits, int64_t group) {
+    PreparedPacked p;
+    p.m_shape = checkPacked(qweight, qzeros, scales, bits, group);
+    // Own handles on the storages: a layer's buffer may later be given new data (Module::to uses
+    // set_data), and the CPU form's raw pointers must stay valid until this is dropped.
+    p.m_qweight = qweight.detach();
+    p.m_qzeros = qzeros.detach();
+    p.m_scales = scales.detach();
+    p.m_versions[0] = qweight._version();
+    p.m_versions[1] = qzeros._version();
+    p.m_versions[2] = scales._version();
+    p.m_bits = bits;
+    p.m_group = group;
+    if (qweight.device().is_cpu())
+        p.m_cpu = std::make_shared<const detail::PreparedWeight>(
+            detail::prepareWeight(p.m_qweight, p.m_qzeros, p.m_scales, bits, group));
+    return p;
+}
+
+bool PreparedPacked::isFor(const torch::Tensor& qweight, const torch::Tensor& qzeros, const torch::Tensor& scales,
+                           int bits, int64_t group) const {
+    const auto same = [](const torch::Tensor& held, const torch::Tensor& t, uint32_t version) {
+        return t.defined() && t.data_ptr() == held.data_ptr() && t.device() == held.device() &&
+               t.scalar_type() == held.scalar_type() && t.sizes() == held.sizes() &&
+               t.strides() == held.strides() && t._version() == version;
+    };
+    return defined() && m_bits == bits && m_group == group && same(m_qweight, qweight, m_versions[0]) &&
+           same(m_qzeros, qzeros, m_versions[1]) && same(m_scales, scales, m_versions[2]);
+}
+
+torch::Tensor dequantMatmul(const torch::Tensor& x, const torch::Tensor& qweight, const torch::Tensor& qzeros,
+                            const torch::Tensor& scales, int bits, int64_t group) {
+    const PackedShape shape = checkPacked(qweight, qzeros, scales, bits, group);
+    const torch::Tensor x2 = checkedRows(x, shape, scales, qweight.device());
+    return multiply(x, x2, preparePacked(qweight, qzeros, scales, bits, group));
+}
+
+torch::Tensor dequantMatmul(const torch::Tensor& x, const PreparedPacked& weight) {
+    TORCH_CHECK(weight.defined(), "dequantMatmul: the prepared weight is empty");
+    const torch::Tensor x2 = checkedRows(x, weight.shape(), weight.scales(), weight.qweight().device());
+    return multiply(x, x2, weight);
 }
 
 } // namespace qat::kernels

@@ -23,9 +23,9 @@ struct PackedBackend {
     torch::Tensor (*dequantize)(const torch::Tensor& qweight, const torch::Tensor& qzeros,
                                 const torch::Tensor& scales, int bits, int64_t group,
                                 torch::ScalarType dtype);
-    /// x: (m, in), m >= 1, float32 / bfloat16 / float16 → x @ Ŵᵀ: (m, out) in x's dtype.
-    torch::Tensor (*matmul)(const torch::Tensor& x, const torch::Tensor& qweight, const torch::Tensor& qzeros,
-                            const torch::Tensor& scales, int bits, int64_t group);
+    /// x: (m, in), m >= 1, float32 / bfloat16 / float16, and a weight prepared on this device
+    /// (preparePacked) → x @ Ŵᵀ: (m, out) in x's dtype.
+    torch::Tensor (*matmul)(const torch::Tensor& x, const PreparedPacked& weight);
 };
 
 /// The CPU implementation (PackedOps.cpp, DequantMatmul.cpp): the reference.

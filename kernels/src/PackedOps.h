@@ -20,6 +20,7 @@
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <memory>
 
 namespace qat::kernels {
 
@@ -74,5 +75,51 @@ inline constexpr int64_t kSlabFloats = int64_t{1} << 20;
 /// grad mode is on (use dequantize() and torch::matmul to train through it).
 torch::Tensor dequantMatmul(const torch::Tensor& x, const torch::Tensor& qweight, const torch::Tensor& qzeros,
                             const torch::Tensor& scales, int bits, int64_t group);
+
+namespace detail {
+struct PreparedWeight;
+}
+
+/// A packed weight checked once (checkPacked) and held with what its device's implementation
+/// reads on every product: on the CPU, the zero points unpacked and the scales in float32. For a
+/// layer that multiplies many times (a loaded packed model decodes a token with one product per
+/// layer); dequantMatmul(x, qweight, …) prepares afresh on every call. Cheap to copy (shared).
+class PreparedPacked {
+public:
+    PreparedPacked() = default;
+    bool defined() const { return m_qweight.defined(); }
+    const torch::Tensor& qweight() const { return m_qweight; }
+    const torch::Tensor& qzeros() const { return m_qzeros; }
+    const torch::Tensor& scales() const { return m_scales; }
+    int bits() const { return m_bits; }
+    int64_t group() const { return m_group; }
+    const PackedShape& shape() const { return m_shape; }
+    /// The CPU form; null unless the tensors are on the CPU.
+    const detail::PreparedWeight* cpu() const { return m_cpu.get(); }
+    /// Whether this was prepared from tensors with these very data (same memory, device, dtype,
+    /// sizes and strides, not modified in place since: same version counters) and these bits and
+    /// group. A layer re-prepares when not, e.g. after its buffers were given new data (moved to
+    /// another device) or written in place.
+    bool isFor(const torch::Tensor& qweight, const torch::Tensor& qzeros, const torch::Tensor& scales, int bits,
+               int64_t group) const;
+
+private:
+    friend PreparedPacked preparePacked(const torch::Tensor&, const torch::Tensor&, const torch::Tensor&, int,
+                                        int64_t);
+    torch::Tensor m_qweight, m_qzeros, m_scales;
+    uint32_t m_versions[3] = {0, 0, 0};
+    int m_bits = 0;
+    int64_t m_group = 0;
+    PackedShape m_shape;
+    std::shared_ptr<const detail::PreparedWeight> m_cpu;
+};
+
+/// Validates (as checkPacked) and prepares a packed weight for repeated products.
+PreparedPacked preparePacked(const torch::Tensor& qweight, const torch::Tensor& qzeros, const torch::Tensor& scales,
+                             int bits, int64_t group);
+
+/// dequantMatmul with a prepared weight: the same result, bit for bit, without the per-call
+/// validation and preparation.
+torch::Tensor dequantMatmul(const torch::Tensor& x, const PreparedPacked& weight);
 
 } // namespace qat::kernels

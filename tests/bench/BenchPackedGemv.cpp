@@ -19,7 +19,8 @@
 //   gpu test's, without Qt: the GPU machines have no Qt) and fails (1) when one breaks.
 // --device cpu: the CPU line: dequantMatmul (the fused CPU path) against dequantize() then
 //   torch::matmul, and against a dense float32 torch::matmul, on the same shapes, float32 x,
-//   torch's default threads ($QAT_BENCH_THREADS to change).
+//   torch's default threads ($QAT_BENCH_THREADS to change). Then a weight prepared once
+//   (preparePacked) against preparing on every call, at small decode shapes.
 //
 // Output: a table on stdout and ${QAT_BENCH_DIR:-<build>/bench}/bench_packed_gemv.json (cuda) or
 // bench_packed_gemv_cpu.json (cpu). Never fails on speed. Exit codes: 0 ok, 1 failure, 77 skipped.
@@ -185,7 +186,62 @@ int runCpu(const Options& o) {
                         {"max_abs_diff", err}});
     }
     std::cout << "ratio above 1: the fused packed path is faster" << std::endl;
-    writeJson({{"device", "cpu"}, {"threads", torch::get_num_threads()}, {"reps", reps}, {"rows", rows}},
+
+    // A loaded packed model calls the same layer once per token: a weight prepared once
+    // (preparePacked, what PackedLinear holds) against validating and preparing on every call,
+    // at small decode shapes (stories260K's 64-wide attention, per channel and g32; 288 and 768
+    // wide models) where the per-call work is a large share, and one 7B shape where it is not.
+    std::printf("\n%-20s %16s %16s %9s\n", "case (1 row)", "per-call us", "prepared us", "ratio");
+    json prepRows = json::array();
+    for (const Case& c : std::vector<Case>{{4, 64, 64, 64}, {4, 32, 64, 64}, {4, 32, 288, 288},
+                                           {4, 128, 768, 768}, {4, 128, 4096, 4096}}) {
+        torch::manual_seed(2);
+        const int64_t top = int64_t{1} << c.bits, groups = c.in / c.group;
+        const torch::Tensor qweight =
+            kn::packQWeight(torch::randint(0, top, {c.in, c.out}, torch::kInt32), c.bits);
+        const torch::Tensor qzeros =
+            kn::packQZeros(torch::randint(0, top, {groups, c.out}, torch::kInt32), c.bits);
+        const torch::Tensor scales = (torch::rand({groups, c.out}) * 0.01 + 0.001).to(torch::kHalf);
+        const torch::Tensor x = torch::randn({1, c.in});
+        const kn::PreparedPacked prepared = kn::preparePacked(qweight, qzeros, scales, c.bits, c.group);
+        // Calls per timing: about 2·10^8 weight values, at least 20.
+        const int calls = static_cast<int>(std::max<int64_t>(20, 200'000'000 / (c.in * c.out)));
+        torch::Tensor yPer, yPrep;
+        const double perCall = bestMs(
+                                   [&] {
+                                       for (int i = 0; i < calls; ++i)
+                                           yPer = kn::dequantMatmul(x, qweight, qzeros, scales, c.bits, c.group);
+                                   },
+                                   reps) *
+                               1000.0 / calls;
+        const double prep = bestMs(
+                                [&] {
+                                    for (int i = 0; i < calls; ++i)
+                                        yPrep = kn::dequantMatmul(x, prepared);
+                                },
+                                reps) *
+                            1000.0 / calls;
+        if (!torch::equal(yPer, yPrep)) {
+            std::cerr << "FAIL: the prepared product differs from the per-call one at " << c.name() << std::endl;
+            return 1;
+        }
+        std::printf("%-20s %16.2f %16.2f %9.2f\n", c.name().c_str(), perCall, prep, perCall / prep);
+        prepRows.push_back({{"case", c.name()},
+                            {"bits", c.bits},
+                            {"group", c.group},
+                            {"in", c.in},
+                            {"out", c.out},
+                            {"calls", calls},
+                            {"per_call_us", perCall},
+                            {"prepared_us", prep},
+                            {"ratio_per_call_over_prepared", perCall / prep}});
+    }
+    std::cout << "ratio above 1: preparing once is faster" << std::endl;
+    writeJson({{"device", "cpu"},
+               {"threads", torch::get_num_threads()},
+               {"reps", reps},
+               {"rows", rows},
+               {"prepared_rows", prepRows}},
               "bench_packed_gemv_cpu.json");
     return 0;
 }

@@ -246,6 +246,17 @@ private Q_SLOTS:
         auto q = std::dynamic_pointer_cast<PackedLinear>(loaded->impl().llama->block(0)->linear(names::LinearSlot::Q));
         QVERIFY(q != nullptr);
         QCOMPARE(q->bits(), bits);
+        {
+            // The layer prepares its packed weight once, and again when its buffers change.
+            torch::NoGradGuard noGrad;
+            const torch::Tensor x = torch::randn({3, q->inFeatures()});
+            const torch::Tensor y0 = q->forward(x);
+            QVERIFY(torch::equal(q->forward(x), y0));
+            q->scales.mul_(2.0);  // exact in every scale dtype
+            QVERIFY(torch::equal(q->forward(x), 2.0 * y0));
+            q->scales.div_(2.0);
+            QVERIFY(torch::equal(q->forward(x), y0));
+        }
         std::unique_ptr<Model> fp;
         QVERIFY(Model::load(source, {}, fp).ok());
         QCOMPARE(loaded->parameterCount(), fp->parameterCount());

@@ -184,6 +184,9 @@ private Q_SLOTS:
     void dequantMatmulSeveralSlabs();
     void dequantMatmulKeepsShapeAndDtype();
     void dequantMatmulRefusesGrad();
+    void preparedMatchesUnprepared_data();
+    void preparedMatchesUnprepared();
+    void preparedNoticesChangedTensors();
 };
 
 void TestPacking::initTestCase() {
@@ -543,6 +546,77 @@ void TestPacking::dequantMatmulRefusesGrad() {
     QVERIFY_THROWS_EXCEPTION(c10::Error, dequantMatmul(x, p.qweight, p.qzeros, p.scales, 4, 32));
     torch::NoGradGuard noGrad;
     QCOMPARE(dequantMatmul(x, p.qweight, p.qzeros, p.scales, 4, 32).size(1), int64_t{32});
+}
+
+void TestPacking::preparedMatchesUnprepared_data() {
+    addBitsGroupRows();
+}
+
+// A weight prepared once gives, bit for bit, what the per-call path gives, on both CPU paths
+// (fused: up to kFusedMaxRows rows; blocked: more) and for every x dtype, call after call.
+void TestPacking::preparedMatchesUnprepared() {
+    QFETCH(int, bits);
+    QFETCH(int, group);
+    std::mt19937 rng(static_cast<uint32_t>(31 * bits + group));
+    torch::NoGradGuard noGrad;
+    const Packed p =
+        randomPacked(rng, randomShape(rng, bits, group, 600 / group, 300 / layout::valuesPerBlock(bits)), bits, group);
+    const PreparedPacked prepared = preparePacked(p.qweight, p.qzeros, p.scales, bits, group);
+    QVERIFY(prepared.defined());
+    QVERIFY(prepared.cpu() != nullptr);
+    QCOMPARE(prepared.shape().in, p.in);
+    QCOMPARE(prepared.shape().out, p.out);
+    for (int64_t rows : {int64_t{1}, int64_t{5}, kFusedMaxRows, kFusedMaxRows + 1, int64_t{40}})
+        for (auto dtype : {torch::kFloat, torch::kBFloat16, torch::kHalf}) {
+            const torch::Tensor x = torch::randn({2, rows, p.in}).to(dtype);
+            const torch::Tensor expected = dequantMatmul(x, p.qweight, p.qzeros, p.scales, bits, group);
+            for (int call = 0; call < 2; ++call) {
+                const torch::Tensor y = dequantMatmul(x, prepared);
+                QCOMPARE(y.scalar_type(), dtype);
+                QCOMPARE(y.sizes().vec(), expected.sizes().vec());
+                QVERIFY2(torch::equal(y, expected), qPrintable(QStringLiteral("rows %1, %2, call %3")
+                                                                   .arg(rows)
+                                                                   .arg(QString::fromStdString(
+                                                                       std::string(c10::toString(dtype))))
+                                                                   .arg(call)));
+            }
+        }
+    // x is still checked on the prepared path.
+    QVERIFY_THROWS_EXCEPTION(c10::Error, dequantMatmul(torch::randn({1, p.in + 1}), prepared));
+    QVERIFY_THROWS_EXCEPTION(c10::Error, dequantMatmul(torch::randn({1, p.in}).to(torch::kInt32), prepared));
+    QVERIFY_THROWS_EXCEPTION(c10::Error, dequantMatmul(torch::randn({1, p.in}), PreparedPacked()));
+}
+
+// isFor() tells a layer when its prepared weight no longer matches its tensors: written in place,
+// given new data (what Module::to does), or asked for with other bits or group. The held handles
+// keep the old data alive, so the old prepared weight still computes the old product.
+void TestPacking::preparedNoticesChangedTensors() {
+    std::mt19937 rng(5);
+    torch::NoGradGuard noGrad;
+    const Packed p = randomPacked(rng, Shape{256, 64}, 4, 64);
+    torch::Tensor qweight = p.qweight.clone(), qzeros = p.qzeros.clone(), scales = p.scales.clone();
+    const PreparedPacked prepared = preparePacked(qweight, qzeros, scales, 4, 64);
+    QVERIFY(prepared.isFor(qweight, qzeros, scales, 4, 64));
+    QVERIFY(!prepared.isFor(qweight, qzeros, scales, 4, 128));
+    QVERIFY(!prepared.isFor(qweight, qzeros, scales, 2, 64));
+    QVERIFY(!prepared.isFor(qweight.clone(), qzeros, scales, 4, 64));  // equal values, other memory
+    const torch::Tensor x = torch::randn({3, 256});
+    const torch::Tensor before = dequantMatmul(x, prepared);
+
+    scales.mul_(2.0);  // in place: the version counter moves
+    QVERIFY(!prepared.isFor(qweight, qzeros, scales, 4, 64));
+    const PreparedPacked again = preparePacked(qweight, qzeros, scales, 4, 64);
+    QVERIFY(again.isFor(qweight, qzeros, scales, 4, 64));
+    QVERIFY(torch::allclose(dequantMatmul(x, again), 2.0 * before, 1e-5, 1e-5));
+    // The first one still computes from the values it was made from.
+    QVERIFY(torch::equal(dequantMatmul(x, prepared), before));
+
+    qzeros.set_data(packQZeros(torch::zeros({4, 64}, torch::kInt32), 4));  // new data, same tensor object
+    QVERIFY(!again.isFor(qweight, qzeros, scales, 4, 64));
+    QVERIFY(torch::equal(dequantMatmul(x, again), dequantMatmul(x, qweight, p.qzeros, scales, 4, 64)));
+    const torch::Tensor zeroPoints0 = dequantMatmul(x, preparePacked(qweight, qzeros, scales, 4, 64));
+    QVERIFY(!torch::equal(zeroPoints0, dequantMatmul(x, again)));
+    QVERIFY(torch::equal(zeroPoints0, dequantMatmul(x, qweight, qzeros, scales, 4, 64)));
 }
 
 QTEST_GUILESS_MAIN(TestPacking)

@@ -23,8 +23,18 @@ PackedLinear::PackedLinear(torch::Tensor qw, torch::Tensor qz, torch::Tensor s, 
     if (b.defined()) biasTensor = register_buffer("bias", b);
 }
 
+std::shared_ptr<const kernels::PreparedPacked> PackedLinear::prepared() {
+    // The members are the registered buffers themselves (Module::to gives them new data in place).
+    auto current = std::atomic_load(&m_prepared);
+    if (current && current->isFor(qweight, qzeros, scales, m_bits, m_group)) return current;
+    auto fresh = std::make_shared<const kernels::PreparedPacked>(
+        kernels::preparePacked(qweight, qzeros, scales, m_bits, m_group));
+    std::atomic_store(&m_prepared, fresh);
+    return fresh;
+}
+
 torch::Tensor PackedLinear::forward(const torch::Tensor& x) {
-    auto y = kernels::dequantMatmul(x, qweight, qzeros, scales, m_bits, m_group);
+    auto y = kernels::dequantMatmul(x, *prepared());
     if (biasTensor.defined()) y = y + biasTensor.to(y.scalar_type());
     return y;
 }

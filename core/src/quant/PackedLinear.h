@@ -12,6 +12,9 @@
 
 namespace qat {
 
+namespace kernels {
+class PreparedPacked;
+}
 class WeightSource;
 
 class PackedLinear : public LinearBase {
@@ -37,9 +40,14 @@ public:
     torch::Tensor biasTensor;
 
 private:
+    /// The packed weight as prepared for the kernels, made on the first product and again whenever
+    /// the buffers are no longer the tensors it was made from (moved, replaced or written in place).
+    std::shared_ptr<const kernels::PreparedPacked> prepared();
+
     int m_bits;
     int64_t m_group;
     torch::ScalarType m_dtype;
+    std::shared_ptr<const kernels::PreparedPacked> m_prepared; ///< read and written atomically
 };
 
 /// How a linear of a GPTQ checkpoint is stored: packed with `bits` and `group` (already resolved

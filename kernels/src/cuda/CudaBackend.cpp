@@ -79,9 +79,11 @@ torch::Tensor cudaDequantize(const torch::Tensor& qweight, const torch::Tensor& 
     return dequantizeOn(qweight, qzeros, scales, bits, group, dtype, false);
 }
 
-torch::Tensor cudaMatmul(const torch::Tensor& x, const torch::Tensor& qweight, const torch::Tensor& qzeros,
-                         const torch::Tensor& scales, int bits, int64_t group) {
-    const PackedShape shape = checkPacked(qweight, qzeros, scales, bits, group);
+torch::Tensor cudaMatmul(const torch::Tensor& x, const PreparedPacked& w) {
+    const torch::Tensor &qweight = w.qweight(), &qzeros = w.qzeros(), &scales = w.scales();
+    const int bits = w.bits();
+    const int64_t group = w.group();
+    const PackedShape& shape = w.shape();
     if (cudaGemvApplies(x, scales, shape.in, shape.out, bits, group))
         return cudaGemv(x, qweight, qzeros, scales, bits, group);
     return cudaDequantThenMatmul(x, qweight, qzeros, scales, bits, group);
