@@ -4,9 +4,11 @@
 // holding all of Ŵ.
 //
 // Two paths, by the number of rows m of x:
-//  - m <= kFusedMaxRows (decode): tiles of output columns in parallel (at::parallel_for); in a
-//    tile, one row of Ŵᵀ at a time is dequantized into a small buffer and at once multiply-added
-//    into m accumulators. Pure loops, no BLAS, nothing bigger than m × kFusedTile floats.
+//  - m <= kFusedMaxRows (decode): tiles of output columns in parallel (at::parallel_for); a tile
+//    is walked in register tiles of m × 64/m columns (64 / 32 / 16 / 8 columns for 1 / 2 / 3-4 /
+//    5-8 rows): per input row, the tile's weights are unpacked and dequantized in registers and
+//    multiply-added into accumulators that stay in registers over the whole input dimension.
+//    Columns left over go through a row buffer. Pure loops, no BLAS, no weight buffer.
 //  - larger m (prefill, perplexity): slabs of input rows, one after another; each slab of Ŵᵀ
 //    (at most kSlabFloats floats) is dequantized in parallel, then the BLAS adds x[:, slab] @ slab
 //    into y. The BLAS is called outside any parallel region, so it can use every thread itself.
@@ -22,12 +24,71 @@
 namespace qat::kernels {
 namespace {
 
-constexpr int64_t kFusedTile = 128; ///< output columns per tile, fused path
+constexpr int64_t kFusedTile = 128; ///< output columns per parallel task, fused path
 constexpr int64_t kMinSlabRows = 32;
 
-/// x: (m, in) float32 contiguous, m <= kFusedMaxRows; y: (m, out) float32; columns [c0, c1).
-QAT_KERNELS_MULTIVERSION
-void fusedTile(const detail::PreparedWeight& w, const float* x, int64_t m, int64_t c0, int64_t c1, float* y) {
+#if defined(__GNUC__)
+#define QAT_KERNELS_INLINE inline __attribute__((always_inline))
+#else
+#define QAT_KERNELS_INLINE inline
+#endif
+
+/// Columns of a register tile for M rows of x: M × COLS float accumulators, 64 in all (eight
+/// 256-bit registers), so that they stay in registers across the whole input dimension.
+constexpr int registerColumns(int m) {
+    return m == 1 ? 64 : m == 2 ? 32 : m <= 4 ? 16 : 8;
+}
+
+/// y[r][c0 + c] = Σ_k x[r][k] · Ŵᵀ[k][c0 + c] for c < COLS, rows r < M: one register tile. Per
+/// input row k, the COLS weights are unpacked and dequantized exactly as dequantRow() does,
+/// then multiply-added into the accumulators; nothing is stored until the end. The same
+/// arithmetic in the same order as the row-buffer loop (fusedColumns), so the same result.
+template <int M, int COLS>
+QAT_KERNELS_INLINE void registerTile(const detail::PreparedWeight& w, const float* x, int64_t c0, float* y) {
+    const int64_t in = w.shape.in, out = w.shape.out, group = w.group;
+    const int bits = w.bits;
+    const uint32_t mask = layout::valueMask(bits);
+    float acc[M][COLS] = {};
+    for (int64_t g0 = 0; g0 < in; g0 += group) {
+        const int64_t g = g0 / group;
+        const float* __restrict z = w.zeroData + g * out + c0;
+        const float* __restrict s = w.scaleData + g * out + c0;
+        for (int64_t k = g0; k < g0 + group; ++k) {
+            const layout::BitPosition pos = layout::bitPosition(k, bits);
+            const uint32_t* __restrict lo = w.words + pos.word * out + c0;
+            const int shift = pos.shift;
+            float wv[COLS];
+            if (pos.straddles) {
+                const uint32_t* __restrict hi = lo + out;
+                const int up = layout::kWordBits - shift;
+#pragma GCC unroll 64
+                for (int c = 0; c < COLS; ++c)
+                    wv[c] = (static_cast<float>(static_cast<int32_t>(((lo[c] >> shift) | (hi[c] << up)) & mask)) -
+                             z[c]) *
+                            s[c];
+            } else {
+#pragma GCC unroll 64
+                for (int c = 0; c < COLS; ++c)
+                    wv[c] = (static_cast<float>(static_cast<int32_t>((lo[c] >> shift) & mask)) - z[c]) * s[c];
+            }
+#pragma GCC unroll 8
+            for (int r = 0; r < M; ++r) {
+                const float xv = x[r * in + k];
+#pragma GCC unroll 64
+                for (int c = 0; c < COLS; ++c)
+                    acc[r][c] += xv * wv[c];
+            }
+        }
+    }
+    for (int r = 0; r < M; ++r)
+        std::copy(acc[r], acc[r] + COLS, y + r * out + c0);
+}
+
+/// Columns [c0, c1), at most kFusedTile, through a row buffer: the general loop, for the
+/// columns left over after the register tiles. x: (m, in) float32 contiguous, m <= kFusedMaxRows;
+/// y: (m, out) float32.
+QAT_KERNELS_INLINE void fusedColumns(const detail::PreparedWeight& w, const float* x, int64_t m, int64_t c0,
+                                     int64_t c1, float* y) {
     const int64_t in = w.shape.in, out = w.shape.out, n = c1 - c0;
     alignas(64) float acc[kFusedMaxRows][kFusedTile] = {};
     alignas(64) float row[kFusedTile];
@@ -43,6 +104,32 @@ void fusedTile(const detail::PreparedWeight& w, const float* x, int64_t m, int64
     }
     for (int64_t r = 0; r < m; ++r)
         std::copy(acc[r], acc[r] + n, y + r * out + c0);
+}
+
+static_assert(kFusedTile % registerColumns(1) == 0 && registerColumns(kFusedMaxRows) * kFusedMaxRows <= 64);
+
+template <int M>
+QAT_KERNELS_INLINE void tileRows(const detail::PreparedWeight& w, const float* x, int64_t c0, int64_t c1, float* y) {
+    constexpr int64_t cols = registerColumns(M);
+    int64_t c = c0;
+    for (; c + cols <= c1; c += cols)
+        registerTile<M, cols>(w, x, c, y);
+    if (c < c1) fusedColumns(w, x, M, c, c1, y);
+}
+
+/// One parallel task: columns [c0, c1) for m rows of x, register tiles then the rest.
+QAT_KERNELS_MULTIVERSION
+void fusedTile(const detail::PreparedWeight& w, const float* x, int64_t m, int64_t c0, int64_t c1, float* y) {
+    switch (m) {
+    case 1: tileRows<1>(w, x, c0, c1, y); break;
+    case 2: tileRows<2>(w, x, c0, c1, y); break;
+    case 3: tileRows<3>(w, x, c0, c1, y); break;
+    case 4: tileRows<4>(w, x, c0, c1, y); break;
+    case 5: tileRows<5>(w, x, c0, c1, y); break;
+    case 6: tileRows<6>(w, x, c0, c1, y); break;
+    case 7: tileRows<7>(w, x, c0, c1, y); break;
+    default: tileRows<8>(w, x, c0, c1, y); break;
+    }
 }
 
 /// x: (m, in) float32 contiguous; y: (m, out) float32 contiguous, overwritten.

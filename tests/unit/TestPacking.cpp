@@ -462,7 +462,8 @@ void TestPacking::dequantMatmulMatchesMatmul_data() {
     QTest::addColumn<int>("rows");
     for (int bits : {2, 3, 4, 8})
         for (int group : {32, 64, 128})
-            for (int rows : {1, 3, static_cast<int>(kFusedMaxRows), static_cast<int>(kFusedMaxRows) + 1, 70})
+            // Every row count of the fused path (one register-tile shape each), then the blocked path.
+            for (int rows : {1, 2, 3, 4, 5, 6, 7, static_cast<int>(kFusedMaxRows), static_cast<int>(kFusedMaxRows) + 1, 70})
                 QTest::addRow("w%d g%d m%d", bits, group, rows) << bits << group << rows;
     for (int rows : {1, 70}) {
         QTest::addRow("w3 g16 (unaligned) m%d", rows) << 3 << 16 << rows;
