@@ -2,8 +2,11 @@
 #pragma once
 // The one table of Hugging Face tensor names for Llama-family checkpoints.
 
+#include "qat/ModelConfig.h"
+
 #include <cstdint>
 #include <string>
+#include <utility>
 
 namespace qat::names {
 
@@ -27,6 +30,21 @@ inline const char* linearPath(LinearSlot slot) {
     case LinearSlot::Down: return "mlp.down_proj";
     }
     return "";
+}
+
+/// (out, in) of a slot's weight under `c`.
+inline std::pair<int64_t, int64_t> linearShape(LinearSlot slot, const ModelConfig& c) {
+    const int64_t qOut = c.numHeads * c.headDim, kvOut = c.numKvHeads * c.headDim;
+    switch (slot) {
+    case LinearSlot::Q: return {qOut, c.hiddenSize};
+    case LinearSlot::K:
+    case LinearSlot::V: return {kvOut, c.hiddenSize};
+    case LinearSlot::O: return {c.hiddenSize, qOut};
+    case LinearSlot::Gate:
+    case LinearSlot::Up: return {c.intermediateSize, c.hiddenSize};
+    case LinearSlot::Down: return {c.hiddenSize, c.intermediateSize};
+    }
+    return {0, 0};
 }
 
 inline std::string layerPrefix(int64_t layer) { return "model.layers." + std::to_string(layer) + "."; }

@@ -248,9 +248,7 @@ bool PreparedPacked::isFor(const torch::Tensor& qweight, const torch::Tensor& qz
 
 torch::Tensor dequantMatmul(const torch::Tensor& x, const torch::Tensor& qweight, const torch::Tensor& qzeros,
                             const torch::Tensor& scales, int bits, int64_t group) {
-    const PackedShape shape = checkPacked(qweight, qzeros, scales, bits, group);
-    const torch::Tensor x2 = checkedRows(x, shape, scales, qweight.device());
-    return multiply(x, x2, preparePacked(qweight, qzeros, scales, bits, group));
+    return dequantMatmul(x, preparePacked(qweight, qzeros, scales, bits, group));
 }
 
 torch::Tensor dequantMatmul(const torch::Tensor& x, const PreparedPacked& weight) {

@@ -80,14 +80,6 @@ std::string number(double v) {
     return text;
 }
 
-int64_t parseInt(const std::string& flag, const std::string& value) {
-    try {
-        return std::stoll(value);
-    } catch (const std::exception&) {
-        throw std::runtime_error(flag + ": '" + value + "' is not an integer");
-    }
-}
-
 Options parseOptions(int argc, char** argv) {
     Options o;
     o.device = torch::cuda::is_available() ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);

@@ -113,13 +113,13 @@ Options parseOptions(int argc, char** argv) {
                 throw std::runtime_error("--device cuda: LibTorch sees no GPU");
             o.device = torch::Device(value);
         } else if (flag == "--batch") {
-            o.batch = std::stoll(value);
+            o.batch = parseInt(flag, value);
         } else if (flag == "--seqlen") {
-            o.seqlen = std::stoll(value);
+            o.seqlen = parseInt(flag, value);
         } else if (flag == "--steps") {
-            o.steps = std::stoll(value);
+            o.steps = parseInt(flag, value);
         } else if (flag == "--rank") {
-            o.rank = std::stoll(value);
+            o.rank = parseInt(flag, value);
         } else {
             throw std::runtime_error("unknown option " + flag);
         }

@@ -143,6 +143,14 @@ double bestMs(const std::function<void()>& f, int reps) {
     return best;
 }
 
+/// A random packed weight of case c on the CPU: codes, zero points, float16 scales in [0.001, 0.011).
+std::tuple<torch::Tensor, torch::Tensor, torch::Tensor> randomCpuWeight(const Case& c) {
+    const int64_t top = int64_t{1} << c.bits, groups = c.in / c.group;
+    return {kn::packQWeight(torch::randint(0, top, {c.in, c.out}, torch::kInt32), c.bits),
+            kn::packQZeros(torch::randint(0, top, {groups, c.out}, torch::kInt32), c.bits),
+            (torch::rand({groups, c.out}) * 0.01 + 0.001).to(torch::kHalf)};
+}
+
 int runCpu(const Options& o) {
     torch::NoGradGuard noGrad;
     const int64_t threads = envInt("QAT_BENCH_THREADS", 0);
@@ -155,12 +163,8 @@ int runCpu(const Options& o) {
     json rows = json::array();
     for (const Case& c : cases()) {
         torch::manual_seed(1);
-        const int64_t top = int64_t{1} << c.bits, groups = c.in / c.group;
-        const torch::Tensor qweight =
-            kn::packQWeight(torch::randint(0, top, {c.in, c.out}, torch::kInt32), c.bits);
-        const torch::Tensor qzeros =
-            kn::packQZeros(torch::randint(0, top, {groups, c.out}, torch::kInt32), c.bits);
-        const torch::Tensor scales = (torch::rand({groups, c.out}) * 0.01 + 0.001).to(torch::kHalf);
+        torch::Tensor qweight, qzeros, scales;
+        std::tie(qweight, qzeros, scales) = randomCpuWeight(c);
         const torch::Tensor x = torch::randn({1, c.in});
         torch::Tensor yFused, yRef;
         const double fused =
@@ -196,12 +200,8 @@ int runCpu(const Options& o) {
     for (const Case& c : std::vector<Case>{{4, 64, 64, 64}, {4, 32, 64, 64}, {4, 32, 288, 288},
                                            {4, 128, 768, 768}, {4, 128, 4096, 4096}}) {
         torch::manual_seed(2);
-        const int64_t top = int64_t{1} << c.bits, groups = c.in / c.group;
-        const torch::Tensor qweight =
-            kn::packQWeight(torch::randint(0, top, {c.in, c.out}, torch::kInt32), c.bits);
-        const torch::Tensor qzeros =
-            kn::packQZeros(torch::randint(0, top, {groups, c.out}, torch::kInt32), c.bits);
-        const torch::Tensor scales = (torch::rand({groups, c.out}) * 0.01 + 0.001).to(torch::kHalf);
+        torch::Tensor qweight, qzeros, scales;
+        std::tie(qweight, qzeros, scales) = randomCpuWeight(c);
         const torch::Tensor x = torch::randn({1, c.in});
         const kn::PreparedPacked prepared = kn::preparePacked(qweight, qzeros, scales, c.bits, c.group);
         // Calls per timing: about 2·10^8 weight values, at least 20.

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -26,6 +27,15 @@ constexpr int kSkip = 77;
 struct Skip : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
+
+/// The integer value of command-line option `flag`; throws naming the option when it is not one.
+inline int64_t parseInt(const std::string& flag, const std::string& value) {
+    try {
+        return std::stoll(value);
+    } catch (const std::exception&) {
+        throw std::runtime_error(flag + ": '" + value + "' is not an integer");
+    }
+}
 
 inline std::string envOr(const char* name, const std::string& fallback) {
     const char* v = std::getenv(name);

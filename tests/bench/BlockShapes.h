@@ -8,7 +8,6 @@
 #include "qat/ModelConfig.h"
 
 #include <cstdint>
-#include <utility>
 
 namespace qat::bench {
 
@@ -27,20 +26,6 @@ inline ModelConfig llama2Block() {
     return c;
 }
 
-/// (out, in) of a slot's weight.
-inline std::pair<int64_t, int64_t> linearShape(names::LinearSlot slot, const ModelConfig& c) {
-    using names::LinearSlot;
-    const int64_t qDim = c.numHeads * c.headDim, kvDim = c.numKvHeads * c.headDim;
-    switch (slot) {
-    case LinearSlot::Q: return {qDim, c.hiddenSize};
-    case LinearSlot::K:
-    case LinearSlot::V: return {kvDim, c.hiddenSize};
-    case LinearSlot::O: return {c.hiddenSize, qDim};
-    case LinearSlot::Gate:
-    case LinearSlot::Up: return {c.intermediateSize, c.hiddenSize};
-    case LinearSlot::Down: return {c.hiddenSize, c.intermediateSize};
-    }
-    return {0, 0};
-}
+using names::linearShape; ///< (out, in) of a slot's weight (TensorNames.h)
 
 } // namespace qat::bench

@@ -2,7 +2,7 @@
 // EfficientQAT's E2E-QP on stories260K after round-to-nearest: perplexity improves, the
 // integer codes and zero points stay bitwise the same, only scales move; cancel and a
 // model that is not quantized.
-#include "TestPaths.h"
+#include "Stories260K.h"
 
 #include "ModelImpl.h"
 #include "quant/QuantLinear.h"
@@ -18,75 +18,12 @@
 
 using namespace qat;
 
-namespace {
-
-struct LayerState {
-    torch::Tensor codes, scale, zero;
-};
-
-std::vector<LayerState> layerStates(Model& model) {
-    std::vector<LayerState> out;
-    LlamaModel& llama = model.impl().llama;
-    for (int64_t i = 0; i < llama->numBlocks(); ++i)
-        for (int s = 0; s < names::kLinearSlots; ++s) {
-            auto f = std::dynamic_pointer_cast<FrozenQuantLinear>(
-                llama->block(i)->linear(static_cast<names::LinearSlot>(s)));
-            if (!f) return {};
-            out.push_back({f->codes.clone(), f->scale.clone(), f->zero.clone()});
-        }
-    return out;
-}
-
-class CancelAfter : public ProgressSink {
-public:
-    explicit CancelAfter(int steps) : m_steps(steps) {}
-    void onE2eStep(const E2eStep&) override { ++seen; }
-    bool isCancelled() const override { return seen >= m_steps; }
-    int seen = 0;
-
-private:
-    int m_steps;
-};
-
-class Recorder : public ProgressSink {
-public:
-    void onPhase(const PhaseChanged& e) override { phases.push_back(e.phase); }
-    void onE2eStep(const E2eStep& e) override { steps.push_back(e); }
-    void onEpochEnd(const EpochEnd& e) override { epochs.push_back(e); }
-    std::vector<Phase> phases;
-    std::vector<E2eStep> steps;
-    std::vector<EpochEnd> epochs;
-};
-
-} // namespace
+using namespace qat::test::stories;
 
 class TestE2eQp : public QObject {
     Q_OBJECT
 
 private:
-    static std::string modelDir() { return test::sharedPath("models/stories260K").toStdString(); }
-    static std::string evalFile() { return test::sharedPath("data/tinystories-gen/eval.txt").toStdString(); }
-
-    static CalibrationData calibration(Model& model, int64_t windows) {
-        CalibrationOptions o;
-        o.files = {test::sharedPath("data/tinystories-gen/calib.txt").toStdString()};
-        o.seqlen = 256;
-        o.trainWindows = windows;
-        o.valWindows = 8;
-        return loadCalibrationData(*model.tokenizer(), o);
-    }
-
-    static double perplexity(Model& model) {
-        PerplexityOptions o;
-        o.seqlen = 512;
-        o.batchSize = 8;
-        o.maxWindows = 20;
-        PerplexityResult r;
-        const Status st = evaluatePerplexity(model, evalFile(), o, r);
-        if (!st.ok()) qFatal("%s", st.message.c_str());
-        return r.perplexity;
-    }
-
     // A short run: the paper's lr (1e-5 at 3 bits) barely moves the scales in a dozen
     // steps, so the test raises it to show the effect.
     static E2eQpOptions shortRun() {

@@ -3,7 +3,7 @@
 // the same initial step sizes, the merged model is plain symmetric integers that save, reload
 // and export to the same perplexity, a cancelled run resumes to the uninterrupted result, and
 // the whole job runs through runQuantizeJob (--method lr-qat).
-#include "TestPaths.h"
+#include "Stories260K.h"
 
 #include "ModelImpl.h"
 #include "quant/FakeQuant.h"
@@ -26,24 +26,9 @@
 #include <nlohmann/json.hpp>
 
 using namespace qat;
+using namespace qat::test::stories;
 
 namespace {
-
-struct LayerState {
-    torch::Tensor codes, scale, zero;
-};
-
-std::vector<LayerState> layerStates(Model& model) {
-    std::vector<LayerState> out;
-    LlamaModel& llama = model.impl().llama;
-    for (int64_t i = 0; i < llama->numBlocks(); ++i)
-        for (int s = 0; s < names::kLinearSlots; ++s) {
-            auto f = std::dynamic_pointer_cast<FrozenQuantLinear>(llama->block(i)->linear(static_cast<names::LinearSlot>(s)));
-            if (!f) return {};
-            out.push_back({f->codes.clone(), f->scale.clone(), f->zero.clone()});
-        }
-    return out;
-}
 
 bool sameStates(const std::vector<LayerState>& a, const std::vector<LayerState>& b) {
     if (a.size() != b.size() || a.empty()) return false;
@@ -54,25 +39,6 @@ bool sameStates(const std::vector<LayerState>& a, const std::vector<LayerState>&
     return true;
 }
 
-class CancelAfter : public ProgressSink {
-public:
-    explicit CancelAfter(int steps) : m_steps(steps) {}
-    void onE2eStep(const E2eStep&) override { ++seen; }
-    bool isCancelled() const override { return seen >= m_steps; }
-    int seen = 0;
-
-private:
-    int m_steps;
-};
-
-class Recorder : public ProgressSink {
-public:
-    void onPhase(const PhaseChanged& e) override { phases.push_back(e.phase); }
-    void onE2eStep(const E2eStep& e) override { steps.push_back(e); }
-    std::vector<Phase> phases;
-    std::vector<E2eStep> steps;
-};
-
 } // namespace
 
 class TestLrQatTraining : public QObject {
@@ -80,37 +46,6 @@ class TestLrQatTraining : public QObject {
 
 private:
     QTemporaryDir m_tmp;
-
-    static std::string modelDir() { return test::sharedPath("models/stories260K").toStdString(); }
-    static std::string evalFile() { return test::sharedPath("data/tinystories-gen/eval.txt").toStdString(); }
-    static std::string calibFile() { return test::sharedPath("data/tinystories-gen/calib.txt").toStdString(); }
-
-    static std::unique_ptr<Model> load() {
-        std::unique_ptr<Model> model;
-        const Status st = Model::load(modelDir(), LoadOptions{}, model);
-        if (!st.ok()) qFatal("%s", st.message.c_str());
-        return model;
-    }
-
-    static CalibrationData calibration(Model& model, int64_t windows) {
-        CalibrationOptions o;
-        o.files = {calibFile()};
-        o.seqlen = 256;
-        o.trainWindows = windows;
-        o.valWindows = 8;
-        return loadCalibrationData(*model.tokenizer(), o);
-    }
-
-    static double perplexity(Model& model) {
-        PerplexityOptions o;
-        o.seqlen = 512;
-        o.batchSize = 8;
-        o.maxWindows = 20;
-        PerplexityResult r;
-        const Status st = evaluatePerplexity(model, evalFile(), o, r);
-        if (!st.ok()) qFatal("%s", st.message.c_str());
-        return r.perplexity;
-    }
 
     static LrQatOptions shortRun() {
         LrQatOptions o;

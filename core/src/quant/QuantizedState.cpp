@@ -17,22 +17,6 @@ std::string linearPrefix(int64_t layer, names::LinearSlot slot) {
     return names::layerPrefix(layer) + names::linearPath(slot);
 }
 
-// (out, in) of each slot for `config`.
-std::pair<int64_t, int64_t> slotShape(const ModelConfig& c, names::LinearSlot slot) {
-    using names::LinearSlot;
-    const int64_t qOut = c.numHeads * c.headDim, kvOut = c.numKvHeads * c.headDim;
-    switch (slot) {
-    case LinearSlot::Q: return {qOut, c.hiddenSize};
-    case LinearSlot::K:
-    case LinearSlot::V: return {kvOut, c.hiddenSize};
-    case LinearSlot::O: return {c.hiddenSize, qOut};
-    case LinearSlot::Gate:
-    case LinearSlot::Up: return {c.intermediateSize, c.hiddenSize};
-    case LinearSlot::Down: return {c.hiddenSize, c.intermediateSize};
-    }
-    return {0, 0};
-}
-
 // A stored tensor with the expected dtype and shape. Throws BadInput naming file and tensor.
 torch::Tensor expect(const SafeTensorsFile& file, const std::string& name, DType dtype,
                      const std::vector<int64_t>& shape) {
@@ -105,7 +89,7 @@ DecoderBlock loadFrozenBlock(const SafeTensorsFile& file, int64_t layer, const M
     std::vector<std::shared_ptr<LinearBase>> linears;
     for (int s = 0; s < names::kLinearSlots; ++s) {
         const auto slot = static_cast<names::LinearSlot>(s);
-        const auto [out, in] = slotShape(config, slot);
+        const auto [out, in] = names::linearShape(slot, config);
         const int64_t ngroups = quant::groupLayout(in, spec.groupSize).ngroups;
         const std::string p = linearPrefix(layer, slot);
         const torch::Tensor codes = expect(file, p + ".codes", DType::U8, {out, in});
