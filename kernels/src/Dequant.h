@@ -3,7 +3,7 @@
 /// \file Dequant.h
 /// The CPU dequantization inner loop shared by dequantize() and dequantMatmul(). Internal.
 
-#include "PackedOps.h"
+#include "qat/kernels/PackedOps.h"
 #include "qat/kernels/PackedLayout.h"
 
 #include <torch/torch.h>

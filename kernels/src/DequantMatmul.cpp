@@ -15,7 +15,7 @@
 
 #include "Dequant.h"
 #include "Dispatch.h"
-#include "PackedOps.h"
+#include "qat/kernels/PackedOps.h"
 
 #include <ATen/Parallel.h>
 

@@ -6,7 +6,7 @@
 /// only place that maps a device type to an implementation.
 
 #include "qat/kernels/BuildConfig.h"
-#include "PackedOps.h"
+#include "qat/kernels/PackedOps.h"
 
 #include <torch/torch.h>
 

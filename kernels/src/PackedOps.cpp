@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Torch pack / unpack and dequantization over the packed layout (PackedOps.h).
 
-#include "PackedOps.h"
+#include "qat/kernels/PackedOps.h"
 
 #include "BitStream.h"
 #include "Dequant.h"

@@ -27,9 +27,9 @@
 #include "BenchSupport.h"
 #include "BlockShapes.h"
 
-#include "SafeTensorsFile.h"
-#include "TensorNames.h"
-#include "llama/Layers.h"
+#include "formats/SafeTensorsFile.h"
+#include "model/TensorNames.h"
+#include "model/Layers.h"
 #include "quant/QuantLinear.h"
 
 #include <ATen/DeviceAccelerator.h>

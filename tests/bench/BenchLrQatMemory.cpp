@@ -29,7 +29,7 @@
 #include "BenchSupport.h"
 #include "BlockShapes.h"
 
-#include "llama/Layers.h"
+#include "model/Layers.h"
 #include "quant/LrQatLinear.h"
 #include "quant/QuantLinear.h"
 

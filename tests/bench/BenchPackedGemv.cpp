@@ -28,7 +28,7 @@
 #include "qat/kernels/BuildConfig.h"
 #include "BenchSupport.h"
 
-#include "PackedOps.h"
+#include "qat/kernels/PackedOps.h"
 #include "qat/kernels/Dispatch.h"
 
 #ifdef QAT_KERNELS_HAVE_CUDA

@@ -4,7 +4,7 @@
 // weights: hidden 4096, intermediate 11008, 32 heads, 32 KV heads, head_dim 128, RMSNorm eps
 // 1e-5, rope theta 10000.
 
-#include "TensorNames.h"
+#include "model/TensorNames.h"
 #include "qat/ModelConfig.h"
 
 #include <cstdint>

@@ -6,7 +6,7 @@
 
 #include "TestPaths.h"
 
-#include "ModelImpl.h"
+#include "model/ModelImpl.h"
 #include "quant/QuantLinear.h"
 
 #include "qat/Calibration.h"

@@ -4,7 +4,7 @@
 // model that is not quantized.
 #include "Stories260K.h"
 
-#include "ModelImpl.h"
+#include "model/ModelImpl.h"
 #include "quant/QuantLinear.h"
 
 #include "qat/Calibration.h"

@@ -5,8 +5,8 @@
 #include "CliProcess.h"
 #include "TestPaths.h"
 
-#include "ModelImpl.h"
-#include "SafeTensorsFile.h"
+#include "model/ModelImpl.h"
+#include "formats/SafeTensorsFile.h"
 #include "quant/PackedLinear.h"
 
 #include "qat/Evaluation.h"

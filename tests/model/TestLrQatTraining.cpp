@@ -5,7 +5,7 @@
 // the whole job runs through runQuantizeJob (--method lr-qat).
 #include "Stories260K.h"
 
-#include "ModelImpl.h"
+#include "model/ModelImpl.h"
 #include "quant/FakeQuant.h"
 #include "quant/QuantLinear.h"
 

@@ -21,7 +21,7 @@
 
 #ifdef QAT_KERNELS_HAVE_CUDA
 
-#include "PackedOps.h"
+#include "qat/kernels/PackedOps.h"
 #include "cuda/CudaOps.h"
 #include "qat/kernels/PackedLayout.h"
 

@@ -6,7 +6,7 @@
 
 #include "qat/kernels/BuildConfig.h"
 #include "PackedCudaCheck.h"
-#include "PackedOps.h"
+#include "qat/kernels/PackedOps.h"
 #include "qat/kernels/Dispatch.h"
 
 #include <torch/torch.h>

@@ -3,7 +3,7 @@
 // pack loop and recorded words, pack → unpack round trips over random shapes, dequantize against
 // a naive (q − z)·s, and the CPU dequantMatmul against dequantize + torch::matmul.
 
-#include "PackedOps.h"
+#include "qat/kernels/PackedOps.h"
 #include "qat/kernels/PackedLayout.h"
 #include "qat/kernels/Packing.h"
 

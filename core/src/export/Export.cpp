@@ -3,11 +3,11 @@
 // (see qat/Export.h).
 #include "qat/Export.h"
 
-#include "ModelFiles.h"
-#include "ModelImpl.h"
-#include "PackedOps.h"
-#include "SafeTensorsFile.h"
-#include "TensorNames.h"
+#include "formats/ModelFiles.h"
+#include "model/ModelImpl.h"
+#include "qat/kernels/PackedOps.h"
+#include "formats/SafeTensorsFile.h"
+#include "model/TensorNames.h"
 #include "quant/QuantLinear.h"
 #include "qat/Quantization.h"
 #include "qat/QuantizeJob.h"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "ActivationCache.h"
+#include "methods/ActivationCache.h"
 
 #include "qat/Status.h"
 

@@ -3,8 +3,8 @@
 // in memory or on disk, and per-block checkpoints in a run directory.
 #include "qat/BlockAp.h"
 
-#include "ActivationCache.h"
-#include "ModelImpl.h"
+#include "methods/ActivationCache.h"
+#include "model/ModelImpl.h"
 #include "quant/QuantLinear.h"
 #include "quant/QuantizedState.h"
 

@@ -3,8 +3,8 @@
 // points) of frozen quantized layers with the language-model loss.
 #include "qat/E2eQp.h"
 
-#include "ModelImpl.h"
-#include "EndToEnd.h"
+#include "model/ModelImpl.h"
+#include "methods/EndToEnd.h"
 #include "quant/QuantLinear.h"
 #include "quant/QuantizedState.h"
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The end-to-end training loop shared by E2E-QP and LR-QAT.
-#include "EndToEnd.h"
+#include "methods/EndToEnd.h"
 
-#include "SafeTensorsFile.h"
+#include "formats/SafeTensorsFile.h"
 #include "qat/Status.h"
 
 #include <chrono>

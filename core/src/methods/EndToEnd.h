@@ -6,7 +6,7 @@
 // warm-up schedule, gradient clipping, progress events, and a resumable checkpoint in the run
 // folder. The caller builds the optimizer over its trained tensors; this file runs the loop.
 
-#include "llama/Llama.h"
+#include "model/Llama.h"
 #include "qat/Calibration.h"
 #include "qat/Progress.h"
 #include "qat/RunDirectory.h"

@@ -2,8 +2,8 @@
 // LR-QAT: low-rank adapters inside the rounding, trained end to end, then merged.
 #include "qat/LrQat.h"
 
-#include "EndToEnd.h"
-#include "ModelImpl.h"
+#include "methods/EndToEnd.h"
+#include "model/ModelImpl.h"
 #include "quant/LrQatLinear.h"
 #include "quant/QuantizedState.h"
 

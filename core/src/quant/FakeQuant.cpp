@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "FakeQuant.h"
+#include "quant/FakeQuant.h"
 
 #include <string>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "LrQatLinear.h"
+#include "quant/LrQatLinear.h"
 
 #include <cmath>
 

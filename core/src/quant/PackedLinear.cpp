@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "PackedLinear.h"
+#include "quant/PackedLinear.h"
 
-#include "PackedOps.h"
-#include "QuantizedState.h"
-#include "llama/Llama.h"
+#include "qat/kernels/PackedOps.h"
+#include "quant/QuantizedState.h"
+#include "model/Llama.h"
 #include "qat/Status.h"
 #include "qat/kernels/PackedLayout.h"
 

@@ -4,7 +4,7 @@
 // and computed with the packed kernels (qat::kernels::dequantMatmul): what a loaded packed model
 // (an exported run, or a GPTQ checkpoint of the same layout) runs with. Inference only.
 
-#include "llama/Layers.h"
+#include "model/Layers.h"
 #include "qat/ModelConfig.h"
 
 #include <memory>

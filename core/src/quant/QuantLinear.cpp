@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "QuantLinear.h"
+#include "quant/QuantLinear.h"
 
 namespace qat {
 

@@ -3,8 +3,8 @@
 // Quantized linear layers: the trainable fake-quant layer (EfficientQAT's Block-AP and
 // E2E-QP train it) and the frozen one (integer codes, scales and zero points).
 
-#include "FakeQuant.h"
-#include "llama/Layers.h"
+#include "quant/FakeQuant.h"
+#include "model/Layers.h"
 #include "qat/Quantization.h"
 
 #include <memory>

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Frozen quantized blocks to and from safetensors, and the public save / load of a
 // quantized model's state.
-#include "QuantizedState.h"
+#include "quant/QuantizedState.h"
 
-#include "ModelImpl.h"
-#include "QuantLinear.h"
-#include "TensorNames.h"
+#include "model/ModelImpl.h"
+#include "quant/QuantLinear.h"
+#include "model/TensorNames.h"
 
 #include <string>
 

@@ -11,8 +11,8 @@
 //
 // with metadata "format" = "qat-studio-quantized-1", "bits" and "group_size".
 
-#include "SafeTensorsFile.h"
-#include "llama/Layers.h"
+#include "formats/SafeTensorsFile.h"
+#include "model/Layers.h"
 #include "qat/ModelConfig.h"
 #include "qat/Quantization.h"
 

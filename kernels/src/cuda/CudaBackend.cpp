@@ -12,7 +12,7 @@
 #include "cuda/CudaOps.h"
 
 #include "Dispatch.h"
-#include "PackedOps.h"
+#include "qat/kernels/PackedOps.h"
 #include "cuda/PackedDequant.cuh"
 #include "cuda/PackedGemv.cuh"
 

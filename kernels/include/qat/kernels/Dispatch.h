@@ -3,7 +3,7 @@
 /// \file Dispatch.h
 /// Which implementations of the packed ops this build has. Torch-free.
 ///
-/// The packed ops (dequantize, dequantize-and-multiply; torch API in kernels/src/PackedOps.h) have
+/// The packed ops (dequantize, dequantize-and-multiply; torch API in qat/kernels/PackedOps.h) have
 /// one implementation per device, all reached through one table (kernels/src/Dispatch.cpp): a
 /// caller calls the op and the device of its tensors picks the implementation.
 ///

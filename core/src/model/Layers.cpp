@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "Layers.h"
+#include "model/Layers.h"
 
 #include <cmath>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "qat/Evaluation.h"
 
-#include "ModelImpl.h"
+#include "model/ModelImpl.h"
 #include "qat/TextData.h"
 
 #include <chrono>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "ModelFiles.h"
+#include "formats/ModelFiles.h"
 
 #include "qat/Status.h"
 

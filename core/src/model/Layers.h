@@ -5,7 +5,7 @@
 // its linear layers can be swapped for quantized ones (LinearBase).
 
 #include "qat/ModelConfig.h"
-#include "../TensorNames.h"
+#include "model/TensorNames.h"
 
 #include <torch/torch.h>
 

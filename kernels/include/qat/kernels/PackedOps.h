@@ -2,8 +2,9 @@
 #pragma once
 /// \file PackedOps.h
 /// Torch API over the packed layout (PackedLayout.h): pack / unpack of code and zero-point
-/// tensors, dequantization and dequantize-and-multiply. Internal to kernels/ and its tests;
-/// public headers of the project stay torch-free.
+/// tensors, dequantization and dequantize-and-multiply. The one kernels header that core's
+/// torch code (packed layers, export) includes; it exposes torch types, so Qt code and core's
+/// public headers never include it.
 ///
 /// dequantize() and dequantMatmul() run where their tensors are: the CPU implementation (the
 /// reference) or, in a build with CUDA kernels (qat/kernels/Dispatch.h), the CUDA one, picked in

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "qat/Generation.h"
 
-#include "ModelImpl.h"
+#include "model/ModelImpl.h"
 
 #include <algorithm>
 #include <numeric>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "qat/ModelSummary.h"
 
-#include "ModelFiles.h"
-#include "SafeTensorsFile.h"
-#include "TensorNames.h"
+#include "formats/ModelFiles.h"
+#include "formats/SafeTensorsFile.h"
+#include "model/TensorNames.h"
 
 #include <nlohmann/json.hpp>
 

@@ -2,9 +2,9 @@
 #pragma once
 // The whole decoder: embedding, decoder blocks, final norm and head.
 
-#include "Layers.h"
-#include "../ModelFiles.h"
-#include "../SafeTensorsFile.h"
+#include "model/Layers.h"
+#include "formats/ModelFiles.h"
+#include "formats/SafeTensorsFile.h"
 
 #include <map>
 #include <memory>

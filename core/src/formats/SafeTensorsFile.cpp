@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "SafeTensorsFile.h"
+#include "formats/SafeTensorsFile.h"
 
 #include "qat/Status.h"
 

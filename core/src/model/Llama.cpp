@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "Llama.h"
+#include "model/Llama.h"
 
 #include "qat/Status.h"
-#include "../quant/PackedLinear.h"
+#include "quant/PackedLinear.h"
 
 #include <sstream>
 

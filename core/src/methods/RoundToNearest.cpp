@@ -2,8 +2,8 @@
 // Quantization settings checks and the round-to-nearest (min-max) method.
 #include "qat/Quantization.h"
 
-#include "ModelImpl.h"
-#include "QuantLinear.h"
+#include "model/ModelImpl.h"
+#include "quant/QuantLinear.h"
 
 #include <algorithm>
 #include <string>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "ModelImpl.h"
+#include "model/ModelImpl.h"
 
-#include "ModelFiles.h"
+#include "formats/ModelFiles.h"
 #include "quant/PackedLinear.h"
 
 namespace qat {

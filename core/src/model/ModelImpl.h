@@ -3,7 +3,7 @@
 // The torch side of qat::Model, for core's own use.
 
 #include "qat/Model.h"
-#include "llama/Llama.h"
+#include "model/Llama.h"
 
 namespace qat {
 
