@@ -25,7 +25,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 APT_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git
   python3 python3-venv python3-pip
-  libsentencepiece-dev nlohmann-json3-dev libcli11-dev
+  libsentencepiece-dev nlohmann-json3-dev libcli11-dev clang-format
 )
 GUI_PACKAGES=(
   qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n
