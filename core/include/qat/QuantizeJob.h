@@ -11,6 +11,7 @@
 #include "qat/E2eQp.h"
 #include "qat/LrQat.h"
 #include "qat/Model.h"
+#include "qat/Names.h"
 #include "qat/Progress.h"
 #include "qat/Quantization.h"
 #include "qat/Status.h"
@@ -23,14 +24,6 @@
 #include <vector>
 
 namespace qat {
-
-enum class Method { RoundToNearest, BlockAp, EfficientQat, LrQat };
-/// QAT Studio's version, as recorded in run folders and exports.
-const char* qatVersion();
-
-/// "rtn", "block-ap", "efficientqat", "lr-qat".
-const char* methodName(Method method);
-std::optional<Method> methodFromName(const std::string& name);
 
 /// Everything a job needs. The defaults are the paper's (see each options struct).
 struct QuantizeJob {
@@ -72,7 +65,7 @@ Status applyJobConfig(const std::string& jsonText, const std::string& source, Qu
 /// Checks what can be checked without the model: method data, bits, group sign, files.
 Status checkJob(const QuantizeJob& job);
 
-/// Perplexity of one stage ("fp", "rtn", "block-ap", "block-ap+e2e-qp", "lr-qat") on each eval file.
+/// Perplexity of one stage (named by stageName) on each eval file.
 struct StageResult {
     std::string stage;
     std::vector<double> perplexity;  ///< per eval file, in job.evalFiles order
