@@ -105,8 +105,10 @@ using Id = JobSettingId;
 using K = SettingKind;
 using Files = std::vector<std::string>;
 
-std::vector<JobSetting> makeTable() {
-    const double maxSeqlen = static_cast<double>(int64_t{1} << 20);
+constexpr double kMaxSeqlen = static_cast<double>(int64_t{1} << 20);
+
+// The model, method, quantization format, device and evaluation.
+std::vector<JobSetting> jobRows() {
     return {
         Row(Id::Model, "/model", K::Folder, std::string(), kAll,
             [](const QuantizeJob& j) -> SettingValue { return j.model.string(); },
@@ -142,21 +144,25 @@ std::vector<JobSetting> makeTable() {
             .resumable()
             .cli("--eval", "Text / JSONL files to measure perplexity on, before and after each phase"),
         Row(Id::EvalSeqlen, "/eval/seqlen", K::Int, int64_t{2048}, kAll, QAT_INT(evalSeqlen))
-            .range(2, maxSeqlen)
+            .range(2, kMaxSeqlen)
             .resumable()
             .cli("--eval-seqlen", "Perplexity window (capped at max_position_embeddings)"),
         Row(Id::EvalMaxWindows, "/eval/max_windows", K::Int, int64_t{0}, kAll, QAT_INT(evalMaxWindows))
             .range(0, kInf)
             .resumable()
             .cli("--eval-max-windows", "Evaluate only the first N windows (0: all)"),
+    };
+}
 
+std::vector<JobSetting> calibrationRows() {
+    return {
         Row(Id::CalibrationFiles, "/calibration/files", K::Files, Files{}, kData, QAT_FILES(calibration.files))
             .cli("--calib", "Calibration text / JSONL files (block-ap and efficientqat)"),
         Row(Id::GeneratedDocuments, "/calibration/generated_documents", K::Int, int64_t{0}, kData, QAT_INT(generatedDocuments))
             .range(0, kInf)
             .cli("--calib-generate", "Calibrate on N documents the model writes itself (sampled from BOS) instead of --calib"),
         Row(Id::CalibrationSeqlen, "/calibration/seqlen", K::Int, int64_t{2048}, kData, QAT_INT(calibration.seqlen))
-            .range(2, maxSeqlen)
+            .range(2, kMaxSeqlen)
             .cli("--seqlen", "Calibration window length in tokens"),
         Row(Id::TrainWindows, "/calibration/train_windows", K::Int, int64_t{4096}, kData, QAT_INT(calibration.trainWindows))
             .range(1, kInf)
@@ -169,7 +175,11 @@ std::vector<JobSetting> makeTable() {
             .cli("--val-fraction", "Fraction of the documents (the last) kept for validation"),
         Row(Id::CalibrationSeed, "/calibration/seed", K::Int, int64_t{2}, kData, QAT_SEED_COPY)
             .help("The seed of the calibration windows (the job's seed, recorded)"),
+    };
+}
 
+std::vector<JobSetting> blockApRows() {
+    return {
         Row(Id::BlockApEpochs, "/block_ap/epochs", K::Int, int64_t{2}, kBlockAp, QAT_INT(blockAp.epochs))
             .range(1, kInf)
             .field(1, 1000)
@@ -203,7 +213,12 @@ std::vector<JobSetting> makeTable() {
             .cli("--cache-dtype", "Block-AP activation caches: float16, bfloat16 or float32"),
         Row(Id::BlockApSeed, "/block_ap/seed", K::Int, int64_t{2}, kBlockAp, QAT_SEED_COPY)
             .help("Block-AP's seed (the job's seed, recorded)"),
+    };
+}
 
+// E2E-QP's, and round-to-nearest's quantizer form.
+std::vector<JobSetting> e2eAndQuantizerRows() {
+    return {
         Row(Id::E2eLr, "/e2e_qp/lr", K::Double, 0.0, kE2e, QAT_DOUBLE(e2e.lr))
             .range(0.0, kInf)
             .field(0.0, 1.0)
@@ -247,7 +262,11 @@ std::vector<JobSetting> makeTable() {
             .positive()
             .field(0.5, 16.0)
             .cli("--lp-norm", "The p of the Lp range search (LR-QAT: 4; 2 is the MSE)"),
+    };
+}
 
+std::vector<JobSetting> lrQatRows() {
+    return {
         Row(Id::LrQatRank, "/lr_qat/rank", K::Int, int64_t{32}, kLrQat, QAT_INT(lrQat.rank))
             .range(1, kInf)
             .field(1, 4096)
@@ -319,6 +338,13 @@ std::vector<JobSetting> makeTable() {
         Row(Id::LrQatSeed, "/lr_qat/seed", K::Int, int64_t{2}, kLrQat, QAT_SEED_COPY)
             .help("LR-QAT's seed (the job's seed, recorded)"),
     };
+}
+
+std::vector<JobSetting> makeTable() {
+    std::vector<JobSetting> table;
+    for (auto part : {jobRows, calibrationRows, blockApRows, e2eAndQuantizerRows, lrQatRows})
+        for (JobSetting& s : part()) table.push_back(std::move(s));
+    return table;
 }
 
 #undef QAT_INT
