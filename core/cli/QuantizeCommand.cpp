@@ -24,6 +24,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <iomanip>
 #include <sstream>
 #include <unistd.h>
 
@@ -196,7 +197,7 @@ size_t optionRow(const JobSetting& setting) {
 
 std::string number(double v) {
     std::ostringstream s;
-    s << v;
+    s << std::setprecision(12) << v;
     return s.str();
 }
 

@@ -87,7 +87,7 @@ const JobSetting* findJobSetting(const std::string& key);
 std::string settingDisplayKey(const JobSetting& setting);
 /// Empty when `value` is within the setting's range; otherwise why not ("must be at least 1").
 std::string settingRangeError(const JobSetting& setting, double value);
-/// The top-level config fields that may change when a run is resumed ("device", "eval" …).
+/// The top-level config fields that may change when a run is resumed (device, dtype, threads, eval).
 std::vector<std::string> resumableJobFields();
 
 } // namespace qat

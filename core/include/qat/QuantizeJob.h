@@ -57,8 +57,9 @@ std::string jobConfigJson(const QuantizeJob& job);
 
 /// Sets the job's fields from a JSON object of settings (a preset, or a run.json whose
 /// "config" holds them), keys as jobConfigJson writes them, except the keys (JSON pointers
-/// such as "/bits" or "/block_ap/epochs") in `keep`. `source` names the text in errors.
-/// BadInput naming the key on a wrong type or an unknown key ("comment" keys are allowed).
+/// of the table in qat/JobSettings.h) in `keep`. `source` names the text in errors.
+/// BadInput naming the key on a wrong type, a number outside the table's range, an unknown
+/// name or an unknown key ("comment" keys are allowed); then nothing is set.
 Status applyJobConfig(const std::string& jsonText, const std::string& source, QuantizeJob& job,
                       const std::set<std::string>& keep = {});
 

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <limits>
+#include <iomanip>
 #include <sstream>
 #include <stdexcept>
 
@@ -114,7 +115,7 @@ std::vector<JobSetting> jobRows() {
             [](const QuantizeJob& j) -> SettingValue { return j.model.string(); },
             [](QuantizeJob& j, const SettingValue& v) { j.model = std::get<std::string>(v); })
             .cli("--model,-m", "Full-precision model folder"),
-        Row(Id::Method, "/method", K::Choice, std::string("efficientqat"), kAll, QAT_CHOICE(method, Method))
+        Row(Id::Method, "/method", K::Choice, std::string(methodName(Method::EfficientQat)), kAll, QAT_CHOICE(method, Method))
             .choices(namesOf<Method>())
             .cli("--method", "rtn, block-ap, efficientqat or lr-qat"),
         Row(Id::Bits, "/bits", K::Int, int64_t{4}, kAll, QAT_INT(spec.bits))
@@ -356,7 +357,7 @@ std::vector<JobSetting> makeTable() {
 
 std::string number(double v) {
     std::ostringstream s;
-    s << v;
+    s << std::setprecision(12) << v;
     return s.str();
 }
 
