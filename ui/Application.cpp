@@ -3,6 +3,8 @@
 
 #include "Language.h"
 
+#include <qat/Version.h>
+
 #include <QApplication>
 #include <QImageReader>
 #include <QSize>

@@ -23,20 +23,27 @@
 
 namespace qat {
 
-QDoubleSpinBox* RecipePage::lrSpin(const QString& name) {
+QDoubleSpinBox* RecipePage::doubleSpin(const QString& name, JobSettingId setting, int decimals) {
+    const JobSetting& row = jobSetting(setting);
     auto* s = new QDoubleSpinBox(this);
     s->setObjectName(name);
-    s->setDecimals(7);
-    s->setRange(0.0, 1.0);
-    s->setSingleStep(1e-5);
+    s->setDecimals(decimals);
+    s->setRange(row.fieldMinimum, row.fieldMaximum);
     connect(s, &QDoubleSpinBox::valueChanged, this, &RecipePage::recipeChanged);
     return s;
 }
 
-QSpinBox* RecipePage::intSpin(const QString& name, int lo, int hi) {
+QDoubleSpinBox* RecipePage::lrSpin(const QString& name, JobSettingId setting) {
+    auto* s = doubleSpin(name, setting, 7);
+    s->setSingleStep(1e-5);
+    return s;
+}
+
+QSpinBox* RecipePage::intSpin(const QString& name, JobSettingId setting) {
+    const JobSetting& row = jobSetting(setting);
     auto* s = new QSpinBox(this);
     s->setObjectName(name);
-    s->setRange(lo, hi);
+    s->setRange(static_cast<int>(row.fieldMinimum), static_cast<int>(row.fieldMaximum));
     connect(s, &QSpinBox::valueChanged, this, &RecipePage::recipeChanged);
     return s;
 }
@@ -53,7 +60,7 @@ RecipePage::RecipePage(QWidget* parent) : QWidget(parent) {
     m_tr.item(m_method, 2, QT_TR_NOOP("LR-QAT (low-rank adapters, end to end)"));
     m_tr.item(m_method, 3, QT_TR_NOOP("Round-to-nearest (no training)"));
     m_tr.toolTip(m_method, QT_TR_NOOP("EfficientQAT trains each block (Block-AP), then the step sizes end to end (E2E-QP); Block-AP alone stops after the first phase; LR-QAT trains low-rank adapters inside the rounding and the step sizes end to end, then merges the adapters into the integers; round-to-nearest needs no data"));
-    m_bits = intSpin(QStringLiteral("bitsSpin"), 2, 8);
+    m_bits = intSpin(QStringLiteral("bitsSpin"), JobSettingId::Bits);
     m_tr.toolTip(m_bits, QT_TR_NOOP("Bits per weight: integers in [0, 2^bits - 1]"));
     m_group = new QComboBox(this);
     m_group->setObjectName(QStringLiteral("groupCombo"));
@@ -67,13 +74,13 @@ RecipePage::RecipePage(QWidget* parent) : QWidget(parent) {
     m_size = new QLabel(this);
     m_size->setObjectName(QStringLiteral("sizeLabel"));
 
-    m_epochs = intSpin(QStringLiteral("epochsSpin"), 1, 1000);
+    m_epochs = intSpin(QStringLiteral("epochsSpin"), JobSettingId::BlockApEpochs);
     m_tr.toolTip(m_epochs, QT_TR_NOOP("Block-AP passes over the training windows per block (paper: 2)"));
-    m_batch = intSpin(QStringLiteral("batchSpin"), 1, 4096);
+    m_batch = intSpin(QStringLiteral("batchSpin"), JobSettingId::BlockApBatch);
     m_tr.toolTip(m_batch, QT_TR_NOOP("Block-AP windows per optimizer step (paper: 2)"));
-    m_weightLr = lrSpin(QStringLiteral("weightLrSpin"));
+    m_weightLr = lrSpin(QStringLiteral("weightLrSpin"), JobSettingId::BlockApWeightLr);
     m_tr.toolTip(m_weightLr, QT_TR_NOOP("Block-AP learning rate of the weights and norms; 0: by bits (paper: 2e-5 at 2 bits, 1e-5 above)"));
-    m_quantLr = lrSpin(QStringLiteral("quantLrSpin"));
+    m_quantLr = lrSpin(QStringLiteral("quantLrSpin"), JobSettingId::BlockApQuantLr);
     m_tr.toolTip(m_quantLr, QT_TR_NOOP("Block-AP learning rate of the step sizes and zero points (paper: 1e-4)"));
     m_trainNorms = new QCheckBox(this);
     m_tr.text(m_trainNorms, QT_TR_NOOP("Train the norm weights"));
@@ -81,53 +88,42 @@ RecipePage::RecipePage(QWidget* parent) : QWidget(parent) {
     m_tr.toolTip(m_trainNorms, QT_TR_NOOP("Block-AP trains the two RMSNorm weights of each block (paper: yes)"));
     m_cacheDType = new QComboBox(this);
     m_cacheDType->setObjectName(QStringLiteral("cacheDTypeCombo"));
-    m_cacheDType->addItem(QStringLiteral("float16"), int(CacheDType::Float16));
-    m_cacheDType->addItem(QStringLiteral("bfloat16"), int(CacheDType::BFloat16));
-    m_cacheDType->addItem(QStringLiteral("float32"), int(CacheDType::Float32));
+    for (const auto& t : nameTable<CacheDType>()) m_cacheDType->addItem(QString::fromLatin1(t.name), int(t.value));
     m_tr.toolTip(m_cacheDType, QT_TR_NOOP("Storage of Block-AP's activation caches (paper: float16)"));
-    m_e2eLr = lrSpin(QStringLiteral("e2eLrSpin"));
+    m_e2eLr = lrSpin(QStringLiteral("e2eLrSpin"), JobSettingId::E2eLr);
     m_tr.toolTip(m_e2eLr, QT_TR_NOOP("E2E-QP peak learning rate of the step sizes; 0: by bits (paper: 2e-5 at 2 bits, 1e-5 above)"));
-    m_e2eEpochs = intSpin(QStringLiteral("e2eEpochsSpin"), 1, 1000);
+    m_e2eEpochs = intSpin(QStringLiteral("e2eEpochsSpin"), JobSettingId::E2eEpochs);
     m_tr.toolTip(m_e2eEpochs, QT_TR_NOOP("E2E-QP passes over the training windows (paper: 1)"));
-    m_e2eBatch = intSpin(QStringLiteral("e2eBatchSpin"), 1, 4096);
+    m_e2eBatch = intSpin(QStringLiteral("e2eBatchSpin"), JobSettingId::E2eBatch);
     m_tr.toolTip(m_e2eBatch, QT_TR_NOOP("E2E-QP windows per forward and backward pass (paper: 2)"));
-    m_e2eAccumulation = intSpin(QStringLiteral("e2eAccumulationSpin"), 1, 4096);
+    m_e2eAccumulation = intSpin(QStringLiteral("e2eAccumulationSpin"), JobSettingId::E2eAccumulation);
     m_tr.toolTip(m_e2eAccumulation, QT_TR_NOOP("E2E-QP micro-batches per optimizer step (paper: 16, an effective batch of 32)"));
-    m_e2eClip = new QDoubleSpinBox(this);
-    m_e2eClip->setObjectName(QStringLiteral("e2eClipSpin"));
-    m_e2eClip->setRange(0.0, 100.0);
-    m_e2eClip->setDecimals(3);
+    m_e2eClip = doubleSpin(QStringLiteral("e2eClipSpin"), JobSettingId::E2eClip, 3);
     m_tr.toolTip(m_e2eClip, QT_TR_NOOP("E2E-QP gradient-norm clip, 0 for none (paper: 0.3)"));
     m_e2eTrainZeros = new QCheckBox(this);
     m_tr.text(m_e2eTrainZeros, QT_TR_NOOP("Also train the zero points"));
     m_e2eTrainZeros->setObjectName(QStringLiteral("e2eTrainZerosCheck"));
     m_tr.toolTip(m_e2eTrainZeros, QT_TR_NOOP("E2E-QP trains the step sizes only by default (paper)"));
 
-    m_lrRank = intSpin(QStringLiteral("lrQatRankSpin"), 1, 4096);
+    m_lrRank = intSpin(QStringLiteral("lrQatRankSpin"), JobSettingId::LrQatRank);
     m_tr.toolTip(m_lrRank, QT_TR_NOOP("LR-QAT rank r of the adapters A (out × r) and B (r × in) in every decoder linear (paper: 32)"));
-    m_lrAlpha = new QDoubleSpinBox(this);
-    m_lrAlpha->setObjectName(QStringLiteral("lrQatAlphaSpin"));
-    m_lrAlpha->setRange(0.0, 65536.0);
-    m_lrAlpha->setDecimals(2);
+    m_lrAlpha = doubleSpin(QStringLiteral("lrQatAlphaSpin"), JobSettingId::LrQatAlpha, 2);
     m_tr.specialValue(m_lrAlpha, QT_TR_NOOP("= rank"));
     m_tr.toolTip(m_lrAlpha, QT_TR_NOOP("LR-QAT scale α: the adapters' product A·B is multiplied by α / r; 0: α = r (the default)"));
-    connect(m_lrAlpha, &QDoubleSpinBox::valueChanged, this, &RecipePage::recipeChanged);
-    m_lrAdapterLr = lrSpin(QStringLiteral("lrQatLrSpin"));
-    m_lrAdapterLr->setMinimum(1e-7);
+    m_lrAdapterLr = lrSpin(QStringLiteral("lrQatLrSpin"), JobSettingId::LrQatLr);
     m_tr.toolTip(m_lrAdapterLr, QT_TR_NOOP("LR-QAT peak learning rate of the adapters A and B, after a linear warm-up, then decaying linearly to 0 (paper: 1e-3)"));
-    m_lrScaleLr = lrSpin(QStringLiteral("lrQatScaleLrSpin"));
+    m_lrScaleLr = lrSpin(QStringLiteral("lrQatScaleLrSpin"), JobSettingId::LrQatScaleLr);
     m_tr.toolTip(m_lrScaleLr, QT_TR_NOOP("LR-QAT peak learning rate of the step sizes; 0 keeps them at their initial range (paper: 1e-5)"));
-    m_lrEpochs = intSpin(QStringLiteral("lrQatEpochsSpin"), 1, 1000);
+    m_lrEpochs = intSpin(QStringLiteral("lrQatEpochsSpin"), JobSettingId::LrQatEpochs);
     m_tr.toolTip(m_lrEpochs, QT_TR_NOOP("LR-QAT passes over the training windows, when no number of steps is given (default: 1)"));
-    m_lrSteps = intSpin(QStringLiteral("lrQatStepsSpin"), 0, 10000000);
+    m_lrSteps = intSpin(QStringLiteral("lrQatStepsSpin"), JobSettingId::LrQatSteps);
     m_tr.specialValue(m_lrSteps, QT_TR_NOOP("by epochs"));
     m_tr.toolTip(m_lrSteps, QT_TR_NOOP("LR-QAT optimizer steps in all, instead of epochs; 0: as many as the epochs take"));
-    m_lrBatch = intSpin(QStringLiteral("lrQatBatchSpin"), 1, 4096);
+    m_lrBatch = intSpin(QStringLiteral("lrQatBatchSpin"), JobSettingId::LrQatBatch);
     m_tr.toolTip(m_lrBatch, QT_TR_NOOP("LR-QAT windows per forward and backward pass (default: 2)"));
     m_phi0 = new QComboBox(this);
     m_phi0->setObjectName(QStringLiteral("phi0Combo"));
-    for (Phi0Storage s : {Phi0Storage::Int8, Phi0Storage::BFloat16, Phi0Storage::Float32})
-        m_phi0->addItem(QString::fromLatin1(phi0StorageName(s)), int(s));
+    for (const auto& t : nameTable<Phi0Storage>()) m_phi0->addItem(QString::fromLatin1(t.name), int(t.value));
     m_tr.toolTip(m_phi0, QT_TR_NOOP("How LR-QAT keeps the frozen Φ0 = W0 / s0: int8 fixed point (1 byte per weight, the default), bfloat16 (2 bytes) or float32 (4 bytes, exact)"));
     m_symmetric = new QCheckBox(this);
     m_symmetric->setObjectName(QStringLiteral("symmetricCheck"));
@@ -140,15 +136,11 @@ RecipePage::RecipePage(QWidget* parent) : QWidget(parent) {
     m_tr.item(m_range, 0, QT_TR_NOOP("Lp search"));
     m_tr.item(m_range, 1, QT_TR_NOOP("min-max"));
     m_tr.toolTip(m_range, QT_TR_NOOP("How the symmetric step sizes start: per group, the step with the smallest Lp error (paper), or min-max, which clips no weight"));
-    m_p = new QDoubleSpinBox(this);
-    m_p->setObjectName(QStringLiteral("lpNormSpin"));
-    m_p->setRange(0.5, 16.0);
-    m_p->setDecimals(1);
+    m_p = doubleSpin(QStringLiteral("lpNormSpin"), JobSettingId::QuantizerP, 1);
     m_p->setSingleStep(0.5);
     m_tr.toolTip(m_p, QT_TR_NOOP("The norm p of the Lp range search (paper: 4)"));
     for (QComboBox* c : {m_phi0, m_range}) connect(c, &QComboBox::currentIndexChanged, this, &RecipePage::recipeChanged);
     connect(m_symmetric, &QCheckBox::toggled, this, &RecipePage::recipeChanged);
-    connect(m_p, &QDoubleSpinBox::valueChanged, this, &RecipePage::recipeChanged);
     // Epochs count only without a number of steps; p only for the Lp search.
     connect(m_lrSteps, &QSpinBox::valueChanged, this, [this](int steps) { m_lrEpochs->setEnabled(steps == 0); });
     connect(m_range, &QComboBox::currentIndexChanged, this,

@@ -4,7 +4,10 @@
 /// The "Recipe" page: method, bits and group size with the resulting bits per parameter
 /// and output size, and an Advanced section with the chosen method's hyperparameters (each
 /// with its paper default in the tooltip): Block-AP's and E2E-QP's for EfficientQAT,
-/// Block-AP's alone, LR-QAT's, or round-to-nearest's quantizer form. Presets load from and
+/// Block-AP's alone, LR-QAT's, or round-to-nearest's quantizer form. The fields' ranges come
+/// from the job settings table (qat/JobSettings.h); their defaults are QuantizeJob{}'s, which
+/// the table's tests hold equal to the table's; the tooltips stay here, translatable
+/// (QT_TR_NOOP), and say what the table's help says. Presets load from and
 /// save to the same JSON as `qat-cli quantize --config`. Child objectNames for tests:
 /// "methodCombo", "bitsSpin", "groupCombo", "bitsPerParamLabel", "sizeLabel", "advancedBox",
 /// "loadPresetButton", "savePresetButton", and one per hyperparameter ("weightLrSpin",
@@ -12,6 +15,7 @@
 
 #include "Translations.h"
 
+#include <qat/JobSettings.h>
 #include <qat/QuantizeJob.h>
 
 #include <QWidget>
@@ -57,8 +61,10 @@ private:
     void updateEstimates();
     /// Shows the Advanced rows of the chosen method (all hidden while Advanced is closed).
     void updateAdvancedRows();
-    QDoubleSpinBox* lrSpin(const QString& name);
-    QSpinBox* intSpin(const QString& name, int lo, int hi);
+    /// Fields whose range comes from the job settings table (qat/JobSettings.h).
+    QDoubleSpinBox* doubleSpin(const QString& name, JobSettingId setting, int decimals);
+    QDoubleSpinBox* lrSpin(const QString& name, JobSettingId setting);
+    QSpinBox* intSpin(const QString& name, JobSettingId setting);
 
     /// A row of the Advanced form and the methods it belongs to (a mask of 1 << Method).
     struct AdvancedRow {

@@ -93,7 +93,7 @@ void ResultsModel::rebuild() {
             row.perplexity = QVector<double>(m_evalSets.size(), kNaN);
             for (int i = 0; i < run.evalFiles.size() && i < s.perplexity.size(); ++i)
                 row.perplexity[m_evalSets.indexOf(evalSetKey(run.evalFiles[i], run.evalSeqlen, run.evalMaxWindows))] = s.perplexity[i];
-            if (s.stage == QLatin1String("fp")) {
+            if (s.stage == QLatin1String(stageName(Stage::FullPrecision))) {
                 QStringList keys;
                 for (const QString& f : run.evalFiles)
                     keys << evalSetKey(f, run.evalSeqlen, run.evalMaxWindows);

@@ -20,7 +20,7 @@ struct ResultRow {
     QString modelFolder;
     QString runFolder;    ///< empty for full-precision rows
     QString runName;
-    QString stage;        ///< "fp", "rtn", "block-ap", "block-ap+e2e-qp", "lr-qat"
+    QString stage;        ///< a stage name (qat::stageName)
     int bits = 0;         ///< 0 for full precision
     qint64 groupSize = 0;
     double bitsPerParameter = 0.0;  ///< NaN when the model cannot be read

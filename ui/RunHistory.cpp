@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "RunHistory.h"
 
+#include <qat/Names.h>
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
@@ -143,17 +145,21 @@ QString workspaceFolder() {
 }
 
 QString stageDisplayName(const QString& stage) {
-    if (stage == QLatin1String("fp")) return QCoreApplication::translate("qat::RunHistory", "Full precision");
-    if (stage == QLatin1String("rtn")) return QCoreApplication::translate("qat::RunHistory", "RTN");
-    if (stage == QLatin1String("block-ap")) return QCoreApplication::translate("qat::RunHistory", "Block-AP");
-    if (stage == QLatin1String("block-ap+e2e-qp")) return QCoreApplication::translate("qat::RunHistory", "EfficientQAT");
-    if (stage == QLatin1String("lr-qat")) return QCoreApplication::translate("qat::RunHistory", "LR-QAT");
+    const auto s = stageFromName(stage.toStdString());
+    if (!s) return stage;
+    switch (*s) {
+    case Stage::FullPrecision: return QCoreApplication::translate("qat::RunHistory", "Full precision");
+    case Stage::RoundToNearest: return QCoreApplication::translate("qat::RunHistory", "RTN");
+    case Stage::BlockAp: return QCoreApplication::translate("qat::RunHistory", "Block-AP");
+    case Stage::BlockApE2eQp: return QCoreApplication::translate("qat::RunHistory", "EfficientQAT");
+    case Stage::LrQat: return QCoreApplication::translate("qat::RunHistory", "LR-QAT");
+    }
     return stage;
 }
 
 QString finalStageOf(const QString& method) {
-    if (method == QLatin1String("efficientqat")) return QStringLiteral("block-ap+e2e-qp");
-    return method;  // rtn, block-ap and lr-qat name their one stage after the method
+    const auto m = methodFromName(method.toStdString());
+    return m ? QString::fromLatin1(stageName(finalStage(*m))) : method;
 }
 
 } // namespace qat

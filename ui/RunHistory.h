@@ -14,7 +14,7 @@
 
 namespace qat {
 
-/// One evaluated stage of a run ("fp", "rtn", "block-ap", "block-ap+e2e-qp", "lr-qat").
+/// One evaluated stage of a run (named by qat::stageName).
 struct StageRecord {
     QString stage;
     QVector<double> perplexity;  ///< per file of RunRecord::evalFiles (NaN: not measured)
@@ -27,7 +27,7 @@ struct RunRecord {
     QString folder;        ///< absolute
     QString name;          ///< the folder's name
     QString modelFolder;   ///< run.json's config.model
-    QString method;        ///< "rtn", "block-ap", "efficientqat", "lr-qat"
+    QString method;        ///< run.json's method name (qat::methodName)
     int bits = 0;
     qint64 groupSize = 0;
     QString created;       ///< run.json's "created" (ISO 8601, UTC)
@@ -58,8 +58,8 @@ QString workspaceFolder();
 /// The display name of a stage: "Full precision", "RTN", "Block-AP", "EfficientQAT", "LR-QAT".
 QString stageDisplayName(const QString& stage);
 
-/// The stage that holds a method's quantized model: "rtn" → "rtn", "block-ap" → "block-ap",
-/// "efficientqat" → "block-ap+e2e-qp", "lr-qat" → "lr-qat" (run.json's method names).
+/// The stage that holds a method's quantized model, by run.json's method name (qat::finalStage:
+/// EfficientQAT's is Block-AP + E2E-QP's, each other method's is named after it).
 QString finalStageOf(const QString& method);
 
 } // namespace qat

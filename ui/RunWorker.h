@@ -34,7 +34,7 @@ struct RunOutcome {
     QString runFolder;
     bool resumed = false;
     qint64 evalSeqlen = 0;
-    QStringList stages;                   ///< "fp", "rtn", "block-ap", "block-ap+e2e-qp", "lr-qat"
+    QStringList stages;                   ///< stage names (qat::stageName)
     QVector<QVector<double>> perplexity;  ///< per stage, per evaluation file
     bool ok() const { return errorKind == 0; }
 };

@@ -23,8 +23,8 @@
 namespace qat {
 
 Device deviceSetting() {
-    return QSettings().value(QStringLiteral("device")).toString() == QLatin1String("cuda") && cudaAvailable() ? Device::Cuda
-                                                                                                               : Device::Cpu;
+    const auto device = deviceFromName(QSettings().value(QStringLiteral("device")).toString().toStdString());
+    return device == Device::Cuda && cudaAvailable() ? Device::Cuda : Device::Cpu;
 }
 
 int threadsSetting() { return std::max(0, QSettings().value(QStringLiteral("threads"), 0).toInt()); }
@@ -44,8 +44,8 @@ SettingsDialog::SettingsDialog(QWidget* parent) : QDialog(parent) {
 
     m_device = new QComboBox(this);
     m_device->setObjectName(QStringLiteral("deviceCombo"));
-    m_device->addItem(QString(), QStringLiteral("cpu"));
-    m_device->addItem(QString(), QStringLiteral("cuda"));
+    m_device->addItem(QString(), QString::fromLatin1(deviceName(Device::Cpu)));
+    m_device->addItem(QString(), QString::fromLatin1(deviceName(Device::Cuda)));
     const bool cuda = cudaAvailable();
     if (auto* items = qobject_cast<QStandardItemModel*>(m_device->model())) items->item(1)->setEnabled(cuda);
     m_device->setCurrentIndex(deviceSetting() == Device::Cuda ? 1 : 0);

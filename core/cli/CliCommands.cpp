@@ -8,6 +8,7 @@
 #include "qat/Model.h"
 #include "qat/ModelSummary.h"
 #include "qat/Quantization.h"
+#include "qat/Version.h"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -21,9 +22,6 @@
 #include <sstream>
 #include <unistd.h>
 
-#ifndef QAT_VERSION
-#define QAT_VERSION "dev"
-#endif
 
 namespace qat::cli {
 

@@ -2,6 +2,7 @@
 #include "QuantizeCommand.h"
 
 #include "qat/Evaluation.h"
+#include "qat/JobSettings.h"
 #include "qat/Model.h"
 #include "qat/Progress.h"
 #include "qat/Quantization.h"
@@ -23,11 +24,10 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <iomanip>
+#include <sstream>
 #include <unistd.h>
 
-#ifndef QAT_VERSION
-#define QAT_VERSION "dev"
-#endif
 
 namespace qat::cli {
 
@@ -180,92 +180,92 @@ private:
     int64_t m_e2eSteps = -1, m_e2eFirst = 0;
 };
 
-// Each option that a --config file may also give, and its key there.
-const std::vector<std::pair<const char*, const char*>> kOptionKeys = {
-    {"--model", "/model"},
-    {"--method", "/method"},
-    {"--bits", "/bits"},
-    {"--group", "/group"},
-    {"--seed", "/seed"},
-    {"--device", "/device"},
-    {"--dtype", "/dtype"},
-    {"--threads", "/threads"},
-    {"--eval", "/eval/files"},
-    {"--eval-seqlen", "/eval/seqlen"},
-    {"--eval-max-windows", "/eval/max_windows"},
-    {"--calib", "/calibration/files"},
-    {"--calib-generate", "/calibration/generated_documents"},
-    {"--seqlen", "/calibration/seqlen"},
-    {"--train-windows", "/calibration/train_windows"},
-    {"--val-windows", "/calibration/val_windows"},
-    {"--val-fraction", "/calibration/val_fraction"},
-    {"--epochs", "/block_ap/epochs"},
-    {"--batch", "/block_ap/batch"},
-    {"--weight-lr", "/block_ap/weight_lr"},
-    {"--quant-lr", "/block_ap/quant_lr"},
-    {"--weight-decay", "/block_ap/weight_decay"},
-    {"--final-lr-divisor", "/block_ap/final_lr_divisor"},
-    {"--freeze-norms", "/block_ap/train_norms"},
-    {"--cache-dtype", "/block_ap/cache_dtype"},
-    {"--e2e-lr", "/e2e_qp/lr"},
-    {"--e2e-epochs", "/e2e_qp/epochs"},
-    {"--e2e-batch", "/e2e_qp/batch"},
-    {"--e2e-accumulation", "/e2e_qp/gradient_accumulation"},
-    {"--e2e-warmup", "/e2e_qp/warmup_fraction"},
-    {"--e2e-clip", "/e2e_qp/max_grad_norm"},
-    {"--e2e-weight-decay", "/e2e_qp/weight_decay"},
-    {"--e2e-train-zeros", "/e2e_qp/train_zeros"},
-    {"--symmetric", "/quantizer/symmetric"},
-    {"--range", "/quantizer/range"},
-    {"--range", "/lr_qat/range"},
-    {"--lp-norm", "/quantizer/p"},
-    {"--lp-norm", "/lr_qat/p"},
-    {"--rank", "/lr_qat/rank"},
-    {"--lora-alpha", "/lr_qat/alpha"},
-    {"--lr-qat-lr", "/lr_qat/lr"},
-    {"--scale-lr", "/lr_qat/scale_lr"},
-    {"--lr-qat-epochs", "/lr_qat/epochs"},
-    {"--lr-qat-steps", "/lr_qat/steps"},
-    {"--lr-qat-batch", "/lr_qat/batch"},
-    {"--lr-qat-accumulation", "/lr_qat/gradient_accumulation"},
-    {"--lr-qat-warmup", "/lr_qat/warmup_fraction"},
-    {"--lr-qat-clip", "/lr_qat/max_grad_norm"},
-    {"--lr-qat-weight-decay", "/lr_qat/weight_decay"},
-    {"--beta2", "/lr_qat/beta2"},
-    {"--phi0", "/lr_qat/phi0"},
-    {"--bf16-adapters", "/lr_qat/bf16_adapters"},
-};
+// The option's first name as CLI11 counts it: "--model" of "--model,-m", "--freeze-norms" of "!--freeze-norms".
+std::string optionName(const char* option) {
+    std::string name(option);
+    if (!name.empty() && name[0] == '!') name.erase(0, 1);
+    return name.substr(0, name.find(','));
+}
+
+// The row whose option carries the value of `setting`'s (the first row with that option).
+size_t optionRow(const JobSetting& setting) {
+    const auto& table = jobSettings();
+    for (size_t i = 0; i < table.size(); ++i)
+        if (table[i].cliOption && optionName(table[i].cliOption) == optionName(setting.cliOption)) return i;
+    return static_cast<size_t>(setting.id);
+}
+
+std::string number(double v) {
+    std::ostringstream s;
+    s << std::setprecision(12) << v;
+    return s.str();
+}
+
+// The setting's valid range as a CLI11 validator (its message from the table).
+CLI::Validator rangeCheck(const JobSetting& s) {
+    const std::string low = s.aboveMinimum ? "(" : "[";
+    const std::string text = std::isfinite(s.maximum) ? low + number(s.minimum) + " - " + number(s.maximum) + "]"
+                                                      : (s.aboveMinimum ? "> " : ">= ") + number(s.minimum);
+    return CLI::Validator(
+        [&s](std::string& in) -> std::string {
+            double v = 0.0;
+            if (!CLI::detail::lexical_cast(in, v)) return "not a number: " + in;
+            const std::string why = settingRangeError(s, v);
+            return why.empty() ? std::string() : "--" + optionName(s.cliOption).substr(2) + " " + in + ": " + why;
+        },
+        text);
+}
+
+// One option of a table row, bound to its slot in `a.settings`.
+void addSettingOption(CLI::App* q, const JobSetting& s, SettingValue& slot) {
+    const bool ranged = std::isfinite(s.minimum) && !s.rangeCheckedByJob;
+    CLI::Option* o = nullptr;
+    switch (s.kind) {
+    case SettingKind::Int:
+        o = q->add_option(s.cliOption, std::get<int64_t>(slot), s.help)->capture_default_str();
+        break;
+    case SettingKind::Double:
+        o = q->add_option(s.cliOption, std::get<double>(slot), s.help)->capture_default_str();
+        break;
+    case SettingKind::Bool: q->add_flag(s.cliOption, std::get<bool>(slot), s.help); return;
+    case SettingKind::Choice:
+        q->add_option(s.cliOption, std::get<std::string>(slot), s.help)->check(CLI::IsMember(s.choices))->capture_default_str();
+        return;
+    case SettingKind::Folder:
+        q->add_option(s.cliOption, std::get<std::string>(slot), s.help)->check(CLI::ExistingDirectory);
+        return;
+    case SettingKind::Files:
+        q->add_option(s.cliOption, std::get<std::vector<std::string>>(slot), s.help)->check(CLI::ExistingFile);
+        return;
+    }
+    if (ranged) o->check(rangeCheck(s));
+}
 
 // The job from the parsed options (and the --config file for what they leave out).
 Status makeJob(const QuantizeArgs& a, QuantizeJob& job) {
     job = a.job;
-    job.model = a.model;
     job.tokenizer = a.tokenizer;
     job.out = a.out;
-    job.device = a.device == "cuda" ? Device::Cuda : Device::Cpu;
-    job.dtype = a.dtype == "bfloat16" ? ComputeDType::BFloat16 : ComputeDType::Float32;
-    job.blockAp.cacheDType = a.cacheDType == "bfloat16" ? CacheDType::BFloat16
-                             : a.cacheDType == "float32" ? CacheDType::Float32
-                                                         : CacheDType::Float16;
-    if (const auto m = methodFromName(a.method)) job.method = *m;
-    if (const auto r = rangeInitFromName(a.range)) job.quantizer.range = job.lrQat.range = *r;
-    if (const auto f = phi0StorageFromName(a.phi0)) job.lrQat.phi0 = *f;
-    job.quantizer.p = job.lrQat.p = a.p;
     job.lrQat.gradientCheckpointing = job.e2e.gradientCheckpointing;
-    job.calibration.files.assign(a.calib.begin(), a.calib.end());
-    job.evalFiles.assign(a.eval.begin(), a.eval.end());
+    const auto& table = jobSettings();
+    auto given = [&](const JobSetting& s) {
+        return s.cliOption && a.command && a.command->count(optionName(s.cliOption)) > 0;
+    };
     if (!a.config.empty()) {
         std::ifstream in(a.config);
         if (!in) return Status::error(ErrorKind::BadInput, a.config + ": cannot be read");
         const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        std::set<std::string> given;
-        for (const auto& [option, key] : kOptionKeys)
-            if (a.command && a.command->count(option) > 0) given.insert(key);
-        Status st = applyJobConfig(text, a.config, job, given);
+        std::set<std::string> keep;
+        for (const JobSetting& s : table)
+            if (given(s)) keep.insert(s.key);
+        Status st = applyJobConfig(text, a.config, job, keep);
         if (!st.ok()) return st;
-    } else if (a.method.empty()) {
-        return Status::error(ErrorKind::BadInput, "no method: give --method rtn, block-ap, efficientqat or lr-qat");
+    } else if (!given(jobSetting(JobSettingId::Method))) {
+        return Status::error(ErrorKind::BadInput,
+                             "no method: give --method " + nameList(jobSetting(JobSettingId::Method).choices));
     }
+    for (const JobSetting& s : table)
+        if (given(s)) s.set(job, a.settings.at(optionRow(s)));
     if (job.model.empty()) return Status::error(ErrorKind::BadInput, "no model: give --model DIR (or a --config that names one)");
     if (job.method != Method::RoundToNearest && job.calibration.files.empty() && job.generatedDocuments == 0)
         return Status::error(ErrorKind::BadInput, std::string("--method ") + methodName(job.method) +
@@ -282,6 +282,29 @@ int reportRun(const Status& s, const std::string& out) {
     return code;
 }
 
+// The options that are no setting of the table: the run's and the phases' own.
+void addRunOptions(CLI::App* q, QuantizeArgs& a) {
+    QuantizeJob& j = a.job;
+    q->add_option("--config", a.config,
+                  "JSON preset (or a run's run.json) giving every setting not given on the command line")
+        ->check(CLI::ExistingFile);
+    q->add_option("--out,-o", a.out, "Run folder: created when new, resumed when it holds the same run")->required();
+    q->add_option("--tokenizer", a.tokenizer, "tokenizer.model to use when the folder has none")->check(CLI::ExistingFile);
+    q->add_option("--cache-dir", j.blockAp.cacheDir,
+                  "Keep Block-AP's activation caches in files there (memory-mapped) instead of RAM");
+    q->add_option("--e2e-checkpoint-seconds", j.e2e.checkpointSeconds,
+                  "E2E-QP: write a resumable checkpoint at most this often (0: only when cancelled and at the end)")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
+    q->add_flag("!--no-gradient-checkpointing", j.e2e.gradientCheckpointing,
+                "E2E-QP and LR-QAT: keep every block's activations for the backward pass (faster, more memory)");
+    q->add_option("--lr-qat-checkpoint-seconds", j.lrQat.checkpointSeconds,
+                  "LR-QAT: write a resumable checkpoint at most this often (0: only when cancelled and at the end)")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
+    q->add_flag("--json", a.json, "Print progress events and the result as JSON lines on stdout");
+}
+
 } // namespace
 
 CLI::App* addQuantizeCommand(CLI::App& app, QuantizeArgs& a) {
@@ -294,144 +317,12 @@ CLI::App* addQuantizeCommand(CLI::App& app, QuantizeArgs& a) {
         "quantized.safetensors and eval.json. Running the same command on a folder that holds an interrupted run\n"
         "(Ctrl-C, a crash, a kill) resumes it after its last finished block and ends as an uninterrupted run would.");
     a.command = q;
-    QuantizeJob& j = a.job;
-    q->add_option("--config", a.config,
-                  "JSON preset (or a run's run.json) giving every setting not given on the command line")
-        ->check(CLI::ExistingFile);
-    q->add_option("--model,-m", a.model, "Full-precision model folder")->check(CLI::ExistingDirectory);
-    q->add_option("--method", a.method, "rtn, block-ap, efficientqat or lr-qat")
-        ->check(CLI::IsMember({"rtn", "block-ap", "efficientqat", "lr-qat"}));
-    q->add_option("--bits", j.spec.bits, "Bits per weight (2..8)")->capture_default_str();
-    q->add_option("--group", j.spec.groupSize, "Weights per quantization group (0: whole rows)")->capture_default_str();
-    q->add_option("--calib", a.calib, "Calibration text / JSONL files (block-ap and efficientqat)")
-        ->check(CLI::ExistingFile);
-    q->add_option("--calib-generate", j.generatedDocuments,
-                  "Calibrate on N documents the model writes itself (sampled from BOS) instead of --calib")
-        ->check(CLI::NonNegativeNumber);
-    q->add_option("--out,-o", a.out, "Run folder: created when new, resumed when it holds the same run")->required();
-    q->add_option("--eval", a.eval, "Text / JSONL files to measure perplexity on, before and after each phase")
-        ->check(CLI::ExistingFile);
-    q->add_option("--seqlen", j.calibration.seqlen, "Calibration window length in tokens")
-        ->capture_default_str()
-        ->check(CLI::Range(int64_t{2}, int64_t{1} << 20));
-    q->add_option("--train-windows", j.calibration.trainWindows, "Training windows")
-        ->capture_default_str()
-        ->check(CLI::PositiveNumber);
-    q->add_option("--val-windows", j.calibration.valWindows, "Validation windows (0: none)")
-        ->capture_default_str()
-        ->check(CLI::NonNegativeNumber);
-    q->add_option("--val-fraction", j.calibration.valFraction, "Fraction of the documents (the last) kept for validation")
-        ->capture_default_str()
-        ->check(CLI::Range(0.0, 0.9));
-    q->add_option("--epochs", j.blockAp.epochs, "Block-AP epochs per block")->capture_default_str()->check(CLI::PositiveNumber);
-    q->add_option("--batch", j.blockAp.batchSize, "Block-AP windows per optimizer step")
-        ->capture_default_str()
-        ->check(CLI::PositiveNumber);
-    q->add_option("--weight-lr", j.blockAp.weightLr, "Block-AP weight lr (0: the paper's by bits, 2e-5 / 1e-5)")
-        ->capture_default_str()
-        ->check(CLI::NonNegativeNumber);
-    q->add_option("--quant-lr", j.blockAp.quantizerLr, "Block-AP scale / zero-point lr")
-        ->capture_default_str()
-        ->check(CLI::PositiveNumber);
-    q->add_option("--weight-decay", j.blockAp.weightDecay, "Block-AP AdamW weight decay")
-        ->capture_default_str()
-        ->check(CLI::NonNegativeNumber);
-    q->add_option("--final-lr-divisor", j.blockAp.finalLrDivisor, "Block-AP cosine schedule ends at lr / this")
-        ->capture_default_str()
-        ->check(CLI::Range(1.0, 1e9));
-    q->add_flag("!--freeze-norms", j.blockAp.trainNorms, "Block-AP: keep the norm weights fixed (trained by default)");
-    q->add_option("--cache-dtype", a.cacheDType, "Block-AP activation caches: float16, bfloat16 or float32")
-        ->check(CLI::IsMember({"float16", "bfloat16", "float32"}))
-        ->capture_default_str();
-    q->add_option("--cache-dir", j.blockAp.cacheDir,
-                  "Keep Block-AP's activation caches in files there (memory-mapped) instead of RAM");
-    q->add_option("--e2e-lr", j.e2e.lr, "E2E-QP peak lr (0: the paper's by bits, 2e-5 / 1e-5)")
-        ->capture_default_str()
-        ->check(CLI::NonNegativeNumber);
-    q->add_option("--e2e-epochs", j.e2e.epochs, "E2E-QP epochs")->capture_default_str()->check(CLI::PositiveNumber);
-    q->add_option("--e2e-batch", j.e2e.batchSize, "E2E-QP windows per micro-batch")
-        ->capture_default_str()
-        ->check(CLI::PositiveNumber);
-    q->add_option("--e2e-accumulation", j.e2e.gradientAccumulation,
-                  "E2E-QP micro-batches per optimizer step (effective batch = batch x accumulation)")
-        ->capture_default_str()
-        ->check(CLI::PositiveNumber);
-    q->add_option("--e2e-warmup", j.e2e.warmupFraction, "E2E-QP fraction of steps in linear warm-up")
-        ->capture_default_str()
-        ->check(CLI::Range(0.0, 1.0));
-    q->add_option("--e2e-clip", j.e2e.maxGradNorm, "E2E-QP gradient-norm clip (0: none)")
-        ->capture_default_str()
-        ->check(CLI::NonNegativeNumber);
-    q->add_option("--e2e-weight-decay", j.e2e.weightDecay, "E2E-QP AdamW weight decay")
-        ->capture_default_str()
-        ->check(CLI::NonNegativeNumber);
-    q->add_flag("--e2e-train-zeros", j.e2e.trainZeros, "E2E-QP: train the zero points too");
-    q->add_option("--e2e-checkpoint-seconds", j.e2e.checkpointSeconds,
-                  "E2E-QP: write a resumable checkpoint at most this often (0: only when cancelled and at the end)")
-        ->capture_default_str()
-        ->check(CLI::NonNegativeNumber);
-    q->add_flag("!--no-gradient-checkpointing", j.e2e.gradientCheckpointing,
-                "E2E-QP and LR-QAT: keep every block's activations for the backward pass (faster, more memory)");
-    q->add_flag("--symmetric", j.quantizer.symmetric,
-                "rtn: symmetric signed integers (no zero point) with --range step sizes, instead of asymmetric min-max");
-    q->add_option("--range", a.range, "Symmetric step sizes (rtn --symmetric, lr-qat): lp (Lp-error search) or minmax")
-        ->check(CLI::IsMember({"lp", "minmax"}))
-        ->capture_default_str();
-    q->add_option("--lp-norm", a.p, "The p of the Lp range search (LR-QAT: 4; 2 is the MSE)")
-        ->capture_default_str()
-        ->check(CLI::PositiveNumber);
-    q->add_option("--rank", j.lrQat.rank, "LR-QAT adapter rank r")->capture_default_str()->check(CLI::PositiveNumber);
-    q->add_option("--lora-alpha", j.lrQat.alpha, "LR-QAT alpha: the adapters' product is scaled by alpha / r (0: alpha = r)")
-        ->capture_default_str()
-        ->check(CLI::NonNegativeNumber);
-    q->add_option("--lr-qat-lr", j.lrQat.lr, "LR-QAT peak lr of the adapters A and B")
-        ->capture_default_str()
-        ->check(CLI::NonNegativeNumber);
-    q->add_option("--scale-lr", j.lrQat.scaleLr, "LR-QAT peak lr of the step sizes")
-        ->capture_default_str()
-        ->check(CLI::NonNegativeNumber);
-    q->add_option("--lr-qat-epochs", j.lrQat.epochs, "LR-QAT epochs")->capture_default_str()->check(CLI::PositiveNumber);
-    q->add_option("--lr-qat-steps", j.lrQat.steps, "LR-QAT optimizer steps instead of epochs (0: use epochs)")
-        ->capture_default_str()
-        ->check(CLI::NonNegativeNumber);
-    q->add_option("--lr-qat-batch", j.lrQat.batchSize, "LR-QAT windows per micro-batch")
-        ->capture_default_str()
-        ->check(CLI::PositiveNumber);
-    q->add_option("--lr-qat-accumulation", j.lrQat.gradientAccumulation, "LR-QAT micro-batches per optimizer step")
-        ->capture_default_str()
-        ->check(CLI::PositiveNumber);
-    q->add_option("--lr-qat-warmup", j.lrQat.warmupFraction, "LR-QAT fraction of steps in linear warm-up")
-        ->capture_default_str()
-        ->check(CLI::Range(0.0, 1.0));
-    q->add_option("--lr-qat-clip", j.lrQat.maxGradNorm, "LR-QAT gradient-norm clip (0: none)")
-        ->capture_default_str()
-        ->check(CLI::NonNegativeNumber);
-    q->add_option("--lr-qat-weight-decay", j.lrQat.weightDecay, "LR-QAT AdamW weight decay")
-        ->capture_default_str()
-        ->check(CLI::NonNegativeNumber);
-    q->add_option("--beta2", j.lrQat.beta2, "LR-QAT AdamW beta2")->capture_default_str()->check(CLI::Range(0.0, 0.999999));
-    q->add_option("--phi0", a.phi0, "LR-QAT storage of the frozen W0/s0: int8 (fixed point), bfloat16 or float32")
-        ->check(CLI::IsMember({"int8", "bfloat16", "float32"}))
-        ->capture_default_str();
-    q->add_flag("--bf16-adapters", j.lrQat.bf16Adapters, "LR-QAT: keep A and B in bfloat16");
-    q->add_option("--lr-qat-checkpoint-seconds", j.lrQat.checkpointSeconds,
-                  "LR-QAT: write a resumable checkpoint at most this often (0: only when cancelled and at the end)")
-        ->capture_default_str()
-        ->check(CLI::NonNegativeNumber);
-    q->add_option("--eval-seqlen", j.evalSeqlen, "Perplexity window (capped at max_position_embeddings)")
-        ->capture_default_str()
-        ->check(CLI::Range(int64_t{2}, int64_t{1} << 20));
-    q->add_option("--eval-max-windows", j.evalMaxWindows, "Evaluate only the first N windows (0: all)")
-        ->capture_default_str()
-        ->check(CLI::NonNegativeNumber);
-    q->add_option("--seed", j.seed, "Seed of the calibration windows and of training")->capture_default_str();
-    q->add_option("--device", a.device, "cpu or cuda")->check(CLI::IsMember({"cpu", "cuda"}))->capture_default_str();
-    q->add_option("--dtype", a.dtype, "Compute dtype: float32 or bfloat16")
-        ->check(CLI::IsMember({"float32", "bfloat16"}))
-        ->capture_default_str();
-    q->add_option("--tokenizer", a.tokenizer, "tokenizer.model to use when the folder has none")->check(CLI::ExistingFile);
-    q->add_option("--threads", j.threads, "CPU threads (0: LibTorch's default)")->check(CLI::NonNegativeNumber);
-    q->add_flag("--json", a.json, "Print progress events and the result as JSON lines on stdout");
+    const auto& table = jobSettings();
+    a.settings.clear();
+    for (const JobSetting& s : table) a.settings.push_back(s.defaultValue);
+    for (size_t i = 0; i < table.size(); ++i)
+        if (table[i].cliOption && optionRow(table[i]) == i) addSettingOption(q, table[i], a.settings[i]);
+    addRunOptions(q, a);
     return q;
 }
 

@@ -6,6 +6,7 @@
 /// quantized.safetensors, eval.json) and perplexity before and after each phase. A run
 /// folder that already holds the same run is resumed.
 
+#include "qat/JobSettings.h"
 #include "qat/QuantizeJob.h"
 
 #include <cstdint>
@@ -18,15 +19,16 @@ class App;
 
 namespace qat::cli {
 
-/// The options of `qat-cli quantize`: most bind straight to the job's fields.
+/// The options of `qat-cli quantize`: one per job setting that has an option in the table
+/// (qat/JobSettings.h), and the run's own (run folder, preset, checkpoints, output).
 struct QuantizeArgs {
+    /// The job the options that are no setting of the table bind to (cache folder,
+    /// checkpoint intervals, gradient checkpointing); the table's settings are set on it.
     QuantizeJob job;
-    std::string model, tokenizer, out, config;
-    std::string method;  ///< empty: from --config
-    std::string device = "cpu", dtype = "float32", cacheDType = "float16";
-    std::string range = "lp", phi0 = "int8"; ///< the quantizer's range search; LR-QAT's Φ0
-    double p = 4.0;                          ///< the Lp range search's norm
-    std::vector<std::string> calib, eval;
+    std::string tokenizer, out, config;
+    /// The parsed value of each table row's option, in jobSettings() order (rows sharing an
+    /// option use the first one's).
+    std::vector<SettingValue> settings;
     bool json = false;
     const CLI::App* command = nullptr; ///< the parsed subcommand (which options were given)
 };

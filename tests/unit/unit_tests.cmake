@@ -12,5 +12,7 @@ qat_add_test(TestFakeQuant SOURCES TestFakeQuant.cpp LABELS unit LIBS qat_core T
 qat_add_test(TestLrQat SOURCES TestLrQat.cpp LABELS unit LIBS qat_core TORCH)
 # Run folders (run.json, metrics.jsonl, checkpoints found for resume) and progress events as JSON.
 qat_add_test(TestRunDirectory SOURCES TestRunDirectory.cpp LABELS unit LIBS qat_core TIMEOUT 120)
+# The job settings table (run.json / presets in and out, defaults, ranges) and the name tables.
+qat_add_test(TestJobSettings SOURCES TestJobSettings.cpp LABELS unit LIBS qat_core)
 # Calibration windows from text / JSONL and self-generated documents (stories260K).
 qat_add_test(TestCalibration SOURCES TestCalibration.cpp LABELS unit LIBS qat_core TIMEOUT 300)

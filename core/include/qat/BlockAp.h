@@ -22,9 +22,6 @@ namespace qat {
 
 class Model;
 
-/// Storage type of Block-AP's activation caches (block inputs on both paths and targets).
-enum class CacheDType { Float16, BFloat16, Float32 };
-
 /// Settings of Block-AP; the defaults are the paper's (EfficientQAT, Llama-2 recipes).
 struct BlockApOptions {
     /// Passes over the training windows per block. Paper: 2.

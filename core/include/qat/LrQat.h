@@ -29,20 +29,6 @@ namespace qat {
 
 class Model;
 
-/// How the frozen Φ0 = W0 / s0 is stored.
-enum class Phi0Storage {
-    /// Fixed point in int8: Φ0 · 2^(8-N), rounded (1 byte per weight). Within 2^(N-8) of Φ0
-    /// (one fixed-point step), and always on the same side of a rounding boundary as Φ0, so
-    /// with A·B = 0 the layer rounds exactly as round-to-nearest with s0 does.
-    Int8,
-    BFloat16, ///< 2 bytes per weight; Φ0 rounded to bfloat16's 8 significant bits
-    Float32,  ///< 4 bytes per weight; exact
-};
-
-/// "int8", "bfloat16", "float32".
-const char* phi0StorageName(Phi0Storage storage);
-std::optional<Phi0Storage> phi0StorageFromName(const std::string& name);
-
 /// LR-QAT settings. Defaults follow the paper where this is meaningful for a calibration run.
 struct LrQatOptions {
     int64_t rank = 32;       ///< r

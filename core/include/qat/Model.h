@@ -5,6 +5,7 @@
 /// translation units never see torch headers.
 
 #include "qat/ModelConfig.h"
+#include "qat/Names.h"
 #include "qat/Status.h"
 #include "qat/Tokenizer.h"
 
@@ -16,11 +17,6 @@
 
 namespace qat {
 
-enum class Device { Cpu, Cuda };
-enum class ComputeDType { Float32, BFloat16 };
-
-const char* deviceName(Device device);
-const char* computeDTypeName(ComputeDType dtype);
 /// True when LibTorch can use a CUDA device in this process.
 bool cudaAvailable();
 

@@ -5,6 +5,7 @@
 /// the CLI prints these events, the GUI adapts them to Qt signals, and a run folder's
 /// metrics.jsonl stores them one JSON object per line (see eventToJson / eventFromJson).
 
+#include "qat/Names.h"
 #include "qat/Status.h"
 
 #include <cstdint>
@@ -15,22 +16,6 @@
 #include <vector>
 
 namespace qat {
-
-/// The phases of a quantization run, in their usual order.
-enum class Phase {
-    Calibration,    ///< reading / tokenizing / generating calibration data
-    RoundToNearest, ///< plain round-to-nearest quantization (no training)
-    BlockAp,        ///< EfficientQAT phase 1: block-wise training of all parameters
-    E2eQp,          ///< EfficientQAT phase 2: end-to-end training of the quantization parameters
-    LrQat,          ///< LR-QAT: end-to-end training of low-rank adapters and step sizes
-    Evaluation,     ///< perplexity evaluation
-    Export,         ///< writing the quantized model
-};
-
-/// The JSON spelling of a phase: "calibration", "rtn", "block_ap", "e2e_qp", "lr_qat", "evaluation", "export".
-const char* phaseName(Phase phase);
-/// A phase from its JSON spelling; nullopt when unknown.
-std::optional<Phase> phaseFromName(const std::string& name);
 
 /// Progress of an evaluation pass.
 struct EvalProgress {

@@ -8,6 +8,7 @@
 
 #include "qat/ModelConfig.h"
 #include "qat/Progress.h"
+#include "qat/Names.h"
 #include "qat/Status.h"
 
 #include <cstdint>
@@ -29,16 +30,6 @@ struct QuantSpec {
     /// shorter (groups never span rows). Negative values are invalid.
     int64_t groupSize = 128;
 };
-
-/// How the step sizes of a symmetric quantizer start.
-enum class RangeInit {
-    MinMax, ///< s = max|w| / (2^(N-1) - 1) per group: no weight is clipped
-    Lp,     ///< per group, the step (a fraction of the min-max one) with the smallest Σ|w - ŵ|^p
-};
-
-/// "minmax", "lp".
-const char* rangeInitName(RangeInit range);
-std::optional<RangeInit> rangeInitFromName(const std::string& name);
 
 /// The quantizer's form. Asymmetric (the default, EfficientQAT's): integers in [0, 2^N - 1]
 /// with a zero point per group, min-max initialised. Symmetric (LR-QAT's): signed integers in

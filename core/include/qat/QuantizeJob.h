@@ -11,6 +11,7 @@
 #include "qat/E2eQp.h"
 #include "qat/LrQat.h"
 #include "qat/Model.h"
+#include "qat/Names.h"
 #include "qat/Progress.h"
 #include "qat/Quantization.h"
 #include "qat/Status.h"
@@ -23,14 +24,6 @@
 #include <vector>
 
 namespace qat {
-
-enum class Method { RoundToNearest, BlockAp, EfficientQat, LrQat };
-/// QAT Studio's version, as recorded in run folders and exports.
-const char* qatVersion();
-
-/// "rtn", "block-ap", "efficientqat", "lr-qat".
-const char* methodName(Method method);
-std::optional<Method> methodFromName(const std::string& name);
 
 /// Everything a job needs. The defaults are the paper's (see each options struct).
 struct QuantizeJob {
@@ -64,15 +57,16 @@ std::string jobConfigJson(const QuantizeJob& job);
 
 /// Sets the job's fields from a JSON object of settings (a preset, or a run.json whose
 /// "config" holds them), keys as jobConfigJson writes them, except the keys (JSON pointers
-/// such as "/bits" or "/block_ap/epochs") in `keep`. `source` names the text in errors.
-/// BadInput naming the key on a wrong type or an unknown key ("comment" keys are allowed).
+/// of the table in qat/JobSettings.h) in `keep`. `source` names the text in errors.
+/// BadInput naming the key on a wrong type, a number outside the table's range, an unknown
+/// name or an unknown key ("comment" keys are allowed); then nothing is set.
 Status applyJobConfig(const std::string& jsonText, const std::string& source, QuantizeJob& job,
                       const std::set<std::string>& keep = {});
 
 /// Checks what can be checked without the model: method data, bits, group sign, files.
 Status checkJob(const QuantizeJob& job);
 
-/// Perplexity of one stage ("fp", "rtn", "block-ap", "block-ap+e2e-qp", "lr-qat") on each eval file.
+/// Perplexity of one stage (named by stageName) on each eval file.
 struct StageResult {
     std::string stage;
     std::vector<double> perplexity;  ///< per eval file, in job.evalFiles order

@@ -11,6 +11,7 @@
 #include "quant/QuantLinear.h"
 #include "qat/Quantization.h"
 #include "qat/QuantizeJob.h"
+#include "qat/Version.h"
 #include "qat/kernels/PackedLayout.h"
 
 #include <nlohmann/json.hpp>
@@ -297,7 +298,7 @@ Status exportRun(const fs::path& run, const ExportOptions& options, ExportReport
             qc["checkpoint_format"] = "gptq_v2";
             if (!dynamic.empty()) qc["dynamic"] = dynamic;
             qc["meta"] = {{"quantizer", ordered_json::array({std::string("qat-studio:") + qatVersion()})},
-                          {"method", config.value("method", std::string("rtn"))}};
+                          {"method", config.value("method", std::string(methodName(Method::RoundToNearest)))}};
             cfg["quantization_config"] = qc;
         }
         writeText(tmp / "config.json", cfg.dump(2) + "\n");

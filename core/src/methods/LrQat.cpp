@@ -149,22 +149,6 @@ void train(Model& model, const QuantSpec& spec, const LrQatOptions& o, const Cal
 
 } // namespace
 
-const char* phi0StorageName(Phi0Storage storage) {
-    switch (storage) {
-    case Phi0Storage::Int8: return "int8";
-    case Phi0Storage::BFloat16: return "bfloat16";
-    case Phi0Storage::Float32: return "float32";
-    }
-    return "int8";
-}
-
-std::optional<Phi0Storage> phi0StorageFromName(const std::string& name) {
-    if (name == "int8") return Phi0Storage::Int8;
-    if (name == "bfloat16") return Phi0Storage::BFloat16;
-    if (name == "float32") return Phi0Storage::Float32;
-    return std::nullopt;
-}
-
 double lrQatAdapterScale(const LrQatOptions& options) {
     const double alpha = options.alpha > 0.0 ? options.alpha : static_cast<double>(options.rank);
     return alpha / static_cast<double>(std::max<int64_t>(1, options.rank));

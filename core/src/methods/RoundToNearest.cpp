@@ -82,16 +82,6 @@ void quantizeAll(Model& model, const QuantSpec& spec, const QuantizerOptions& q,
 
 } // namespace
 
-const char* rangeInitName(RangeInit range) {
-    return range == RangeInit::Lp ? "lp" : "minmax";
-}
-
-std::optional<RangeInit> rangeInitFromName(const std::string& name) {
-    if (name == "lp") return RangeInit::Lp;
-    if (name == "minmax") return RangeInit::MinMax;
-    return std::nullopt;
-}
-
 Status quantizeRoundToNearest(Model& model, const QuantSpec& spec, ProgressSink* sink) {
     return quantizeRoundToNearest(model, spec, QuantizerOptions{}, sink);
 }

@@ -6,8 +6,6 @@
 
 namespace qat {
 
-const char* deviceName(Device device) { return device == Device::Cuda ? "cuda" : "cpu"; }
-const char* computeDTypeName(ComputeDType dtype) { return dtype == ComputeDType::BFloat16 ? "bfloat16" : "float32"; }
 bool cudaAvailable() { return torch::cuda::is_available(); }
 
 torch::Device toTorchDevice(Device device) { return device == Device::Cuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU); }

@@ -13,15 +13,6 @@ namespace qat {
 
 namespace {
 
-struct PhaseSpelling {
-    Phase phase;
-    const char* name;
-};
-constexpr PhaseSpelling kPhases[] = {
-    {Phase::Calibration, "calibration"}, {Phase::RoundToNearest, "rtn"}, {Phase::BlockAp, "block_ap"},
-    {Phase::E2eQp, "e2e_qp"}, {Phase::LrQat, "lr_qat"},            {Phase::Evaluation, "evaluation"}, {Phase::Export, "export"},
-};
-
 template <class... Ts> struct Overloaded : Ts... { using Ts::operator()...; };
 template <class... Ts> Overloaded(Ts...) -> Overloaded<Ts...>;
 
@@ -56,18 +47,6 @@ std::string getString(const json& j, const char* name, const char* event) {
 }
 
 } // namespace
-
-const char* phaseName(Phase phase) {
-    for (const auto& p : kPhases)
-        if (p.phase == phase) return p.name;
-    return "unknown";
-}
-
-std::optional<Phase> phaseFromName(const std::string& name) {
-    for (const auto& p : kPhases)
-        if (name == p.name) return p.phase;
-    return std::nullopt;
-}
 
 void deliver(ProgressSink& sink, const ProgressEvent& event) {
     std::visit(Overloaded{
