@@ -183,6 +183,7 @@ private:
 // Each option that a --config file may also give, and its key there.
 const std::vector<std::pair<const char*, const char*>> kOptionKeys = {
     {"--model", "/model"},
+    {"--tokenizer", "/tokenizer"},
     {"--method", "/method"},
     {"--bits", "/bits"},
     {"--group", "/group"},

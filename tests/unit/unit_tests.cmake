@@ -12,5 +12,7 @@ qat_add_test(TestFakeQuant SOURCES TestFakeQuant.cpp LABELS unit LIBS qat_core T
 qat_add_test(TestLrQat SOURCES TestLrQat.cpp LABELS unit LIBS qat_core TORCH)
 # Run folders (run.json, metrics.jsonl, checkpoints found for resume) and progress events as JSON.
 qat_add_test(TestRunDirectory SOURCES TestRunDirectory.cpp LABELS unit LIBS qat_core TIMEOUT 120)
+# Reading run folders back (RunFolder): fields, sessions from events, malformed files named.
+qat_add_test(TestRunFolder SOURCES TestRunFolder.cpp LABELS unit LIBS qat_core TIMEOUT 120)
 # Calibration windows from text / JSONL and self-generated documents (stories260K).
 qat_add_test(TestCalibration SOURCES TestCalibration.cpp LABELS unit LIBS qat_core TIMEOUT 300)

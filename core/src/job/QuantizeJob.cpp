@@ -82,6 +82,8 @@ std::string jobConfigJson(const QuantizeJob& job) {
                          {{"files", absolutePaths(job.evalFiles)},
                           {"seqlen", job.evalSeqlen},
                           {"max_windows", job.evalMaxWindows}}}};
+    // Only when given, so that runs made without one keep their configuration.
+    if (!job.tokenizer.empty()) j["tokenizer"] = absolutePath(job.tokenizer);
     if (job.method == Method::RoundToNearest) {
         j["quantizer"] = {{"symmetric", job.quantizer.symmetric},
                           {"range", rangeInitName(job.quantizer.range)},
@@ -167,7 +169,7 @@ Status applyJobConfig(const std::string& jsonText, const std::string& source, Qu
             error = source + ": field " + pointer.substr(1) + ": " + e.what();
         }
     };
-    std::string model = job.model.string(), method = methodName(job.method), device = deviceName(job.device),
+    std::string model = job.model.string(), tokenizer = job.tokenizer.string(), method = methodName(job.method), device = deviceName(job.device),
                 dtype = computeDTypeName(job.dtype), cache = cacheDTypeName(job.blockAp.cacheDType),
                 rtnRange = rangeInitName(job.quantizer.range), lrRange = rangeInitName(job.lrQat.range),
                 phi0 = phi0StorageName(job.lrQat.phi0);
@@ -175,6 +177,7 @@ Status applyJobConfig(const std::string& jsonText, const std::string& source, Qu
     for (const auto& f : job.evalFiles) evalFiles.push_back(f.string());
     for (const auto& f : job.calibration.files) calibFiles.push_back(f.string());
     take("/model", model);
+    take("/tokenizer", tokenizer);
     take("/method", method);
     take("/bits", job.spec.bits);
     take("/group", job.spec.groupSize);
@@ -267,6 +270,7 @@ Status applyJobConfig(const std::string& jsonText, const std::string& source, Qu
     job.device = device == "cuda" ? Device::Cuda : Device::Cpu;
     job.dtype = dtype == "bfloat16" ? ComputeDType::BFloat16 : ComputeDType::Float32;
     job.model = model;
+    job.tokenizer = tokenizer;
     job.evalFiles.assign(evalFiles.begin(), evalFiles.end());
     job.calibration.files.assign(calibFiles.begin(), calibFiles.end());
     return Status::success();
@@ -355,6 +359,7 @@ Status runJob(const QuantizeJob& jobIn, ProgressSink* outer, QuantizeJobResult& 
     if (outer) sinks.push_back(outer);
     MultiSink sink(sinks);
 
+    sink.onRunStarted(RunStarted{run->resumed()});
     if (run->resumed()) {
         const auto last = run->lastFinishedBlock();
         sink.onLog("resuming " + run->folder().string() + ": " +
@@ -386,7 +391,7 @@ Status runJob(const QuantizeJob& jobIn, ProgressSink* outer, QuantizeJobResult& 
             PerplexityResult r;
             Status e = evaluatePerplexity(*model, file, po, r, &sink);
             if (!e.ok()) return e;
-            sink.onEvalResult(EvalResult{file.filename().string(), r.perplexity, r.windows, po.seqlen});
+            sink.onEvalResult(EvalResult{file.filename().string(), r.perplexity, r.windows, po.seqlen, stage});
             s.perplexity.push_back(r.perplexity);
             s.windows.push_back(r.windows);
         }
@@ -436,6 +441,8 @@ Status runJob(const QuantizeJob& jobIn, ProgressSink* outer, QuantizeJobResult& 
     }
     ej["stages"] = js;
     const Status we = guarded([&] { run->writeEvalJson(ej.dump(2) + "\n"); });
+    const Status& ended = st.ok() ? we : st;
+    sink.onRunEnded(RunEnded{ended.kind, ended.message});
     if (!st.ok()) return st;
     if (!we.ok()) return we;
     const std::string metricsError = metrics->error();
