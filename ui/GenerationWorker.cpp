@@ -4,10 +4,9 @@
 #include <qat/Generation.h>
 #include <qat/Model.h>
 #include <qat/Quantization.h>
+#include <qat/RunFolder.h>
 
-#include <QDir>
 #include <QElapsedTimer>
-#include <QFileInfo>
 #include <QThread>
 
 namespace qat {
@@ -16,16 +15,25 @@ namespace {
 
 QString utf8(const std::string& s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
 
+// The model folder, or with a run folder the run's model (unless the request names one) with
+// the run's tokenizer and its quantized state installed.
 Status loadModel(const GenerationRequest& r, std::unique_ptr<Model>& out) {
     LoadOptions o;
     o.device = r.device == 1 ? Device::Cuda : Device::Cpu;
     o.threads = r.threads;
-    Status st = Model::load(r.modelFolder.toStdString(), o, out);
+    std::filesystem::path folder = r.modelFolder.toStdString();
+    RunFolder run;
+    if (!r.runFolder.isEmpty()) {
+        const Status read = RunFolder::read(r.runFolder.toStdString(), run);
+        if (!read.ok()) return read;
+        if (!run.hasQuantizedState)
+            return Status::error(ErrorKind::BadInput, r.runFolder.toStdString() + ": no quantized.safetensors yet: the run has not finished");
+        if (folder.empty()) folder = run.modelFolder;
+        o.tokenizerPath = run.tokenizer;
+    }
+    Status st = Model::load(folder, o, out);
     if (!st.ok() || r.runFolder.isEmpty()) return st;
-    const QString state = QDir(r.runFolder).filePath(QStringLiteral("quantized.safetensors"));
-    if (!QFileInfo::exists(state))
-        return Status::error(ErrorKind::BadInput, r.runFolder.toStdString() + ": no quantized.safetensors yet: the run has not finished");
-    return loadQuantizedState(*out, state.toStdString());
+    return loadQuantizedState(*out, run.layout.quantizedState());
 }
 
 } // namespace

@@ -24,7 +24,7 @@ class Model;
 /// What to generate, and with which model.
 struct GenerationRequest {
     int slot = 0;          ///< which side asked (0 left, 1 right); echoed in the result
-    QString modelFolder;   ///< the full-precision model folder
+    QString modelFolder;   ///< the full-precision model folder (empty with a run: the run's)
     QString runFolder;     ///< a finished run whose quantized state to install; empty: full precision
     QString prompt;        ///< text after BOS (may be empty)
     int maxNewTokens = 64;

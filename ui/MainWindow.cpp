@@ -13,6 +13,8 @@
 #include "RunPage.h"
 #include "SettingsDialog.h"
 
+#include <qat/RunFolder.h>
+
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
@@ -214,11 +216,10 @@ bool MainWindow::resumeRun(const QString& runFolder, QString* error) {
         if (error) *error = tr("A run is in progress.");
         return false;
     }
-    const QString runJson = QDir(runFolder).filePath(QStringLiteral("run.json"));
     QuantizeJob job;
-    QFile f(runJson);
-    Status st = f.open(QIODevice::ReadOnly) ? applyJobConfig(f.readAll().toStdString(), runJson.toStdString(), job)
-                                            : Status::error(ErrorKind::BadInput, runJson.toStdString() + ": cannot be read");
+    RunFolder run;
+    Status st = RunFolder::read(runFolder.toStdString(), run);
+    if (st.ok()) st = applyJobConfig(run.configJson, run.layout.runJson().string(), job);
     if (!st.ok()) {
         if (error) *error = QString::fromStdString(st.message);
         return false;

@@ -2,20 +2,15 @@
 #include "RunHistory.h"
 
 #include <qat/Names.h>
+#include <qat/RunFolder.h>
 
 #include <QCoreApplication>
 #include <QDir>
-#include <QFile>
 #include <QFileInfo>
-#include <QHash>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QSettings>
 #include <QStandardPaths>
 
 #include <algorithm>
-#include <cmath>
 #include <limits>
 
 namespace qat {
@@ -24,106 +19,54 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-std::optional<QJsonObject> readJsonObject(const QString& file, QString* error) {
-    QFile f(file);
-    if (!f.open(QIODevice::ReadOnly)) {
-        if (error) *error = QStringLiteral("%1: %2").arg(file, f.errorString());
-        return std::nullopt;
-    }
-    QJsonParseError pe;
-    const QJsonDocument doc = QJsonDocument::fromJson(f.readAll(), &pe);
-    if (pe.error != QJsonParseError::NoError || !doc.isObject()) {
-        if (error) *error = QStringLiteral("%1: %2").arg(file, pe.errorString());
-        return std::nullopt;
-    }
-    return doc.object();
-}
+QString fromPath(const std::filesystem::path& p) { return QString::fromStdString(p.string()); }
 
-// Walks metrics.jsonl: active time is the sum over sessions (a resumed session starts with
-// the engine's "resuming …" log line) of the time between its first and last event; each
-// stage's time is the active time at its last evaluation result.
-void readTimes(const QString& file, RunRecord& run) {
-    run.seconds = kNaN;
-    QFile f(file);
-    if (!f.open(QIODevice::ReadOnly | QIODevice::Text)) return;
-    double done = 0.0, sessionStart = kNaN, last = kNaN;
-    QString stage;
-    QHash<QString, double> stageSeconds;
-    while (!f.atEnd()) {
-        const QByteArray line = f.readLine().trimmed();
-        if (line.isEmpty()) continue;
-        const QJsonObject e = QJsonDocument::fromJson(line).object();
-        if (e.isEmpty() || !e.value(QLatin1String("time")).isDouble()) continue;
-        const double t = e.value(QLatin1String("time")).toDouble();
-        const QString event = e.value(QLatin1String("event")).toString();
-        const QString text = e.value(QLatin1String("text")).toString();
-        if (event == QLatin1String("log") && text.startsWith(QLatin1String("resuming ")) && !std::isnan(sessionStart)) {
-            done += last - sessionStart;
-            sessionStart = kNaN;
-        }
-        if (std::isnan(sessionStart)) sessionStart = t;
-        last = std::max(t, std::isnan(last) ? t : last);
-        if (event == QLatin1String("log") && text.startsWith(QLatin1String("evaluation: "))) stage = text.mid(12).trimmed();
-        if (event == QLatin1String("eval_result") && !stage.isEmpty()) stageSeconds[stage] = done + (last - sessionStart);
-    }
-    if (std::isnan(sessionStart)) return;
-    run.seconds = done + (last - sessionStart);
-    for (StageRecord& s : run.stages)
-        s.seconds = stageSeconds.value(s.stage, kNaN);
-}
+QString fileNameOf(const std::filesystem::path& p) { return QString::fromStdString(p.filename().string()); }
 
 } // namespace
 
 std::optional<RunRecord> readRun(const QString& folder, QString* error) {
-    const QDir dir(folder);
-    const auto runJson = readJsonObject(dir.filePath(QStringLiteral("run.json")), error);
-    if (!runJson) return std::nullopt;
-    const QJsonObject config = runJson->value(QLatin1String("config")).toObject();
-    if (config.isEmpty()) {
-        if (error) *error = dir.filePath(QStringLiteral("run.json")) + QStringLiteral(": no \"config\"");
+    RunFolder r;
+    const Status st = RunFolder::read(folder.toStdString(), r);
+    if (!st.ok()) {
+        if (error) *error = QString::fromStdString(st.message);
         return std::nullopt;
     }
     RunRecord run;
     run.folder = QFileInfo(folder).absoluteFilePath();
     run.name = QFileInfo(run.folder).fileName();
-    run.modelFolder = config.value(QLatin1String("model")).toString();
-    if (run.modelFolder.isEmpty()) run.modelFolder = runJson->value(QLatin1String("model")).toObject().value(QLatin1String("folder")).toString();
-    run.method = config.value(QLatin1String("method")).toString();
-    run.bits = config.value(QLatin1String("bits")).toInt();
-    run.groupSize = config.value(QLatin1String("group")).toInteger();
-    run.created = runJson->value(QLatin1String("created")).toString();
-    run.finished = QFileInfo::exists(dir.filePath(QStringLiteral("quantized.safetensors")));
-    while (QFileInfo::exists(dir.filePath(QStringLiteral("blocks/block-%1.safetensors").arg(run.blocksDone, 3, 10, QLatin1Char('0')))))
-        ++run.blocksDone;
-
-    const QJsonObject evalConfig = config.value(QLatin1String("eval")).toObject();
-    for (const QJsonValue f : evalConfig.value(QLatin1String("files")).toArray())
-        run.evalFiles << QFileInfo(f.toString()).fileName();
-    run.evalSeqlen = evalConfig.value(QLatin1String("seqlen")).toInteger();
-    run.evalMaxWindows = evalConfig.value(QLatin1String("max_windows")).toInteger();
-
-    if (const auto eval = readJsonObject(dir.filePath(QStringLiteral("eval.json")), nullptr)) {
-        const QJsonArray files = eval->value(QLatin1String("files")).toArray();
-        if (!files.isEmpty()) {
+    run.modelFolder = fromPath(r.modelFolder);
+    run.method = QString::fromStdString(r.method);
+    run.bits = r.bits;
+    run.groupSize = r.groupSize;
+    run.created = QString::fromStdString(r.created);
+    run.finished = r.hasQuantizedState;
+    run.blocksDone = r.blocksDone();
+    for (const auto& f : r.evalFiles) run.evalFiles << fileNameOf(f);
+    run.evalSeqlen = r.evalSeqlen;
+    run.evalMaxWindows = r.evalMaxWindows;
+    if (r.eval) {
+        if (!r.eval->files.empty()) {
             run.evalFiles.clear();
-            for (const QJsonValue f : files)
-                run.evalFiles << QFileInfo(f.toString()).fileName();
+            for (const auto& f : r.eval->files) run.evalFiles << fileNameOf(f);
         }
-        run.evalSeqlen = eval->value(QLatin1String("seqlen")).toInteger(run.evalSeqlen);
-        run.evalMaxWindows = eval->value(QLatin1String("max_windows")).toInteger(run.evalMaxWindows);
-        for (const QJsonValue v : eval->value(QLatin1String("stages")).toArray()) {
-            const QJsonObject s = v.toObject();
+        if (r.eval->seqlen > 0) run.evalSeqlen = r.eval->seqlen;
+        if (r.eval->maxWindows > 0) run.evalMaxWindows = r.eval->maxWindows;
+        for (const RunEvalStage& s : r.eval->stages) {
             StageRecord stage;
-            stage.stage = s.value(QLatin1String("stage")).toString();
-            const QJsonObject results = s.value(QLatin1String("results")).toObject();
+            stage.stage = QString::fromStdString(s.stage);
             for (const QString& file : std::as_const(run.evalFiles)) {
-                const QJsonValue p = results.value(file).toObject().value(QLatin1String("perplexity"));
-                stage.perplexity << (p.isDouble() ? p.toDouble() : kNaN);
+                const auto it = s.results.find(file.toStdString());
+                stage.perplexity << (it == s.results.end() ? kNaN : it->second.perplexity);
             }
+            const auto seconds = r.stageSeconds.find(s.stage);
+            stage.seconds = seconds == r.stageSeconds.end() ? kNaN : seconds->second;
             run.stages << stage;
         }
     }
-    readTimes(dir.filePath(QStringLiteral("metrics.jsonl")), run);
+    // Active time: the sum over the sessions metrics.jsonl's events mark (a resumed run
+    // starts a new session with its RunStarted event).
+    run.seconds = r.activeSeconds();
     return run;
 }
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 /// \file RunHistory.h
-/// The runs in a workspace folder, read back from the run folders the engine writes
-/// (run.json, eval.json, metrics.jsonl, blocks/, quantized.safetensors): what each run was
+/// The runs in a workspace folder, read back through core's RunFolder reader (run.json,
+/// eval.json, metrics.jsonl's events, blocks/, quantized.safetensors): what each run was
 /// asked to do, how far it got, what it measured and how long it took. The Results page
 /// lists them; nothing here is kept anywhere else, so the workspace is the run history.
 
@@ -18,7 +18,8 @@ namespace qat {
 struct StageRecord {
     QString stage;
     QVector<double> perplexity;  ///< per file of RunRecord::evalFiles (NaN: not measured)
-    /// Active seconds of the run until this stage's evaluation ended (NaN: unknown).
+    /// Active seconds of the run until this stage's evaluation ended (NaN: unknown, e.g. in
+    /// runs written before evaluation results named their stage).
     double seconds = 0.0;
 };
 
@@ -26,7 +27,7 @@ struct StageRecord {
 struct RunRecord {
     QString folder;        ///< absolute
     QString name;          ///< the folder's name
-    QString modelFolder;   ///< run.json's config.model
+    QString modelFolder;   ///< the full-precision model folder (RunFolder::modelFolder)
     QString method;        ///< run.json's method name (qat::methodName)
     int bits = 0;
     qint64 groupSize = 0;
@@ -38,14 +39,14 @@ struct RunRecord {
     qint64 evalMaxWindows = 0;
     QVector<StageRecord> stages;
     /// Active seconds the run has spent (the sum over its sessions; a resumed run starts a
-    /// new session). NaN when metrics.jsonl holds no timestamps.
+    /// new session with a RunStarted event). NaN when metrics.jsonl holds no timestamps.
     double seconds = 0.0;
     /// True when this run's settings can be resumed from the Run page (not finished).
     bool resumable() const { return !finished; }
 };
 
-/// Reads one run folder; nullopt when it holds no readable run.json. `error`, when given,
-/// receives why.
+/// Reads one run folder; nullopt when RunFolder::read refuses it (no readable run.json, a
+/// malformed file). `error`, when given, receives why.
 std::optional<RunRecord> readRun(const QString& folder, QString* error = nullptr);
 
 /// Every run folder directly inside `workspace` (sub-folders with a run.json), newest first

@@ -9,6 +9,7 @@
 #include "qat/ModelSummary.h"
 #include "qat/Quantization.h"
 #include "qat/Version.h"
+#include "qat/RunFolder.h"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -17,7 +18,6 @@
 #include <cstdio>
 #include <map>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 #include <unistd.h>
@@ -65,30 +65,27 @@ int report(const Status& s) {
     return exitCodeFor(s.kind);
 }
 
-// Loads --model, or with --run the run's model (run.json's config.model unless --model is
-// given) with the run's quantized state installed.
+// Loads --model, or with --run the run's model (unless --model is given) with the run's
+// tokenizer (unless --tokenizer is given) and its quantized state installed.
 Status loadModel(const ModelArgs& a, std::unique_ptr<Model>& model, QuantSpec* spec = nullptr) {
-    std::string folder = a.model;
+    std::filesystem::path folder = a.model;
     std::filesystem::path state;
+    LoadOptions options = toLoadOptions(a);
     if (!a.run.empty()) {
-        const std::filesystem::path runJson = std::filesystem::path(a.run) / "run.json";
-        state = std::filesystem::path(a.run) / "quantized.safetensors";
-        std::ifstream in(runJson);
-        if (!in) return Status::error(ErrorKind::BadInput, a.run + ": not a run folder (no run.json)");
-        if (folder.empty()) {
-            try {
-                folder = nlohmann::json::parse(in).at("config").at("model").get<std::string>();
-            } catch (const std::exception& e) {
-                return Status::error(ErrorKind::BadInput, runJson.string() + ": config.model: " + e.what());
-            }
-        }
-        std::error_code ec;
-        if (!std::filesystem::exists(state, ec))
+        RunFolder run;
+        const Status read = RunFolder::read(a.run, run);
+        if (!read.ok()) return read;
+        if (folder.empty()) folder = run.modelFolder;
+        if (folder.empty())
+            return Status::error(ErrorKind::BadInput, run.layout.runJson().string() + ": field model.folder: missing");
+        if (options.tokenizerPath.empty()) options.tokenizerPath = run.tokenizer;
+        if (!run.hasQuantizedState)
             return Status::error(ErrorKind::BadInput, a.run + ": no quantized.safetensors yet: the run has not finished "
                                                               "(run qat-cli quantize on it again to resume)");
+        state = run.layout.quantizedState();
     }
     if (folder.empty()) return Status::error(ErrorKind::BadInput, "give --model DIR or --run RUN");
-    Status st = Model::load(folder, toLoadOptions(a), model);
+    Status st = Model::load(folder, options, model);
     if (!st.ok() || state.empty()) return st;
     return loadQuantizedState(*model, state, spec);
 }

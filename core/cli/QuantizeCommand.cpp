@@ -234,6 +234,9 @@ void addSettingOption(CLI::App* q, const JobSetting& s, SettingValue& slot) {
     case SettingKind::Folder:
         q->add_option(s.cliOption, std::get<std::string>(slot), s.help)->check(CLI::ExistingDirectory);
         return;
+    case SettingKind::File:
+        q->add_option(s.cliOption, std::get<std::string>(slot), s.help)->check(CLI::ExistingFile);
+        return;
     case SettingKind::Files:
         q->add_option(s.cliOption, std::get<std::vector<std::string>>(slot), s.help)->check(CLI::ExistingFile);
         return;
@@ -244,7 +247,6 @@ void addSettingOption(CLI::App* q, const JobSetting& s, SettingValue& slot) {
 // The job from the parsed options (and the --config file for what they leave out).
 Status makeJob(const QuantizeArgs& a, QuantizeJob& job) {
     job = a.job;
-    job.tokenizer = a.tokenizer;
     job.out = a.out;
     job.lrQat.gradientCheckpointing = job.e2e.gradientCheckpointing;
     const auto& table = jobSettings();
@@ -289,7 +291,6 @@ void addRunOptions(CLI::App* q, QuantizeArgs& a) {
                   "JSON preset (or a run's run.json) giving every setting not given on the command line")
         ->check(CLI::ExistingFile);
     q->add_option("--out,-o", a.out, "Run folder: created when new, resumed when it holds the same run")->required();
-    q->add_option("--tokenizer", a.tokenizer, "tokenizer.model to use when the folder has none")->check(CLI::ExistingFile);
     q->add_option("--cache-dir", j.blockAp.cacheDir,
                   "Keep Block-AP's activation caches in files there (memory-mapped) instead of RAM");
     q->add_option("--e2e-checkpoint-seconds", j.e2e.checkpointSeconds,

@@ -25,7 +25,7 @@ struct QuantizeArgs {
     /// The job the options that are no setting of the table bind to (cache folder,
     /// checkpoint intervals, gradient checkpointing); the table's settings are set on it.
     QuantizeJob job;
-    std::string tokenizer, out, config;
+    std::string out, config;
     /// The parsed value of each table row's option, in jobSettings() order (rows sharing an
     /// option use the first one's).
     std::vector<SettingValue> settings;

@@ -311,6 +311,74 @@ private Q_SLOTS:
         QVERIFY(left->findText(QStringLiteral("stories-efficientqat-w4g64 (EfficientQAT W4 g64)")) >= 0);
     }
 
+    // A run done in two sessions (the second resumes it): the history's times are the
+    // sessions' active times, which the RunStarted events mark in metrics.jsonl.
+    void resumedRunSessionTimesFromEvents() {
+        QTemporaryDir workspace;
+        QVERIFY(workspace.isValid());
+        const QString folder = workspace.filePath(QStringLiteral("stories-rtn-w3g64"));
+        QuantizeJob job = baseJob(folder);
+        job.method = Method::RoundToNearest;
+        job.spec = QuantSpec{3, 64};
+        QuantizeJobResult first, second;
+        QVERIFY(runQuantizeJob(job, nullptr, first).ok());
+        QTest::qWait(1200);  // a gap between the sessions that must not count
+        QVERIFY(runQuantizeJob(job, nullptr, second).ok());
+        QVERIFY(second.resumed);
+
+        // The sessions, read here from the file itself: each starts at its run_started event.
+        QFile metrics(folder + QStringLiteral("/metrics.jsonl"));
+        QVERIFY(metrics.open(QIODevice::ReadOnly));
+        QVector<double> starts, ends;
+        QVector<bool> resumed;
+        double rtnAt = -1;
+        for (const QByteArray& line : metrics.readAll().split('\n')) {
+            if (line.trimmed().isEmpty()) continue;
+            const QJsonObject e = QJsonDocument::fromJson(line).object();
+            const double t = e.value("time").toDouble();
+            if (e.value("event").toString() == QLatin1String("run_started")) {
+                starts << t;
+                ends << t;
+                resumed << e.value("resumed").toBool();
+            }
+            QVERIFY(!ends.isEmpty());
+            ends.last() = t;
+            if (e.value("event").toString() == QLatin1String("eval_result") && e.value("stage").toString() == QLatin1String("rtn"))
+                rtnAt = t;
+        }
+        QCOMPARE(starts.size(), 2);
+        QCOMPARE(resumed, (QVector<bool>{false, true}));
+        QVERIFY(starts[1] - ends[0] > 1.0);
+        const double firstSession = ends[0] - starts[0], secondSession = ends[1] - starts[1];
+
+        const auto run = readRun(folder);
+        QVERIFY(run.has_value());
+        QVERIFY(std::abs(run->seconds - (firstSession + secondSession)) < 1e-6);
+        QCOMPARE(run->stages.size(), 2);
+        QCOMPARE(run->stages[1].stage, QStringLiteral("rtn"));
+        QVERIFY(std::abs(run->stages[1].seconds - (firstSession + rtnAt - starts[1])) < 1e-6);
+        QVERIFY(run->stages[0].seconds <= run->stages[1].seconds);
+
+        // A hand-written history: two sessions an hour apart, no log text at all.
+        const QString written = workspace.filePath(QStringLiteral("written"));
+        writeRunFolder(written, QStringLiteral("rtn"), QStringLiteral("2026-01-01T10:00:00Z"), {{"fp", 3.40}, {"rtn", 3.9}});
+        if (QTest::currentTestFailed()) return;
+        QFile lines(written + QStringLiteral("/metrics.jsonl"));
+        QVERIFY(lines.open(QIODevice::WriteOnly));
+        lines.write(R"({"event":"run_started","time":1000.0,"resumed":false})" "\n"
+                    R"({"event":"eval_result","time":1004.0,"dataset":"eval.txt","perplexity":3.4,"windows":8,"seqlen":128,"stage":"fp"})" "\n"
+                    R"({"event":"run_ended","time":1010.0,"outcome":"cancelled","message":"cancelled"})" "\n"
+                    R"({"event":"run_started","time":4600.0,"resumed":true})" "\n"
+                    R"({"event":"eval_result","time":4625.0,"dataset":"eval.txt","perplexity":3.9,"windows":8,"seqlen":128,"stage":"rtn"})" "\n"
+                    R"({"event":"run_ended","time":4630.0,"outcome":"ok","message":""})" "\n");
+        lines.close();
+        const auto w = readRun(written);
+        QVERIFY(w.has_value());
+        QCOMPARE(w->seconds, 40.0);
+        QCOMPARE(w->stages[0].seconds, 4.0);
+        QCOMPARE(w->stages[1].seconds, 35.0);
+    }
+
     void savesPngAndPdf() {
         ResultsPage page;
         page.resize(1000, 800);

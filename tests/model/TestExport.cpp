@@ -421,6 +421,47 @@ private Q_SLOTS:
             QVERIFY2(st.message.find(s.toStdString()) != std::string::npos, st.message.c_str());
     }
 
+    // A model folder without tokenizer.model, quantized with --tokenizer: run.json records the
+    // tokenizer, so that eval --run, generate --run and the export (which ships it) use it.
+    void runWithSeparateTokenizer() {
+        const fs::path bare = toPath(m_tmp.filePath("stories-no-tokenizer"));
+        fs::create_directories(bare);
+        for (const char* f : {"config.json", "model.safetensors"}) fs::copy_file(m_stories / f, bare / f);
+        const QString tokenizer = QString::fromStdString((m_stories / "tokenizer.model").string());
+        const QString run = m_tmp.filePath("run-separate-tokenizer");
+        const QString evalText = QString::fromStdString(m_evalText.string());
+        auto r = test::runCli({"quantize", "-m", QString::fromStdString(bare.string()), "--tokenizer", tokenizer, "--method",
+                               "rtn", "--bits", "4", "--group", "64", "--eval", evalText, "--eval-seqlen", "128",
+                               "--eval-max-windows", "4", "--threads", "1", "--out", run});
+        QVERIFY2(r.code == 0, qPrintable(r.err + r.out));
+        const nlohmann::json runJson = nlohmann::json::parse(readText(toPath(run) / "run.json"));
+        QCOMPARE(runJson.at("config").at("tokenizer").get<std::string>(),
+                 fs::absolute(m_stories / "tokenizer.model").lexically_normal().string());
+        const nlohmann::json evalJson = nlohmann::json::parse(readText(toPath(run) / "eval.json"));
+        const double rtn = evalJson.at("stages").at(1).at("results").at("eval.txt").at("perplexity").get<double>();
+
+        // The run's own model and tokenizer, without --tokenizer.
+        r = test::runCli({"eval", "--run", run, "--data", evalText, "--seqlen", "128", "--max-windows", "4", "--threads",
+                          "1", "--json"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(std::abs(nlohmann::json::parse(r.out.toStdString()).at("perplexity").get<double>() - rtn) < 1e-6 * rtn,
+                 qPrintable(r.out));
+        r = test::runCli({"generate", "--run", run, "--prompt", "Once upon a time", "-n", "8", "--threads", "1"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.out.startsWith("Once upon a time"), qPrintable(r.out));
+
+        // The export carries the tokenizer and computes what the run computes.
+        const QString out = m_tmp.filePath("separate-tokenizer-export");
+        r = test::runCli({"export", "--run", run, "--out", out});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY(QFile::exists(out + "/tokenizer.model"));
+        r = test::runCli({"eval", "--model", out, "--data", evalText, "--seqlen", "128", "--max-windows", "4", "--threads",
+                          "1", "--json"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const double exported = nlohmann::json::parse(r.out.toStdString()).at("perplexity").get<double>();
+        QVERIFY2(std::abs(exported - rtn) < 5e-3 * rtn, qPrintable(QString("export %1, run %2").arg(exported).arg(rtn)));
+    }
+
     void cli() {
         const fs::path run = rtnRun(m_stories, 2, 64, "stories-w2g64");
         const QString out = m_tmp.filePath("cli-export");

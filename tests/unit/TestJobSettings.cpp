@@ -30,6 +30,7 @@ SettingValue otherValue(const JobSetting& s) {
     case SettingKind::Choice:
         return s.choices.back() != std::get<std::string>(s.defaultValue) ? s.choices.back() : s.choices.front();
     case SettingKind::Folder: return std::string("/tmp/qat-settings-model");
+    case SettingKind::File: return std::string("/tmp/qat-settings-tokenizer.model");
     case SettingKind::Files: return std::vector<std::string>{"/tmp/qat-a.txt", "/tmp/qat-b.jsonl"};
     }
     return {};

@@ -14,5 +14,7 @@ qat_add_test(TestLrQat SOURCES TestLrQat.cpp LABELS unit LIBS qat_core TORCH)
 qat_add_test(TestRunDirectory SOURCES TestRunDirectory.cpp LABELS unit LIBS qat_core TIMEOUT 120)
 # The job settings table (run.json / presets in and out, defaults, ranges) and the name tables.
 qat_add_test(TestJobSettings SOURCES TestJobSettings.cpp LABELS unit LIBS qat_core)
+# Reading run folders back (RunFolder): fields, sessions from events, malformed files named.
+qat_add_test(TestRunFolder SOURCES TestRunFolder.cpp LABELS unit LIBS qat_core TIMEOUT 120)
 # Calibration windows from text / JSONL and self-generated documents (stories260K).
 qat_add_test(TestCalibration SOURCES TestCalibration.cpp LABELS unit LIBS qat_core TIMEOUT 300)

@@ -26,15 +26,16 @@ enum class SettingKind {
     Bool,   ///< a flag
     Choice, ///< one of `choices` (a name from Names.h)
     Folder, ///< a folder path (absolute in run.json)
+    File,   ///< a file path (absolute in run.json)
     Files,  ///< a list of file paths (absolute in run.json)
 };
 
-/// A setting's value: Int, Double, Bool, Choice / Folder (a string) or Files.
+/// A setting's value: Int, Double, Bool, Choice / Folder / File (a string) or Files.
 using SettingValue = std::variant<int64_t, double, bool, std::string, std::vector<std::string>>;
 
 /// Every setting of the table, in its order (`jobSettings()[id]` is the row of `id`).
 enum class JobSettingId {
-    Model, Method, Bits, Group, Seed, Device, DType, Threads,
+    Model, Tokenizer, Method, Bits, Group, Seed, Device, DType, Threads,
     EvalFiles, EvalSeqlen, EvalMaxWindows,
     CalibrationFiles, GeneratedDocuments, CalibrationSeqlen, TrainWindows, ValWindows, ValFraction, CalibrationSeed,
     BlockApEpochs, BlockApBatch, BlockApWeightLr, BlockApQuantLr, BlockApWeightDecay, BlockApFinalLrDivisor,
@@ -74,6 +75,9 @@ struct JobSetting {
     void (*set)(QuantizeJob& job, const SettingValue& value); ///< sets the field (value already checked)
     /// What run.json records when it differs from the field (a learning rate by bits, α = r).
     SettingValue (*record)(const QuantizeJob& job);
+    /// Recorded only when given (a path left empty is not written), so that runs made before
+    /// the setting existed keep their configuration.
+    bool omitWhenEmpty;
 };
 
 /// The table, one row per JobSettingId in its order.

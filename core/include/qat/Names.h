@@ -3,8 +3,11 @@
 /// \file Names.h
 /// The enums that run.json, presets, progress events, the command line and the GUI spell
 /// as text, each with one enum ⇄ name table (in Names.cpp): methods, stages, phases,
-/// devices, compute dtypes, activation-cache dtypes, range initialisations and Φ0 storages.
+/// devices, compute dtypes, activation-cache dtypes, range initialisations, Φ0 storages and
+/// the outcomes of a run (ErrorKind, as metrics.jsonl's run_ended event spells them).
 /// Every spelling of these names goes through the functions here.
+
+#include "qat/Status.h"
 
 #include <optional>
 #include <string>
@@ -73,6 +76,7 @@ template <> const std::vector<NameEntry<ComputeDType>>& nameTable<ComputeDType>(
 template <> const std::vector<NameEntry<CacheDType>>& nameTable<CacheDType>();
 template <> const std::vector<NameEntry<RangeInit>>& nameTable<RangeInit>();
 template <> const std::vector<NameEntry<Phi0Storage>>& nameTable<Phi0Storage>();
+template <> const std::vector<NameEntry<ErrorKind>>& nameTable<ErrorKind>();
 
 /// The name of `value` in its concept's table (unknown when it has none).
 template <class E> const char* nameOf(E value) {
@@ -132,5 +136,9 @@ inline std::optional<RangeInit> rangeInitFromName(const std::string& name) { ret
 /// int8, bfloat16, float32.
 inline const char* phi0StorageName(Phi0Storage storage) { return nameOf(storage); }
 inline std::optional<Phi0Storage> phi0StorageFromName(const std::string& name) { return fromName<Phi0Storage>(name); }
+
+/// A run's outcome: ok, bad_input, unsupported, out_of_memory, non_finite, cancelled, failure.
+inline const char* outcomeName(ErrorKind kind) { return nameOf(kind); }
+inline std::optional<ErrorKind> outcomeFromName(const std::string& name) { return fromName<ErrorKind>(name); }
 
 } // namespace qat

@@ -81,6 +81,22 @@ struct EvalResult {
     double perplexity = 0.0;
     int64_t windows = 0;
     int64_t seqlen = 0;
+    /// The job's stage this measures ("fp", "rtn", "block-ap", "block-ap+e2e-qp", "lr-qat");
+    /// empty outside a quantization job (and in metrics.jsonl files written before it existed).
+    std::string stage = {};
+};
+
+/// A process starts (or resumes) a quantization job in its run folder: the first event each
+/// session writes to metrics.jsonl, so that readers tell the sessions of a resumed run apart.
+struct RunStarted {
+    bool resumed = false;  ///< the folder held this job already
+};
+
+/// A session of a job ends, completed (`kind` None) or with the named outcome (Cancelled,
+/// NonFinite, OutOfMemory, BadInput ...). A killed process writes none.
+struct RunEnded {
+    ErrorKind kind = ErrorKind::None;
+    std::string message = {};  ///< the error's message (empty when completed)
 };
 
 /// A human-readable log line.
@@ -90,7 +106,7 @@ struct LogLine {
 
 /// Any progress event (what metrics.jsonl holds, one per line).
 using ProgressEvent = std::variant<PhaseChanged, BlockStarted, StepLoss, EpochEnd, BlockFinished, E2eStep,
-                                   EvalResult, LogLine, EvalProgress>;
+                                   EvalResult, LogLine, EvalProgress, RunStarted, RunEnded>;
 
 /// Receiver of progress events. Called on the thread doing the work; implementations
 /// must be cheap and thread-safe with respect to their own consumers. Every method has
@@ -107,6 +123,8 @@ public:
     virtual void onBlockFinished(const BlockFinished& /*event*/) {}
     virtual void onE2eStep(const E2eStep& /*event*/) {}
     virtual void onEvalResult(const EvalResult& /*event*/) {}
+    virtual void onRunStarted(const RunStarted& /*event*/) {}
+    virtual void onRunEnded(const RunEnded& /*event*/) {}
     /// Polled between steps; returning true ends the work with ErrorKind::Cancelled.
     virtual bool isCancelled() const { return false; }
 };
@@ -134,6 +152,8 @@ public:
     void onBlockFinished(const BlockFinished& e) override;
     void onE2eStep(const E2eStep& e) override;
     void onEvalResult(const EvalResult& e) override;
+    void onRunStarted(const RunStarted& e) override;
+    void onRunEnded(const RunEnded& e) override;
     bool isCancelled() const override;
 
 private:
@@ -143,24 +163,30 @@ private:
 // ---- JSON lines -------------------------------------------------------------------------
 
 /// The JSON name of an event's type: "phase", "block_started", "step_loss", "epoch_end",
-/// "block_finished", "e2e_step", "eval_result", "log", "eval_progress".
+/// "block_finished", "e2e_step", "eval_result", "log", "eval_progress", "run_started", "run_ended".
 const char* eventName(const ProgressEvent& event);
 
 /// One event as one line of JSON (no trailing newline), e.g.
 /// `{"event":"block_finished","block":0,"mse_before":0.01,"mse_after":0.002,"seconds":3.5}`.
 /// Field names are snake_case spellings of the struct members; a phase is written by name
 /// (`{"event":"phase","phase":"block_ap","index":1,"count":3}`); the log line's text is
-/// `"text"`. Non-finite numbers are written as null. `unixTime`, when given, is added as
+/// `"text"`; an evaluation result's stage is written only when it has one; a run's end is
+/// `{"event":"run_ended","outcome":"cancelled","message":"..."}` (outcome "ok", "bad_input",
+/// "unsupported", "out_of_memory", "non_finite", "cancelled" or "failure").
+/// Non-finite numbers are written as null. `unixTime`, when given, is added as
 /// `"time"` (seconds since 1970, fractional) — MetricsWriter stamps every line.
 std::string eventToJson(const ProgressEvent& event, std::optional<double> unixTime = std::nullopt);
 
-/// Parses one line written by eventToJson (unknown extra fields such as "time" are ignored;
-/// null numbers read back as NaN). Throws qat::Error(BadInput) saying what is wrong.
-ProgressEvent eventFromJson(const std::string& line);
+/// Parses one line written by eventToJson (unknown extra fields are ignored; null numbers
+/// read back as NaN). `unixTime`, when given, receives the line's "time" (nullopt when it has
+/// none). Throws qat::Error(BadInput) saying what is wrong.
+ProgressEvent eventFromJson(const std::string& line, std::optional<double>* unixTime = nullptr);
 
 /// Reads a metrics.jsonl file into events (blank lines skipped). A last line without a
 /// newline that does not parse (a crash mid-write) is dropped; any other bad line is an
-/// error naming the file and line number.
-Status readEventsFile(const std::filesystem::path& file, std::vector<ProgressEvent>& out);
+/// error naming the file and line number. `unixTimes`, when given, receives each event's
+/// "time" (NaN for a line without one), index for index.
+Status readEventsFile(const std::filesystem::path& file, std::vector<ProgressEvent>& out,
+                      std::vector<double>* unixTimes = nullptr);
 
 } // namespace qat

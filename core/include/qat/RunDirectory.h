@@ -16,6 +16,7 @@
 /// wrap them in qat::guarded() at an API boundary.
 
 #include "qat/Progress.h"
+#include "qat/RunLayout.h"
 #include "qat/Status.h"
 
 #include <cstdint>
@@ -56,33 +57,34 @@ public:
 
     /// True when the folder already held this run (resume), false when it was created now.
     bool resumed() const { return m_resumed; }
-    const std::filesystem::path& folder() const { return m_folder; }
+    const std::filesystem::path& folder() const { return m_layout.folder; }
+    /// The folder's paths (shared with RunFolder, the reader).
+    const RunLayout& layout() const { return m_layout; }
     /// "fnv1a64:0123456789abcdef" (see modelFingerprint).
     const std::string& modelFingerprint() const { return m_fingerprint; }
 
-    std::filesystem::path runJsonPath() const { return m_folder / "run.json"; }
-    std::filesystem::path metricsPath() const { return m_folder / "metrics.jsonl"; }
-    std::filesystem::path evalJsonPath() const { return m_folder / "eval.json"; }
-    std::filesystem::path blocksDir() const { return m_folder / "blocks"; }
+    std::filesystem::path runJsonPath() const { return m_layout.runJson(); }
+    std::filesystem::path metricsPath() const { return m_layout.metrics(); }
+    std::filesystem::path evalJsonPath() const { return m_layout.evalJson(); }
+    std::filesystem::path blocksDir() const { return m_layout.blocksDir(); }
     /// blocks/block-003.safetensors (three digits at least). The folder exists after open.
-    std::filesystem::path blockCheckpointPath(int64_t block) const;
-    std::filesystem::path e2eCheckpointPath() const { return m_folder / "e2e.safetensors"; }
-    std::filesystem::path quantizedStatePath() const { return m_folder / "quantized.safetensors"; }
-    std::filesystem::path exportDir() const { return m_folder / "model"; }
+    std::filesystem::path blockCheckpointPath(int64_t block) const { return m_layout.blockCheckpoint(block); }
+    std::filesystem::path e2eCheckpointPath() const { return m_layout.e2eCheckpoint(); }
+    std::filesystem::path quantizedStatePath() const { return m_layout.quantizedState(); }
+    std::filesystem::path exportDir() const { return m_layout.exportDir(); }
 
     /// The last block of the unbroken sequence of block checkpoints 0, 1, 2 ... present in
-    /// blocks/ (nullopt when block 0 has none). Only completed files count: names ending in
-    /// ".tmp" (an interrupted write) and anything else are ignored. Block-AP trains blocks
-    /// in order, so a resumed run continues at lastFinishedBlock() + 1.
-    std::optional<int64_t> lastFinishedBlock() const;
-    bool hasE2eCheckpoint() const;
+    /// blocks/ (see RunLayout::lastFinishedBlock). Block-AP trains blocks in order, so a
+    /// resumed run continues at lastFinishedBlock() + 1.
+    std::optional<int64_t> lastFinishedBlock() const { return m_layout.lastFinishedBlock(); }
+    bool hasE2eCheckpoint() const { return m_layout.hasE2eCheckpoint(); }
 
     /// Writes eval.json atomically. Throws.
     void writeEvalJson(const std::string& jsonText) const;
 
 private:
     RunDirectory() = default;
-    std::filesystem::path m_folder;
+    RunLayout m_layout;
     std::string m_fingerprint;
     bool m_resumed = false;
 };
@@ -129,6 +131,8 @@ public:
     void onBlockFinished(const BlockFinished& e) override { write(e); }
     void onE2eStep(const E2eStep& e) override { write(e); }
     void onEvalResult(const EvalResult& e) override { write(e); }
+    void onRunStarted(const RunStarted& e) override { write(e); }
+    void onRunEnded(const RunEnded& e) override { write(e); }
 
     /// Empty while every write succeeded; else the first error.
     std::string error() const;

@@ -57,6 +57,14 @@ template <> const std::vector<NameEntry<Phi0Storage>>& nameTable<Phi0Storage>() 
     return t;
 }
 
+template <> const std::vector<NameEntry<ErrorKind>>& nameTable<ErrorKind>() {
+    static const std::vector<NameEntry<ErrorKind>> t = {
+        {ErrorKind::None, "ok"},           {ErrorKind::BadInput, "bad_input"},         {ErrorKind::Unsupported, "unsupported"},
+        {ErrorKind::OutOfMemory, "out_of_memory"}, {ErrorKind::NonFinite, "non_finite"}, {ErrorKind::Cancelled, "cancelled"},
+        {ErrorKind::Failure, "failure"}};
+    return t;
+}
+
 std::string nameList(const std::vector<std::string>& names) {
     std::string out;
     for (size_t i = 0; i < names.size(); ++i) {

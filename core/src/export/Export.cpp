@@ -12,6 +12,7 @@
 #include "qat/Quantization.h"
 #include "qat/QuantizeJob.h"
 #include "qat/Version.h"
+#include "qat/RunFolder.h"
 #include "qat/kernels/PackedLayout.h"
 
 #include <nlohmann/json.hpp>
@@ -146,25 +147,19 @@ Status exportRun(const fs::path& run, const ExportOptions& options, ExportReport
         const torch::ScalarType dtype = exportDType(options.dtype);
         if (options.maxShardBytes == 0) fail(ErrorKind::BadInput, "the shard size limit must be positive");
 
-        // The run: its model, its configuration, its results, its quantized state.
-        const fs::path runJsonPath = run / "run.json";
+        // The run: its model, its tokenizer, its configuration, its quantized state.
+        RunFolder runFolder;
+        const Status read = RunFolder::read(run, runFolder);
+        if (!read.ok()) fail(read.kind, read.message);
         std::error_code ec;
-        if (!fs::exists(runJsonPath, ec))
-            fail(ErrorKind::BadInput, run.string() + ": not a run folder (no run.json)");
-        const ordered_json runJson = readJson(runJsonPath);
-        const fs::path statePath = run / "quantized.safetensors";
-        if (!fs::exists(statePath, ec))
+        const fs::path statePath = runFolder.layout.quantizedState();
+        if (!runFolder.hasQuantizedState)
             fail(ErrorKind::BadInput, run.string() + ": no quantized.safetensors yet: the run has not finished "
                                                      "(run it again to resume, then export)");
-        fs::path modelFolder;
-        try {
-            modelFolder = runJson.at("model").at("folder").get<std::string>();
-        } catch (const std::exception& e) {
-            fail(ErrorKind::BadInput, runJsonPath.string() + ": field 'model.folder': " + e.what());
-        }
-        const ordered_json config = runJson.value("config", ordered_json::object());
-        fs::path tokenizer;
-        if (config.contains("tokenizer") && config["tokenizer"].is_string()) tokenizer = config["tokenizer"].get<std::string>();
+        const fs::path modelFolder = runFolder.modelFolder;
+        if (modelFolder.empty()) fail(ErrorKind::BadInput, runFolder.layout.runJson().string() + ": field model.folder: missing");
+        const ordered_json config = ordered_json::parse(runFolder.configJson);
+        const fs::path tokenizer = runFolder.tokenizer;
 
         const fs::path out = options.out.empty() ? run / "model" : options.out;
         const fs::path outAbs = fs::absolute(out).lexically_normal();

@@ -32,7 +32,7 @@ struct Row {
     JobSetting s;
     Row(JobSettingId id, const char* key, SettingKind kind, SettingValue def, unsigned methods, Getter get, Setter set)
         : s{id, key, kind, std::move(def), -kInf, kInf, false, 0.0, 0.0, false, {}, nullptr, "", methods, set != nullptr,
-            false, get, set, nullptr} {}
+            false, get, set, nullptr, false} {}
     Row& range(double lo, double hi) {
         s.minimum = lo;
         s.maximum = hi;
@@ -68,6 +68,10 @@ struct Row {
     }
     Row& resumable() {
         s.resumable = true;
+        return *this;
+    }
+    Row& optional() {
+        s.omitWhenEmpty = true;
         return *this;
     }
     Row& record(Getter r) {
@@ -115,6 +119,11 @@ std::vector<JobSetting> jobRows() {
             [](const QuantizeJob& j) -> SettingValue { return j.model.string(); },
             [](QuantizeJob& j, const SettingValue& v) { j.model = std::get<std::string>(v); })
             .cli("--model,-m", "Full-precision model folder"),
+        Row(Id::Tokenizer, "/tokenizer", K::File, std::string(), kAll,
+            [](const QuantizeJob& j) -> SettingValue { return j.tokenizer.string(); },
+            [](QuantizeJob& j, const SettingValue& v) { j.tokenizer = std::get<std::string>(v); })
+            .optional()
+            .cli("--tokenizer", "tokenizer.model to use when the folder has none"),
         Row(Id::Method, "/method", K::Choice, std::string(methodName(Method::EfficientQat)), kAll, QAT_CHOICE(method, Method))
             .choices(namesOf<Method>())
             .cli("--method", "rtn, block-ap, efficientqat or lr-qat"),

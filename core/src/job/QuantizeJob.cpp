@@ -32,7 +32,7 @@ std::vector<std::string> absolutePaths(const std::vector<std::filesystem::path>&
 // A setting's value as run.json records it (paths absolute).
 nlohmann::json recordedValue(const JobSetting& s, const QuantizeJob& job) {
     const SettingValue v = s.record ? s.record(job) : s.get(job);
-    if (s.kind == SettingKind::Folder) return absolutePath(std::get<std::string>(v));
+    if (s.kind == SettingKind::Folder || s.kind == SettingKind::File) return absolutePath(std::get<std::string>(v));
     if (s.kind == SettingKind::Files) {
         const auto& files = std::get<std::vector<std::string>>(v);
         return absolutePaths(std::vector<std::filesystem::path>(files.begin(), files.end()));
@@ -49,7 +49,8 @@ std::string readSetting(const JobSetting& s, const nlohmann::json& j, SettingVal
         case SettingKind::Double: out = j.get<double>(); break;
         case SettingKind::Bool: out = j.get<bool>(); break;
         case SettingKind::Choice:
-        case SettingKind::Folder: out = j.get<std::string>(); break;
+        case SettingKind::Folder:
+        case SettingKind::File: out = j.get<std::string>(); break;
         case SettingKind::Files: out = j.get<std::vector<std::string>>(); break;
         }
     } catch (const std::exception& e) {
@@ -89,7 +90,8 @@ std::string jobConfigJson(const QuantizeJob& job) {
     const unsigned method = 1u << static_cast<unsigned>(job.method);
     nlohmann::json j = nlohmann::json::object();
     for (const JobSetting& s : jobSettings())
-        if (s.methods & method) j[nlohmann::json::json_pointer(s.key)] = recordedValue(s, job);
+        if ((s.methods & method) && !(s.omitWhenEmpty && std::get<std::string>(s.get(job)).empty()))
+            j[nlohmann::json::json_pointer(s.key)] = recordedValue(s, job);
     return j.dump();
 }
 
@@ -217,6 +219,7 @@ Status openRunFolder(JobRun& r) {
 void logStart(JobRun& r) {
     const QuantizeJob& job = r.job;
     ProgressSink& sink = *r.sink;
+    sink.onRunStarted(RunStarted{r.run->resumed()});
     if (r.run->resumed()) {
         const auto last = r.run->lastFinishedBlock();
         sink.onLog("resuming " + r.run->folder().string() + ": " +
@@ -246,7 +249,7 @@ Status evaluateStage(JobRun& r, Stage stage) {
         PerplexityResult p;
         Status e = evaluatePerplexity(*r.model, file, r.eval, p, r.sink.get());
         if (!e.ok()) return e;
-        r.sink->onEvalResult(EvalResult{file.filename().string(), p.perplexity, p.windows, r.eval.seqlen});
+        r.sink->onEvalResult(EvalResult{file.filename().string(), p.perplexity, p.windows, r.eval.seqlen, stageName(stage)});
         s.perplexity.push_back(p.perplexity);
         s.windows.push_back(p.windows);
     }
@@ -314,6 +317,8 @@ Status runJob(const QuantizeJob& jobIn, ProgressSink* outer, QuantizeJobResult& 
     st = evaluateStage(r, Stage::FullPrecision);
     if (st.ok()) st = runPhases(r);
     const Status we = writeEvalJson(r);
+    const Status& ended = st.ok() ? we : st;
+    r.sink->onRunEnded(RunEnded{ended.kind, ended.message});
     if (!st.ok()) return st;
     if (!we.ok()) return we;
     const std::string metricsError = r.metrics->error();

@@ -46,6 +46,13 @@ std::string getString(const json& j, const char* name, const char* event) {
     return v.get<std::string>();
 }
 
+bool getBool(const json& j, const char* name, const char* event) {
+    const json& v = field(j, name, event);
+    if (!v.is_boolean())
+        fail(ErrorKind::BadInput, std::string("event \"") + event + "\": field \"" + name + "\" is not true or false");
+    return v.get<bool>();
+}
+
 } // namespace
 
 void deliver(ProgressSink& sink, const ProgressEvent& event) {
@@ -59,6 +66,8 @@ void deliver(ProgressSink& sink, const ProgressEvent& event) {
                    [&](const EvalResult& e) { sink.onEvalResult(e); },
                    [&](const LogLine& e) { sink.onLog(e.text); },
                    [&](const EvalProgress& e) { sink.onEvalProgress(e); },
+                   [&](const RunStarted& e) { sink.onRunStarted(e); },
+                   [&](const RunEnded& e) { sink.onRunEnded(e); },
                },
                event);
 }
@@ -90,6 +99,12 @@ void MultiSink::onE2eStep(const E2eStep& e) {
 void MultiSink::onEvalResult(const EvalResult& e) {
     for (auto* s : m_sinks) s->onEvalResult(e);
 }
+void MultiSink::onRunStarted(const RunStarted& e) {
+    for (auto* s : m_sinks) s->onRunStarted(e);
+}
+void MultiSink::onRunEnded(const RunEnded& e) {
+    for (auto* s : m_sinks) s->onRunEnded(e);
+}
 bool MultiSink::isCancelled() const {
     for (auto* s : m_sinks)
         if (s->isCancelled()) return true;
@@ -107,6 +122,8 @@ const char* eventName(const ProgressEvent& event) {
                           [](const EvalResult&) { return "eval_result"; },
                           [](const LogLine&) { return "log"; },
                           [](const EvalProgress&) { return "eval_progress"; },
+                          [](const RunStarted&) { return "run_started"; },
+                          [](const RunEnded&) { return "run_ended"; },
                       },
                       event);
 }
@@ -158,6 +175,7 @@ std::string eventToJson(const ProgressEvent& event, std::optional<double> unixTi
                        j["perplexity"] = num(e.perplexity);
                        j["windows"] = e.windows;
                        j["seqlen"] = e.seqlen;
+                       if (!e.stage.empty()) j["stage"] = e.stage;
                    },
                    [&](const LogLine& e) { j["text"] = e.text; },
                    [&](const EvalProgress& e) {
@@ -166,13 +184,18 @@ std::string eventToJson(const ProgressEvent& event, std::optional<double> unixTi
                        j["windows_total"] = e.windowsTotal;
                        j["running_perplexity"] = num(e.runningPerplexity);
                    },
+                   [&](const RunStarted& e) { j["resumed"] = e.resumed; },
+                   [&](const RunEnded& e) {
+                       j["outcome"] = outcomeName(e.kind);
+                       j["message"] = e.message;
+                   },
                },
                event);
     // Invalid UTF-8 (a log line quoting a bad file) is replaced rather than thrown on.
     return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
-ProgressEvent eventFromJson(const std::string& line) {
+ProgressEvent eventFromJson(const std::string& line, std::optional<double>* unixTime) {
     json j;
     try {
         j = json::parse(line);
@@ -184,6 +207,10 @@ ProgressEvent eventFromJson(const std::string& line) {
     if (it == j.end() || !it->is_string()) fail(ErrorKind::BadInput, "the object has no \"event\" name");
     const std::string name = it->get<std::string>();
     const char* n = name.c_str();
+    if (unixTime) {
+        auto t = j.find("time");
+        *unixTime = t != j.end() && t->is_number() ? std::optional<double>(t->get<double>()) : std::nullopt;
+    }
     if (name == "phase") {
         const std::string phase = getString(j, "phase", n);
         auto p = phaseFromName(phase);
@@ -204,17 +231,25 @@ ProgressEvent eventFromJson(const std::string& line) {
         return E2eStep{getInt(j, "step", n), getInt(j, "steps", n), getDouble(j, "loss", n), getDouble(j, "lr", n)};
     if (name == "eval_result")
         return EvalResult{getString(j, "dataset", n), getDouble(j, "perplexity", n), getInt(j, "windows", n),
-                          getInt(j, "seqlen", n)};
+                          getInt(j, "seqlen", n), j.contains("stage") ? getString(j, "stage", n) : std::string()};
     if (name == "log") return LogLine{getString(j, "text", n)};
     if (name == "eval_progress")
         return EvalProgress{getString(j, "dataset", n), getInt(j, "windows_done", n), getInt(j, "windows_total", n),
                             getDouble(j, "running_perplexity", n)};
+    if (name == "run_started") return RunStarted{getBool(j, "resumed", n)};
+    if (name == "run_ended") {
+        const std::string outcome = getString(j, "outcome", n);
+        if (const auto kind = outcomeFromName(outcome)) return RunEnded{*kind, getString(j, "message", n)};
+        fail(ErrorKind::BadInput, "event \"run_ended\": unknown outcome \"" + outcome + "\"");
+    }
     fail(ErrorKind::BadInput, "unknown event \"" + name + "\"");
 }
 
-Status readEventsFile(const std::filesystem::path& file, std::vector<ProgressEvent>& out) {
+Status readEventsFile(const std::filesystem::path& file, std::vector<ProgressEvent>& out,
+                      std::vector<double>* unixTimes) {
     return guarded([&] {
         out.clear();
+        if (unixTimes) unixTimes->clear();
         std::ifstream in(file, std::ios::binary);
         if (!in) fail(ErrorKind::BadInput, file.string() + ": cannot open");
         std::stringstream buffer;
@@ -231,7 +266,9 @@ Status readEventsFile(const std::filesystem::path& file, std::vector<ProgressEve
             if (!line.empty() && line.back() == '\r') line.pop_back();
             if (line.find_first_not_of(" \t") == std::string::npos) continue;
             try {
-                out.push_back(eventFromJson(line));
+                std::optional<double> time;
+                out.push_back(eventFromJson(line, &time));
+                if (unixTimes) unixTimes->push_back(time.value_or(std::numeric_limits<double>::quiet_NaN()));
             } catch (const Error& e) {
                 if (!complete) break;  // torn last line: the writer was interrupted
                 fail(ErrorKind::BadInput, file.string() + ":" + std::to_string(lineNo) + ": " + e.what());
