@@ -4,6 +4,9 @@
 #include "model/TensorNames.h"
 #include "quant/QuantLinear.h"
 
+#include <optional>
+#include <vector>
+
 namespace qat {
 
 torch::Tensor QuantizedLinearView::dequantize() const { return layer->dequantize(); }
@@ -29,21 +32,36 @@ void visitLinear(const DecoderBlock& block, const names::CheckpointTensor& t, co
     if (frozen->biasTensor.defined()) visitor.plain(module + ".bias", frozen->biasTensor);
 }
 
+// Visits one row of the table.
+void visitRow(LlamaModel& llama, const names::CheckpointTensor& t, const QuantSpec& spec, const std::string& source,
+              ExportVisitor& visitor) {
+    switch (t.kind) {
+    case names::ModuleKind::Embedding: visitor.plain(t.name, llama->embedding); break;
+    case names::ModuleKind::InputNorm: visitor.plain(t.name, llama->block(t.layer)->inputNorm->weight); break;
+    case names::ModuleKind::Linear: visitLinear(llama->block(t.layer), t, spec, source, visitor); break;
+    case names::ModuleKind::PostAttentionNorm: visitor.plain(t.name, llama->block(t.layer)->postNorm->weight); break;
+    case names::ModuleKind::FinalNorm: visitor.plain(t.name, llama->finalNorm->weight); break;
+    case names::ModuleKind::Head:
+        if (llama->lmHead) visitor.plain(t.name, llama->lmHead->effectiveWeight());
+        break;
+    }
+}
+
 } // namespace
 
 void walkQuantizedModel(Model::Impl& impl, const QuantSpec& spec, const std::string& source, ExportVisitor& visitor) {
     torch::NoGradGuard noGrad;
-    LlamaModel& llama = impl.llama;
-    for (const names::CheckpointTensor& t : names::checkpointTensors(impl.config)) {
-        switch (t.kind) {
-        case names::ModuleKind::Embedding: visitor.plain(t.name, llama->embedding); break;
-        case names::ModuleKind::InputNorm: visitor.plain(t.name, llama->block(t.layer)->inputNorm->weight); break;
-        case names::ModuleKind::Linear: visitLinear(llama->block(t.layer), t, spec, source, visitor); break;
-        case names::ModuleKind::PostAttentionNorm: visitor.plain(t.name, llama->block(t.layer)->postNorm->weight); break;
-        case names::ModuleKind::FinalNorm: visitor.plain(t.name, llama->finalNorm->weight); break;
-        case names::ModuleKind::Head:
-            if (llama->lmHead) visitor.plain(t.name, llama->lmHead->effectiveWeight());
-            break;
+    const std::vector<names::CheckpointTensor> rows = names::checkpointTensors(impl.config);
+    std::optional<names::CheckpointTensor> postNorm;
+    for (size_t i = 0; i < rows.size(); ++i) {
+        if (rows[i].kind == names::ModuleKind::PostAttentionNorm) {
+            postNorm = rows[i]; // stored after the block's linears
+            continue;
+        }
+        visitRow(impl.llama, rows[i], spec, source, visitor);
+        if (postNorm && (i + 1 == rows.size() || rows[i + 1].layer != rows[i].layer)) {
+            visitRow(impl.llama, *postNorm, spec, source, visitor);
+            postNorm.reset();
         }
     }
 }

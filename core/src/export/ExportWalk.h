@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
-// The one walk over a quantized model's tensors that every export format writes from, in the
-// order of the tensor table (names::checkpointTensors): the embedding, each block's input norm,
-// attention linears, post-attention norm and MLP linears, the final norm and the untied head.
+// The one walk over a quantized model's tensors that every export format writes from: the rows of
+// the tensor table (names::checkpointTensors) in its order, except that a block's post-attention
+// norm comes after the block's linears, where exports have always stored it (so a re-export writes
+// the same files, shard for shard): the embedding; per block the input norm, the seven linears
+// and the post-attention norm; the final norm and the untied head.
 
 #include "model/ModelImpl.h"
 #include "qat/Quantization.h"

@@ -53,14 +53,13 @@ torch::Tensor normWeight(const RmsNorm& norm) { return norm->weight.detach().cpu
 
 void appendFrozenBlock(const DecoderBlock& block, int64_t layer, NamedTensors& out) {
     torch::NoGradGuard noGrad;
+    // The block's linears, then its norms, each in the table's order.
+    for (const names::BlockModule& m : names::kBlockModules)
+        if (m.kind == names::ModuleKind::Linear) appendFrozenLinear(block, layer, m.slot, out);
     for (const names::BlockModule& m : names::kBlockModules) {
-        switch (m.kind) {
-        case names::ModuleKind::InputNorm: out.emplace_back(names::inputNorm(layer), normWeight(block->inputNorm)); break;
-        case names::ModuleKind::PostAttentionNorm:
+        if (m.kind == names::ModuleKind::InputNorm) out.emplace_back(names::inputNorm(layer), normWeight(block->inputNorm));
+        if (m.kind == names::ModuleKind::PostAttentionNorm)
             out.emplace_back(names::postAttentionNorm(layer), normWeight(block->postNorm));
-            break;
-        default: appendFrozenLinear(block, layer, m.slot, out); break;
-        }
     }
 }
 
