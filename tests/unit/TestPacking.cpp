@@ -177,6 +177,8 @@ private Q_SLOTS:
     void torchPackingMatchesPlain_data();
     void torchPackingMatchesPlain();
     void rejectsBadInput();
+    void packabilityDecidesPacking_data();
+    void packabilityDecidesPacking();
     void dequantizeMatchesNaive_data();
     void dequantizeMatchesNaive();
     void dequantMatmulMatchesMatmul_data();
@@ -430,6 +432,66 @@ void TestPacking::rejectsBadInput() {
     QVERIFY_THROWS_EXCEPTION(c10::Error, dequantize(p.qweight, p.qzeros, p.scales, 3, 64));
     QVERIFY_THROWS_EXCEPTION(c10::Error,
                              dequantMatmul(torch::ones({2, 64}), p.qweight, p.qzeros, p.scales, 4, 64));
+}
+
+// brokenShapeRule() is the one packability decision: every shape it accepts packs and unpacks bit
+// for bit through the torch API, and for every shape it refuses the pack step its rule guards
+// throws (bits and in-words: packQWeight; out-words: packQZeros; whole groups: gIdxTensor).
+void TestPacking::packabilityDecidesPacking_data() {
+    QTest::addColumn<int>("bits");
+    for (int bits : {2, 3, 4, 5, 8})
+        QTest::addRow("%d bits", bits) << bits;
+}
+
+void TestPacking::packabilityDecidesPacking() {
+    QFETCH(int, bits);
+    using layout::ShapeRule;
+    int accepted = 0, refused = 0;
+    for (int64_t in : {4, 8, 12, 16, 24, 32, 48, 64, 96})
+        for (int64_t out : {4, 6, 8, 12, 16, 32, 48})
+            for (int64_t group : {int64_t{4}, int64_t{16}, int64_t{32}, int64_t{48}, in}) {
+                const ShapeRule rule = layout::brokenShapeRule(in, out, bits, group);
+                QCOMPARE(layout::isPackableShape(in, out, bits, group), rule == ShapeRule::None);
+                QCOMPARE(layout::shapeError(in, out, bits, group) == nullptr, rule == ShapeRule::None);
+                const int64_t groups = in % group == 0 ? in / group : 1;
+                const torch::Tensor codes = torch::randint(0, 1 << bits, {in, out}, torch::kInt32);
+                const torch::Tensor zeros = torch::randint(0, 1 << bits, {groups, out}, torch::kInt32);
+                bool qweightThrew = false, qzerosThrew = false, gIdxThrew = false;
+                torch::Tensor qweight, qzeros;
+                try {
+                    qweight = packQWeight(codes, bits);
+                } catch (const c10::Error&) {
+                    qweightThrew = true;
+                }
+                try {
+                    qzeros = packQZeros(zeros, bits);
+                } catch (const c10::Error&) {
+                    qzerosThrew = true;
+                }
+                try {
+                    gIdxTensor(in, group);
+                } catch (const c10::Error&) {
+                    gIdxThrew = true;
+                }
+                const QByteArray where = QByteArray("in ") + QByteArray::number(in) + " out " +
+                                         QByteArray::number(out) + " group " + QByteArray::number(group);
+                QVERIFY2((qweightThrew || qzerosThrew || gIdxThrew) == (rule != ShapeRule::None), where);
+                if (rule == ShapeRule::None) {
+                    ++accepted;
+                    QVERIFY2(torch::equal(unpackQWeight(qweight, bits), codes), where);
+                    QVERIFY2(torch::equal(unpackQZeros(qzeros, bits), zeros), where);
+                    QVERIFY2(checkPacked(qweight, qzeros, torch::ones({groups, out}, torch::kHalf), bits, group).in == in,
+                             where);
+                    continue;
+                }
+                ++refused;
+                if (rule == ShapeRule::Bits || rule == ShapeRule::InWords) QVERIFY2(qweightThrew, where);
+                if (rule == ShapeRule::OutWords) QVERIFY2(qzerosThrew, where);
+                if (rule == ShapeRule::WholeGroups) QVERIFY2(gIdxThrew, where);
+            }
+    // The grid holds both kinds for every supported width, and nothing packs at 5 bits.
+    QVERIFY(refused > 0);
+    QCOMPARE(accepted > 0, layout::isSupportedBits(bits));
 }
 
 // Dequantization is exact: one subtraction of small integers and one rounding multiply, the same

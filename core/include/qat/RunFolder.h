@@ -79,7 +79,7 @@ struct RunFolder {
     std::filesystem::path tokenizer;
     /// The job configuration, run.json's "config" object as JSON text (applyJobConfig reads it).
     std::string configJson = "{}";
-    std::string method;  ///< config.method: "rtn", "block-ap", "efficientqat", "lr-qat"
+    std::string method;  ///< config.method (qat::methodName)
     int bits = 0;        ///< config.bits (0 when absent)
     int64_t groupSize = 0;
     std::string device;  ///< config.device

@@ -1,27 +1,23 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Exporting a run: its quantized state as a GPTQ "v2" packed model or as dequantized weights
-// (see qat/Export.h).
+// Exporting a run (see qat/Export.h) as a chain of steps: read the run, check the destination,
+// load the quantized model, walk its tensors into the format's writer (ExportWalk, ExportWriter),
+// then write shards (ShardPlan), config.json, the source's side files and qat_studio.json into a
+// staging folder that is renamed into place (AtomicFolder).
 #include "qat/Export.h"
 
-#include "formats/ModelFiles.h"
+#include "export/AtomicFolder.h"
+#include "export/ExportWalk.h"
+#include "export/ExportWriter.h"
+#include "export/JsonFile.h"
+#include "export/ShardPlan.h"
 #include "model/ModelImpl.h"
-#include "qat/kernels/PackedOps.h"
-#include "formats/SafeTensorsFile.h"
-#include "model/TensorNames.h"
-#include "quant/QuantLinear.h"
-#include "qat/Quantization.h"
 #include "qat/QuantizeJob.h"
-#include "qat/Version.h"
 #include "qat/RunFolder.h"
-#include "qat/kernels/PackedLayout.h"
+#include "qat/Version.h"
 
 #include <nlohmann/json.hpp>
 
-#include <ftw.h>
-#include <unistd.h>
-
-#include <fstream>
-#include <sstream>
+#include <algorithm>
 
 namespace qat {
 
@@ -29,32 +25,37 @@ namespace {
 
 using nlohmann::ordered_json;
 namespace fs = std::filesystem;
-namespace layout = kernels::layout;
 
-// std::filesystem::remove_all is avoided: the torch wheel's libtorch.so carries its own copy of
-// libstdc++'s filesystem operations, whose remove_all crashes when called from a program linked
-// to it (pytorch/pytorch#133437).
-int removeEntry(const char* path, const struct stat*, int, struct FTW*) { return ::remove(path); }
-void removeTree(const fs::path& dir) {
-    std::error_code ec;
-    if (fs::exists(dir, ec)) ::nftw(dir.c_str(), removeEntry, 16, FTW_DEPTH | FTW_PHYS);
-}
+// What an export reads from its run folder.
+struct ExportSource {
+    fs::path run;
+    fs::path modelFolder;   ///< run.json's model.folder
+    fs::path tokenizer;     ///< the recipe's tokenizer, or empty
+    fs::path state;         ///< quantized.safetensors
+    fs::path evalJson;      ///< eval.json (may be absent)
+    std::string method;     ///< the recipe's method
+    ordered_json recipe;    ///< run.json's config (the recipe)
+};
 
-ordered_json readJson(const fs::path& file) {
-    std::ifstream in(file);
-    if (!in) fail(ErrorKind::BadInput, file.string() + ": cannot open");
-    try {
-        return ordered_json::parse(in);
-    } catch (const std::exception& e) {
-        fail(ErrorKind::BadInput, file.string() + ": not valid JSON: " + e.what());
-    }
-}
-
-void writeText(const fs::path& file, const std::string& text) {
-    std::ofstream out(file, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) fail(ErrorKind::Failure, file.string() + ": write failed (disk full?)");
+// The run, through the one run-folder reader.
+ExportSource readExportSource(const fs::path& run) {
+    RunFolder folder;
+    const Status read = RunFolder::read(run, folder);
+    if (!read.ok()) fail(read.kind, read.message);
+    if (!folder.hasQuantizedState)
+        fail(ErrorKind::BadInput, run.string() + ": no quantized.safetensors yet: the run has not finished "
+                                                 "(run it again to resume, then export)");
+    if (folder.modelFolder.empty())
+        fail(ErrorKind::BadInput, folder.layout.runJson().string() + ": field model.folder: missing");
+    ExportSource source;
+    source.run = run;
+    source.modelFolder = folder.modelFolder;
+    source.tokenizer = folder.tokenizer;
+    source.state = folder.layout.quantizedState();
+    source.evalJson = folder.layout.evalJson();
+    source.method = folder.method.empty() ? methodName(Method::RoundToNearest) : folder.method;
+    source.recipe = ordered_json::parse(folder.configJson);
+    return source;
 }
 
 torch::ScalarType exportDType(const std::string& name) {
@@ -64,59 +65,102 @@ torch::ScalarType exportDType(const std::string& name) {
     fail(ErrorKind::BadInput, "export dtype '" + name + "' is not float16, bfloat16 or float32");
 }
 
-// Python's re.escape for the module names we write (letters, digits, '_' and '.').
-std::string regexEscape(const std::string& s) {
-    std::string r;
-    for (char c : s) {
-        if (c == '.') r += '\\';
-        r += c;
-    }
-    return r;
+void checkOptions(const ExportOptions& options) {
+    exportDType(options.dtype);
+    if (options.maxShardBytes == 0) fail(ErrorKind::BadInput, "the shard size limit must be positive");
 }
 
-// Why a layer of (out, in) cannot take the GPTQ layout with `bits` and group `group`, or "".
-std::string unpackableReason(int64_t out, int64_t in, int bits, int64_t group) {
-    if (!layout::isSupportedBits(bits))
-        return std::to_string(bits) + " bits: the packed layout holds 2, 3, 4 or 8 bits";
-    if (in % group != 0)
-        return "its input size " + std::to_string(in) + " is not a multiple of the group size " + std::to_string(group);
-    if ((in * bits) % layout::kWordBits != 0)
-        return "its input size " + std::to_string(in) + " is not a multiple of " +
-               std::to_string(layout::valuesPerBlock(bits)) + " (32 / gcd(bits, 32) values fill whole words)";
-    if ((out * bits) % layout::kWordBits != 0)
-        return "its output size " + std::to_string(out) + " is not a multiple of " +
-               std::to_string(layout::valuesPerBlock(bits)) + " (qzeros packs along the output)";
-    return "";
+// The destination folder: a folder of its own, existing only when overwriting is allowed.
+fs::path destination(const ExportSource& source, const ExportOptions& options) {
+    const fs::path out = options.out.empty() ? source.run / "model" : options.out;
+    const fs::path outAbs = fs::absolute(out).lexically_normal();
+    if (outAbs == fs::absolute(source.run).lexically_normal() ||
+        outAbs == fs::absolute(source.modelFolder).lexically_normal())
+        fail(ErrorKind::BadInput, out.string() + ": the export must go to a folder of its own, not the run or model folder");
+    std::error_code ec;
+    if (fs::exists(out, ec) && !options.overwrite)
+        fail(ErrorKind::BadInput, out.string() + " already exists: choose another folder or allow overwriting (--overwrite)");
+    return out;
 }
 
-using Named = std::vector<std::pair<std::string, torch::Tensor>>;
-
-// Splits tensors into shards of at most maxBytes (a bigger tensor alone); returns index ranges.
-std::vector<std::pair<size_t, size_t>> planShards(const Named& tensors, uint64_t maxBytes) {
-    std::vector<std::pair<size_t, size_t>> shards;
-    size_t begin = 0;
-    uint64_t bytes = 0;
-    for (size_t i = 0; i < tensors.size(); ++i) {
-        const uint64_t b = static_cast<uint64_t>(tensors[i].second.numel()) * tensors[i].second.element_size();
-        if (i > begin && bytes + b > maxBytes) {
-            shards.emplace_back(begin, i);
-            begin = i;
-            bytes = 0;
-        }
-        bytes += b;
-    }
-    shards.emplace_back(begin, tensors.size());
-    return shards;
+// The source model with the run's quantized state in place of its decoder linears.
+std::unique_ptr<Model> loadQuantizedModel(const ExportSource& source, int threads, QuantSpec& spec) {
+    LoadOptions lo;
+    lo.tokenizerPath = source.tokenizer;
+    lo.threads = threads;
+    std::unique_ptr<Model> model;
+    Status s = Model::load(source.modelFolder, lo, model);
+    if (!s.ok()) fail(s.kind, s.message);
+    s = loadQuantizedState(*model, source.state, &spec);
+    if (!s.ok()) fail(s.kind, s.message);
+    return model;
 }
 
-std::string shardName(size_t k, size_t n) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "model-%05zu-of-%05zu.safetensors", k + 1, n);
-    return buf;
+// config.json: the source's, with the dtype and the format's quantization config.
+void writeConfig(const fs::path& folder, const ExportSource& source, const ExportOptions& options,
+                 const ExportWriter& writer) {
+    ordered_json cfg = readJsonFile(source.modelFolder / "config.json");
+    cfg["torch_dtype"] = options.dtype;
+    cfg.erase("quantization_config");
+    if (auto qc = writer.quantizationConfig()) cfg["quantization_config"] = *qc;
+    writeTextFile(folder / "config.json", cfg.dump(2) + "\n");
 }
 
 const char* kCopiedFiles[] = {"tokenizer.model",         "tokenizer.json",         "tokenizer_config.json",
                               "special_tokens_map.json", "generation_config.json", "added_tokens.json"};
+
+// Tokenizer, generation settings and licence notices of the source.
+void copySourceFiles(const fs::path& folder, const ExportSource& source) {
+    std::error_code ec;
+    for (const char* name : kCopiedFiles)
+        if (fs::exists(source.modelFolder / name, ec)) fs::copy_file(source.modelFolder / name, folder / name);
+    if (!fs::exists(folder / "tokenizer.model", ec) && !source.tokenizer.empty() && fs::exists(source.tokenizer, ec))
+        fs::copy_file(source.tokenizer, folder / "tokenizer.model");
+    for (const auto& entry : fs::directory_iterator(source.modelFolder)) {
+        const std::string name = entry.path().filename().string();
+        if (entry.is_regular_file() && (name.rfind("LICENSE", 0) == 0 || name.rfind("NOTICE", 0) == 0))
+            fs::copy_file(entry.path(), folder / name);
+    }
+}
+
+// qat_studio.json: what this folder is and how it was made.
+void writeExportInfo(const fs::path& folder, const ExportSource& source, const ExportOptions& options,
+                     const ExportReport& report) {
+    ordered_json info;
+    info["format"] = "qat-studio-export";
+    info["format_version"] = 1;
+    info["export_format"] = exportFormatName(options.format);
+    info["qat_studio"] = qatVersion();
+    info["dtype"] = options.dtype;
+    info["bits"] = report.bits;
+    info["group_size"] = report.groupSize;
+    info["source_model"] = fs::absolute(source.modelFolder).string();
+    info["run"] = fs::absolute(source.run).string();
+    info["recipe"] = source.recipe;
+    std::error_code ec;
+    if (fs::exists(source.evalJson, ec)) info["results"] = readJsonFile(source.evalJson);
+    ordered_json layers = ordered_json::array();
+    for (const auto& l : report.layers) {
+        ordered_json e = {{"name", l.name}, {"packed", l.packed}};
+        if (l.packed) e["group_size"] = l.group;
+        if (!l.reason.empty()) e["reason"] = l.reason;
+        layers.push_back(e);
+    }
+    info["layers"] = layers;
+    info["stored_bits_per_linear_weight"] = report.bitsPerWeight();
+    writeTextFile(folder / "qat_studio.json", info.dump(2) + "\n");
+}
+
+// Every file of the folder with its size, sorted by name, into the report.
+void listFiles(const fs::path& folder, ExportReport& report) {
+    for (const auto& entry : fs::directory_iterator(folder)) {
+        const uint64_t bytes = entry.file_size();
+        report.files.push_back({entry.path().filename().string(), bytes});
+        report.totalBytes += bytes;
+    }
+    std::sort(report.files.begin(), report.files.end(),
+              [](const ExportedFile& a, const ExportedFile& b) { return a.name < b.name; });
+}
 
 } // namespace
 
@@ -140,221 +184,35 @@ int ExportReport::packedLayers() const {
 }
 
 Status exportRun(const fs::path& run, const ExportOptions& options, ExportReport& report) {
-    fs::path tmp;
-    Status st = guarded([&] {
+    return guarded([&] {
         report = ExportReport{};
         report.format = options.format;
-        const torch::ScalarType dtype = exportDType(options.dtype);
-        if (options.maxShardBytes == 0) fail(ErrorKind::BadInput, "the shard size limit must be positive");
+        checkOptions(options);
+        const ExportSource source = readExportSource(run);
+        report.folder = destination(source, options);
 
-        // The run: its model, its tokenizer, its configuration, its quantized state.
-        RunFolder runFolder;
-        const Status read = RunFolder::read(run, runFolder);
-        if (!read.ok()) fail(read.kind, read.message);
-        std::error_code ec;
-        const fs::path statePath = runFolder.layout.quantizedState();
-        if (!runFolder.hasQuantizedState)
-            fail(ErrorKind::BadInput, run.string() + ": no quantized.safetensors yet: the run has not finished "
-                                                     "(run it again to resume, then export)");
-        const fs::path modelFolder = runFolder.modelFolder;
-        if (modelFolder.empty()) fail(ErrorKind::BadInput, runFolder.layout.runJson().string() + ": field model.folder: missing");
-        const ordered_json config = ordered_json::parse(runFolder.configJson);
-        const fs::path tokenizer = runFolder.tokenizer;
-
-        const fs::path out = options.out.empty() ? run / "model" : options.out;
-        const fs::path outAbs = fs::absolute(out).lexically_normal();
-        if (outAbs == fs::absolute(run).lexically_normal() || outAbs == fs::absolute(modelFolder).lexically_normal())
-            fail(ErrorKind::BadInput, out.string() + ": the export must go to a folder of its own, not the run or model folder");
-        if (fs::exists(out, ec) && !options.overwrite)
-            fail(ErrorKind::BadInput, out.string() + " already exists: choose another folder or allow overwriting (--overwrite)");
-        report.folder = out;
-
-        LoadOptions lo;
-        lo.tokenizerPath = tokenizer;
-        lo.threads = options.threads;
-        std::unique_ptr<Model> model;
-        Status s = Model::load(modelFolder, lo, model);
-        if (!s.ok()) fail(s.kind, s.message);
         QuantSpec spec;
-        s = loadQuantizedState(*model, statePath, &spec);
-        if (!s.ok()) fail(s.kind, s.message);
+        std::unique_ptr<Model> model = loadQuantizedModel(source, options.threads, spec);
         report.bits = spec.bits;
         report.groupSize = spec.groupSize;
-        const ModelConfig& mc = model->config();
-        Model::Impl& impl = model->impl();
-        const bool gptq = options.format == ExportFormat::Gptq;
-        // The config's group size: -1 (per channel) for whole-row groups.
-        const int64_t configGroup = spec.groupSize == 0 ? -1 : spec.groupSize;
+        const std::unique_ptr<ExportWriter> writer = makeExportWriter(
+            options.format, exportDType(options.dtype), spec, source.method);
+        walkQuantizedModel(model->impl(), spec, source.state.string(), *writer);
+        report.layers = writer->layers();
+        report.quantizedWeights = writer->quantizedWeights();
+        report.linearBytes = writer->linearBytes();
 
-        torch::NoGradGuard noGrad;
-        Named tensors;
-        auto plain = [&](const std::string& name, const torch::Tensor& t) {
-            tensors.emplace_back(name, t.detach().to(torch::kCPU).to(dtype).contiguous());
-        };
-        ordered_json dynamic = ordered_json::object();
-        plain(names::kEmbed, impl.llama->embedding);
-        for (int64_t layer = 0; layer < impl.llama->numBlocks(); ++layer) {
-            DecoderBlock block = impl.llama->block(layer);
-            plain(names::inputNorm(layer), block->inputNorm->weight);
-            for (int slotIndex = 0; slotIndex < names::kLinearSlots; ++slotIndex) {
-                const auto slot = static_cast<names::LinearSlot>(slotIndex);
-                const std::string module = names::layerPrefix(layer) + names::linearPath(slot);
-                auto frozen = std::dynamic_pointer_cast<FrozenQuantLinear>(block->linear(slot));
-                if (!frozen) fail(ErrorKind::Failure, module + " is not quantized in " + statePath.string());
-                const int64_t in = frozen->inFeatures(), outF = frozen->outFeatures();
-                // Groups of this layer: whole rows when the run's group is 0 or not smaller than in.
-                const int64_t group = (spec.groupSize == 0 || spec.groupSize >= in) ? in : spec.groupSize;
-                ExportedLayer entry;
-                entry.name = module;
-                report.quantizedWeights += in * outF;
-                std::string reason = gptq ? unpackableReason(outF, in, spec.bits, group) : "";
-                torch::Tensor scales16;
-                if (gptq && reason.empty()) {
-                    scales16 = frozen->scale.cpu().t().to(torch::kHalf).contiguous();
-                    if (!torch::isfinite(scales16).all().item<bool>() || (scales16 == 0).any().item<bool>())
-                        reason = "a step size is outside float16's range";
-                }
-                if (gptq && reason.empty()) {
-                    const torch::Tensor codes = frozen->codes.cpu().t().to(torch::kInt32).contiguous();
-                    const torch::Tensor zeros = frozen->zero.cpu().t().round().to(torch::kInt32).contiguous();
-                    Named packed = {{module + ".qweight", kernels::packQWeight(codes, spec.bits)},
-                                    {module + ".qzeros", kernels::packQZeros(zeros, spec.bits)},
-                                    {module + ".scales", scales16},
-                                    {module + ".g_idx", kernels::gIdxTensor(in, group)}};
-                    for (auto& [n, t] : packed) {
-                        if (n.size() < 6 || n.compare(n.size() - 6, 6, ".g_idx") != 0) report.linearBytes += static_cast<uint64_t>(t.numel()) * t.element_size();
-                        tensors.emplace_back(n, t);
-                    }
-                    entry.packed = true;
-                    entry.group = group;
-                    if (group != (configGroup == -1 ? in : configGroup))
-                        dynamic["+:^" + regexEscape(module) + "$"] = {{"group_size", group}};
-                } else {
-                    entry.reason = reason;
-                    const torch::Tensor w = frozen->dequantize().cpu().to(dtype).contiguous();
-                    report.linearBytes += static_cast<uint64_t>(w.numel()) * w.element_size();
-                    tensors.emplace_back(module + ".weight", w);
-                    if (gptq) dynamic["-:^" + regexEscape(module) + "$"] = ordered_json::object();
-                }
-                if (frozen->biasTensor.defined()) plain(module + ".bias", frozen->biasTensor);
-                report.layers.push_back(entry);
-            }
-            plain(names::postAttentionNorm(layer), block->postNorm->weight);
-        }
-        plain(names::kFinalNorm, impl.llama->finalNorm->weight);
-        if (impl.llama->lmHead) plain(names::kLmHead, impl.llama->lmHead->effectiveWeight());
-
-        // Write everything into a temporary folder beside the destination.
-        const fs::path parent = outAbs.parent_path();
-        fs::create_directories(parent);
-        tmp = parent / ("." + outAbs.filename().string() + ".partial-" + std::to_string(::getpid()));
-        removeTree(tmp);
-        fs::create_directories(tmp);
-
-        const std::map<std::string, std::string> meta = {{"format", "pt"}, {"producer", "qat-studio"}};
-        const auto shards = planShards(tensors, options.maxShardBytes);
+        AtomicFolder folder(report.folder);
+        const std::vector<Shard> shards = planShards(writer->tensors(), options.maxShardBytes);
         report.shards = static_cast<int>(shards.size());
-        if (shards.size() == 1) {
-            writeSafeTensors(tmp / "model.safetensors", tensors, meta);
-        } else {
-            ordered_json index;
-            uint64_t total = 0;
-            ordered_json weightMap = ordered_json::object();
-            for (size_t k = 0; k < shards.size(); ++k) {
-                const std::string name = shardName(k, shards.size());
-                Named part(tensors.begin() + static_cast<std::ptrdiff_t>(shards[k].first),
-                           tensors.begin() + static_cast<std::ptrdiff_t>(shards[k].second));
-                for (const auto& [n, t] : part) {
-                    weightMap[n] = name;
-                    total += static_cast<uint64_t>(t.numel()) * t.element_size();
-                }
-                writeSafeTensors(tmp / name, part, meta);
-            }
-            index["metadata"] = {{"total_size", total}};
-            index["weight_map"] = weightMap;
-            writeText(tmp / "model.safetensors.index.json", index.dump(2) + "\n");
-        }
-        tensors.clear();
-
-        // config.json: the source's, with the dtype and (GPTQ) the quantization config.
-        ordered_json cfg = readJson(modelFolder / "config.json");
-        cfg["torch_dtype"] = options.dtype;
-        cfg.erase("quantization_config");
-        if (gptq) {
-            ordered_json qc;
-            qc["quant_method"] = "gptq";
-            qc["bits"] = spec.bits;
-            qc["group_size"] = configGroup;
-            qc["desc_act"] = false;
-            qc["sym"] = false;
-            qc["static_groups"] = false;
-            qc["lm_head"] = false;
-            qc["true_sequential"] = true;
-            qc["checkpoint_format"] = "gptq_v2";
-            if (!dynamic.empty()) qc["dynamic"] = dynamic;
-            qc["meta"] = {{"quantizer", ordered_json::array({std::string("qat-studio:") + qatVersion()})},
-                          {"method", config.value("method", std::string(methodName(Method::RoundToNearest)))}};
-            cfg["quantization_config"] = qc;
-        }
-        writeText(tmp / "config.json", cfg.dump(2) + "\n");
-
-        // Tokenizer, generation settings and licence notices of the source.
-        for (const char* name : kCopiedFiles)
-            if (fs::exists(modelFolder / name, ec)) fs::copy_file(modelFolder / name, tmp / name);
-        if (!fs::exists(tmp / "tokenizer.model", ec) && !tokenizer.empty() && fs::exists(tokenizer, ec))
-            fs::copy_file(tokenizer, tmp / "tokenizer.model");
-        for (const auto& entry : fs::directory_iterator(modelFolder)) {
-            const std::string name = entry.path().filename().string();
-            if (entry.is_regular_file() && (name.rfind("LICENSE", 0) == 0 || name.rfind("NOTICE", 0) == 0))
-                fs::copy_file(entry.path(), tmp / name);
-        }
-
-        // qat_studio.json: what this folder is and how it was made.
-        ordered_json info;
-        info["format"] = "qat-studio-export";
-        info["format_version"] = 1;
-        info["export_format"] = exportFormatName(options.format);
-        info["qat_studio"] = qatVersion();
-        info["dtype"] = options.dtype;
-        info["bits"] = spec.bits;
-        info["group_size"] = spec.groupSize;
-        info["source_model"] = fs::absolute(modelFolder).string();
-        info["run"] = fs::absolute(run).string();
-        info["recipe"] = config;
-        if (fs::exists(run / "eval.json", ec)) info["results"] = readJson(run / "eval.json");
-        ordered_json layers = ordered_json::array();
-        for (const auto& l : report.layers) {
-            ordered_json e = {{"name", l.name}, {"packed", l.packed}};
-            if (l.packed) e["group_size"] = l.group;
-            if (!l.reason.empty()) e["reason"] = l.reason;
-            layers.push_back(e);
-        }
-        info["layers"] = layers;
-        info["stored_bits_per_linear_weight"] = report.bitsPerWeight();
-        writeText(tmp / "qat_studio.json", info.dump(2) + "\n");
-
-        for (const auto& entry : fs::directory_iterator(tmp)) {
-            const uint64_t bytes = entry.file_size();
-            report.files.push_back({entry.path().filename().string(), bytes});
-            report.totalBytes += bytes;
-        }
-        std::sort(report.files.begin(), report.files.end(),
-                  [](const ExportedFile& a, const ExportedFile& b) { return a.name < b.name; });
-
-        // Into place: the old export (when overwriting) is moved aside first, removed last.
-        if (fs::exists(out, ec)) {
-            const fs::path old = parent / ("." + outAbs.filename().string() + ".old-" + std::to_string(::getpid()));
-            removeTree(old);
-            fs::rename(out, old);
-            fs::rename(tmp, out);
-            removeTree(old);
-        } else {
-            fs::rename(tmp, out);
-        }
-        tmp.clear();
+        writeShards(folder.staging(), writer->tensors(), shards, {{"format", "pt"}, {"producer", "qat-studio"}});
+        writer->tensors().clear();
+        writeConfig(folder.staging(), source, options, *writer);
+        copySourceFiles(folder.staging(), source);
+        writeExportInfo(folder.staging(), source, options, report);
+        listFiles(folder.staging(), report);
+        folder.commit();
     });
-    if (!tmp.empty()) removeTree(tmp);
-    return st;
 }
 
 } // namespace qat

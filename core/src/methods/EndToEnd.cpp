@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <limits>
 #include <numeric>
 #include <random>
@@ -220,6 +221,91 @@ int64_t totalSteps(const LoopSettings& s, size_t windows) {
     return s.maxSteps > 0 ? s.maxSteps : stepsPerEpoch * s.epochs;
 }
 
+namespace {
+
+// The loop's shape: windows per optimizer step, steps per epoch, steps, epochs, warmup steps.
+struct StepPlan {
+    size_t windows = 0;
+    size_t perStep = 0;
+    int64_t stepsPerEpoch = 0;
+    int64_t steps = 0;
+    int64_t epochs = 0;
+    int64_t warmup = 0;
+};
+
+StepPlan planSteps(const LoopSettings& s, size_t windows) {
+    StepPlan p;
+    p.windows = windows;
+    p.perStep = static_cast<size_t>(s.batchSize * s.gradientAccumulation);
+    p.stepsPerEpoch = static_cast<int64_t>((windows + p.perStep - 1) / p.perStep);
+    p.steps = totalSteps(s, windows);
+    p.epochs = (p.steps + p.stepsPerEpoch - 1) / p.stepsPerEpoch;
+    p.warmup = static_cast<int64_t>(std::ceil(s.warmupFraction * static_cast<double>(p.steps)));
+    return p;
+}
+
+// Where the loop starts: the run's checkpoint when `resumed`, else step 0 with the initial
+// validation loss measured.
+Position startPosition(LlamaModel& llama, const torch::Device& device, const CalibrationData& data,
+                       torch::optim::AdamW& optimizer, const std::vector<CheckpointTensor>& tensors,
+                       const LoopSettings& s, const StepPlan& plan, ProgressSink* sink, const RunDirectory* run,
+                       bool resumed) {
+    Position pos;
+    if (resumed) {
+        pos = readCheckpoint(*run, s, tensors, optimizer, plan.steps);
+        if (sink)
+            sink->onLog(s.what + ": resuming after step " + std::to_string(pos.step) + " of " +
+                        std::to_string(plan.steps) + " from " + run->e2eCheckpointPath().filename().string());
+    } else {
+        pos.initialValLoss = validationLoss(llama, data, s.batchSize, device);
+    }
+    return pos;
+}
+
+// Sets every param group's scheduled learning rate for `step`; returns the first group's.
+double applySchedule(torch::optim::AdamW& optimizer, const LoopSettings& s, const StepPlan& plan, int64_t step) {
+    double lr0 = 0.0;
+    for (size_t g = 0; g < optimizer.param_groups().size(); ++g) {
+        const double lr = scheduledLr(s.schedule, s.peakLrs[g], step, plan.steps, plan.warmup);
+        if (g == 0) lr0 = lr;
+        static_cast<torch::optim::AdamWOptions&>(optimizer.param_groups()[g].options()).lr(lr);
+    }
+    return lr0;
+}
+
+// The gradients of one optimizer step: windows [first, end) of `order` in micro-batches, each
+// loss weighted by its share of the step; returns the step's loss. A cancel between micro-batches
+// calls `saveBeforeCancel` (the step's partial gradients are dropped) and throws Cancelled.
+double accumulateGradients(LlamaModel& llama, const torch::Device& device, const CalibrationData& data,
+                           const std::vector<size_t>& order, size_t first, size_t end, int64_t step,
+                           const LoopSettings& s, ProgressSink* sink, const std::function<void()>& saveBeforeCancel) {
+    const double stepWindows = static_cast<double>(end - first);
+    double stepLoss = 0.0;
+    for (size_t mb = first; mb < end; mb += static_cast<size_t>(s.batchSize)) {
+        if (sink && sink->isCancelled()) {
+            saveBeforeCancel();
+            fail(ErrorKind::Cancelled, s.what + " cancelled");
+        }
+        const size_t mbEnd = std::min(end, mb + static_cast<size_t>(s.batchSize));
+        const double weight = static_cast<double>(mbEnd - mb) / stepWindows;
+        const double value = lossAndBackward(llama, batchOf(data.train, order, mb, mbEnd, data.seqlen, device), weight,
+                                             s.gradientCheckpointing);
+        if (!std::isfinite(value))
+            fail(ErrorKind::NonFinite, s.what + " step " + std::to_string(step + 1) + ": loss is " +
+                                           (std::isnan(value) ? "NaN" : "infinite") + "; try a lower " + s.lrOption);
+        stepLoss += value * weight;
+    }
+    return stepLoss;
+}
+
+// Draws the next epoch's order of the windows (a Fisher-Yates shuffle of 0 … n-1).
+void shuffle(std::vector<size_t>& order, std::mt19937_64& rng) {
+    std::iota(order.begin(), order.end(), size_t{0});
+    for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng() % i]);
+}
+
+} // namespace
+
 void trainEndToEnd(LlamaModel& llama, const torch::Device& device, const CalibrationData& data,
                    torch::optim::AdamW& optimizer, const std::vector<CheckpointTensor>& tensors,
                    const LoopSettings& s, ProgressSink* sink, const RunDirectory* run, LoopResult& out) {
@@ -228,91 +314,53 @@ void trainEndToEnd(LlamaModel& llama, const torch::Device& device, const Calibra
     std::vector<torch::Tensor> params;
     for (const auto& group : optimizer.param_groups())
         for (const auto& p : group.params()) params.push_back(p);
-
-    const size_t n = data.train.size();
-    const size_t perStep = static_cast<size_t>(s.batchSize * s.gradientAccumulation);
-    const int64_t stepsPerEpoch = static_cast<int64_t>((n + perStep - 1) / perStep);
-    const int64_t steps = totalSteps(s, n);
-    const int64_t epochs = (steps + stepsPerEpoch - 1) / stepsPerEpoch;
-    const int64_t warmup = static_cast<int64_t>(std::ceil(s.warmupFraction * static_cast<double>(steps)));
+    const StepPlan plan = planSteps(s, data.train.size());
     out = LoopResult{};
-
-    Position pos;
     const bool resumed = run && run->hasE2eCheckpoint();
-    if (resumed) {
-        pos = readCheckpoint(*run, s, tensors, optimizer, steps);
-        out.resumedAtStep = pos.step;
-        if (sink)
-            sink->onLog(s.what + ": resuming after step " + std::to_string(pos.step) + " of " + std::to_string(steps) +
-                        " from " + run->e2eCheckpointPath().filename().string());
-    } else {
-        pos.initialValLoss = validationLoss(llama, data, s.batchSize, device);
-    }
+    Position pos = startPosition(llama, device, data, optimizer, tensors, s, plan, sink, run, resumed);
+    if (resumed) out.resumedAtStep = pos.step;
     out.initialValLoss = pos.initialValLoss;
 
     auto lastSave = std::chrono::steady_clock::now();
     auto save = [&] {
         if (!run) return;
-        writeCheckpoint(*run, s, tensors, optimizer, pos, steps);
+        writeCheckpoint(*run, s, tensors, optimizer, pos, plan.steps);
         lastSave = std::chrono::steady_clock::now();
     };
 
     std::mt19937_64 rng(s.seed);
-    std::vector<size_t> order(n);
+    std::vector<size_t> order(plan.windows);
     int64_t step = 0;
-    for (int64_t epoch = 0; epoch < epochs; ++epoch) {
-        const int64_t epochSteps = std::min(stepsPerEpoch, steps - epoch * stepsPerEpoch);
-        // Every epoch's shuffle is drawn, also for epochs a resumed run skips.
-        std::iota(order.begin(), order.end(), size_t{0});
-        for (size_t i = n; i > 1; --i) std::swap(order[i - 1], order[rng() % i]);
-        if (step + epochSteps <= pos.step && epoch + 1 < epochs) {
+    for (int64_t epoch = 0; epoch < plan.epochs; ++epoch) {
+        const int64_t epochSteps = std::min(plan.stepsPerEpoch, plan.steps - epoch * plan.stepsPerEpoch);
+        shuffle(order, rng); // every epoch's shuffle is drawn, also for epochs a resumed run skips
+        if (step + epochSteps <= pos.step && epoch + 1 < plan.epochs) {
             step += epochSteps;
             continue;
         }
         if (step >= pos.step) pos.epochSum = 0.0; // (a resumed run keeps the restored sum of this epoch)
         const int64_t epochEnd = step + epochSteps;
-        for (size_t first = 0; step < epochEnd; first += perStep, ++step) {
+        for (size_t first = 0; step < epochEnd; first += plan.perStep, ++step) {
             if (step < pos.step) continue; // done before the checkpoint
-            const size_t stepEnd = std::min(n, first + perStep);
-            const double stepWindows = static_cast<double>(stepEnd - first);
-            double lr0 = 0.0;
-            for (size_t g = 0; g < optimizer.param_groups().size(); ++g) {
-                const double lr = scheduledLr(s.schedule, s.peakLrs[g], step, steps, warmup);
-                if (g == 0) lr0 = lr;
-                static_cast<torch::optim::AdamWOptions&>(optimizer.param_groups()[g].options()).lr(lr);
-            }
+            const double lr0 = applySchedule(optimizer, s, plan, step);
             optimizer.zero_grad();
-            double stepLoss = 0.0;
-            for (size_t mb = first; mb < stepEnd; mb += static_cast<size_t>(s.batchSize)) {
-                if (sink && sink->isCancelled()) {
-                    save(); // at the start of this step: its partial gradients are dropped
-                    fail(ErrorKind::Cancelled, s.what + " cancelled");
-                }
-                const size_t mbEnd = std::min(stepEnd, mb + static_cast<size_t>(s.batchSize));
-                const double weight = static_cast<double>(mbEnd - mb) / stepWindows;
-                const double value = lossAndBackward(llama, batchOf(data.train, order, mb, mbEnd, data.seqlen, device),
-                                                     weight, s.gradientCheckpointing);
-                if (!std::isfinite(value))
-                    fail(ErrorKind::NonFinite, s.what + " step " + std::to_string(step + 1) + ": loss is " +
-                                                   (std::isnan(value) ? "NaN" : "infinite") + "; try a lower " +
-                                                   s.lrOption);
-                stepLoss += value * weight;
-            }
+            const double stepLoss = accumulateGradients(llama, device, data, order, first,
+                                                        std::min(plan.windows, first + plan.perStep), step, s, sink, save);
             if (s.maxGradNorm > 0.0) torch::nn::utils::clip_grad_norm_(params, s.maxGradNorm);
             optimizer.step();
             if (step == 0) pos.initialTrainLoss = stepLoss;
             pos.epochSum += stepLoss;
             pos.step = step + 1;
-            if (sink) sink->onE2eStep(E2eStep{step, steps, stepLoss, lr0});
+            if (sink) sink->onE2eStep(E2eStep{step, plan.steps, stepLoss, lr0});
             if (s.checkpointSeconds > 0.0 &&
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - lastSave).count() >= s.checkpointSeconds)
                 save();
         }
         out.finalTrainLoss = pos.epochSum / static_cast<double>(epochSteps);
-        const double val = epoch + 1 == epochs ? validationLoss(llama, data, s.batchSize, device)
-                                               : std::numeric_limits<double>::quiet_NaN();
-        if (epoch + 1 == epochs) out.finalValLoss = val;
-        if (sink) sink->onEpochEnd(EpochEnd{-1, epoch, epochs, out.finalTrainLoss, val});
+        const bool last = epoch + 1 == plan.epochs;
+        const double val = last ? validationLoss(llama, data, s.batchSize, device) : std::numeric_limits<double>::quiet_NaN();
+        if (last) out.finalValLoss = val;
+        if (sink) sink->onEpochEnd(EpochEnd{-1, epoch, plan.epochs, out.finalTrainLoss, val});
     }
     out.steps = step;
     out.initialTrainLoss = pos.initialTrainLoss;

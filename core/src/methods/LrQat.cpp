@@ -30,17 +30,16 @@ std::string number(double v) {
     return text;
 }
 
-void train(Model& model, const QuantSpec& spec, const LrQatOptions& o, const CalibrationData& data,
-           ProgressSink* sink, LrQatResult& out, const RunDirectory* run) {
-    const auto start = std::chrono::steady_clock::now();
-    Model::Impl& impl = model.impl();
-    LlamaModel& llama = impl.llama;
+void checkOptions(const LrQatOptions& o) {
     if (o.rank < 1) fail(ErrorKind::BadInput, "LR-QAT: rank must be at least 1, got " + std::to_string(o.rank));
     if (o.alpha < 0.0) fail(ErrorKind::BadInput, "LR-QAT: alpha must not be negative");
     if (!(o.p > 0.0)) fail(ErrorKind::BadInput, "LR-QAT: the Lp range search needs p > 0");
     if (o.beta1 < 0.0 || o.beta1 >= 1.0 || o.beta2 < 0.0 || o.beta2 >= 1.0)
         fail(ErrorKind::BadInput, "LR-QAT: AdamW betas must be in [0, 1)");
+}
 
+// The shared end-to-end loop's settings for LR-QAT; `settings` are what a checkpoint must match.
+e2e::LoopSettings loopSettings(const QuantSpec& spec, const LrQatOptions& o) {
     e2e::LoopSettings ls;
     ls.what = "LR-QAT";
     ls.lrOption = "--lr-qat-lr";
@@ -65,7 +64,10 @@ void train(Model& model, const QuantSpec& spec, const LrQatOptions& o, const Cal
     ls.seed = o.seed;
     ls.gradientCheckpointing = o.gradientCheckpointing;
     ls.checkpointSeconds = o.checkpointSeconds;
-    e2e::checkSettings(ls, data);
+    return ls;
+}
+
+void checkFullPrecision(LlamaModel& llama) {
     for (int64_t i = 0; i < llama->numBlocks(); ++i)
         for (int s = 0; s < names::kLinearSlots; ++s) {
             const auto slot = static_cast<names::LinearSlot>(s);
@@ -73,9 +75,9 @@ void train(Model& model, const QuantSpec& spec, const LrQatOptions& o, const Cal
                 fail(ErrorKind::BadInput, "LR-QAT needs a full-precision model: " + names::linearWeight(i, slot) +
                                               " is already quantized");
         }
+}
 
-    if (sink) sink->onPhase(PhaseChanged{Phase::LrQat, o.phaseIndex, o.phaseCount});
-
+LrQatLayerOptions layerOptions(const LrQatOptions& o) {
     LrQatLayerOptions lo;
     lo.rank = o.rank;
     lo.adapterScale = lrQatAdapterScale(o);
@@ -84,43 +86,76 @@ void train(Model& model, const QuantSpec& spec, const LrQatOptions& o, const Cal
     lo.range = o.range;
     lo.p = o.p;
     lo.weightCheckpointing = o.weightCheckpointing;
+    return lo;
+}
+
+// What the swap puts in training: the adapters and the step sizes (the optimizer's two groups)
+// and every tensor a checkpoint keeps.
+struct Trainables {
+    std::vector<torch::Tensor> adapters, scales;
+    std::vector<e2e::CheckpointTensor> kept;
+};
+
+// Replaces every decoder linear by an LrQatLinear around it (recorded in `swapped`, so a failure
+// can put the originals back) and counts the trained parameters into `out`.
+Trainables swapInAdapters(LlamaModel& llama, const QuantSpec& spec, const LrQatOptions& o, ProgressSink* sink,
+                          std::vector<Swapped>& swapped, LrQatResult& out) {
+    const LrQatLayerOptions lo = layerOptions(o);
     at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(o.seed);
+    Trainables t;
+    for (int64_t i = 0; i < llama->numBlocks(); ++i) {
+        if (sink && sink->isCancelled()) fail(ErrorKind::Cancelled, "LR-QAT cancelled");
+        for (int s = 0; s < names::kLinearSlots; ++s) {
+            const auto slot = static_cast<names::LinearSlot>(s);
+            DecoderBlock block = llama->block(i);
+            auto original = block->linear(slot);
+            auto layer = std::make_shared<LrQatLinear>(*original, spec, lo, generator);
+            block->replaceLinear(slot, layer);
+            swapped.push_back({i, slot, original, layer});
+            t.adapters.push_back(layer->a);
+            t.adapters.push_back(layer->b);
+            t.scales.push_back(layer->scale);
+            const std::string name = names::linearModule(i, slot);
+            t.kept.push_back({name + ".lora_a", layer->a, true});
+            t.kept.push_back({name + ".lora_b", layer->b, true});
+            t.kept.push_back({name + ".scales", layer->scale, true});
+            out.adapterParameters += layer->a.numel() + layer->b.numel();
+            out.scaleParameters += layer->scale.numel();
+        }
+    }
+    return t;
+}
+
+void copyLoopResult(const e2e::LoopResult& r, LrQatResult& out) {
+    out.initialTrainLoss = r.initialTrainLoss;
+    out.finalTrainLoss = r.finalTrainLoss;
+    out.initialValLoss = r.initialValLoss;
+    out.finalValLoss = r.finalValLoss;
+    out.steps = r.steps;
+    out.resumedAtStep = r.resumedAtStep;
+}
+
+void train(Model& model, const QuantSpec& spec, const LrQatOptions& o, const CalibrationData& data,
+           ProgressSink* sink, LrQatResult& out, const RunDirectory* run) {
+    const auto start = std::chrono::steady_clock::now();
+    Model::Impl& impl = model.impl();
+    LlamaModel& llama = impl.llama;
+    checkOptions(o);
+    const e2e::LoopSettings ls = loopSettings(spec, o);
+    e2e::checkSettings(ls, data);
+    checkFullPrecision(llama);
+    if (sink) sink->onPhase(PhaseChanged{Phase::LrQat, o.phaseIndex, o.phaseCount});
 
     std::vector<Swapped> swapped;
-    auto restore = [&] {
-        for (auto it = swapped.rbegin(); it != swapped.rend(); ++it)
-            llama->block(it->block)->replaceLinear(it->slot, it->original);
-    };
     try {
-        std::vector<torch::Tensor> adapters, scales;
-        std::vector<e2e::CheckpointTensor> kept;
         out = LrQatResult{};
-        for (int64_t i = 0; i < llama->numBlocks(); ++i) {
-            if (sink && sink->isCancelled()) fail(ErrorKind::Cancelled, "LR-QAT cancelled");
-            for (int s = 0; s < names::kLinearSlots; ++s) {
-                const auto slot = static_cast<names::LinearSlot>(s);
-                DecoderBlock block = llama->block(i);
-                auto original = block->linear(slot);
-                auto layer = std::make_shared<LrQatLinear>(*original, spec, lo, generator);
-                block->replaceLinear(slot, layer);
-                swapped.push_back({i, slot, original, layer});
-                adapters.push_back(layer->a);
-                adapters.push_back(layer->b);
-                scales.push_back(layer->scale);
-                const std::string name = names::layerPrefix(i) + names::linearPath(slot);
-                kept.push_back({name + ".lora_a", layer->a, true});
-                kept.push_back({name + ".lora_b", layer->b, true});
-                kept.push_back({name + ".scales", layer->scale, true});
-                out.adapterParameters += layer->a.numel() + layer->b.numel();
-                out.scaleParameters += layer->scale.numel();
-            }
-        }
+        Trainables t = swapInAdapters(llama, spec, o, sink, swapped, out);
         const auto adam = [&](double lr) {
             return std::make_unique<torch::optim::AdamWOptions>(
                 torch::optim::AdamWOptions(lr).betas({o.beta1, o.beta2}).weight_decay(o.weightDecay));
         };
-        torch::optim::AdamW optimizer({torch::optim::OptimizerParamGroup(adapters, adam(o.lr)),
-                                       torch::optim::OptimizerParamGroup(scales, adam(o.scaleLr))});
+        torch::optim::AdamW optimizer({torch::optim::OptimizerParamGroup(t.adapters, adam(o.lr)),
+                                       torch::optim::OptimizerParamGroup(t.scales, adam(o.scaleLr))});
         if (sink && !(run && run->hasE2eCheckpoint()))
             sink->onLog("LR-QAT W" + std::to_string(spec.bits) + " g" + std::to_string(spec.groupSize) + ": rank " +
                         std::to_string(o.rank) + ", " + std::to_string(out.adapterParameters) + " adapter and " +
@@ -128,16 +163,12 @@ void train(Model& model, const QuantSpec& spec, const LrQatOptions& o, const Cal
                         phi0StorageName(o.phi0) + ", " + std::to_string(e2e::totalSteps(ls, data.train.size())) +
                         " steps of " + std::to_string(o.batchSize * o.gradientAccumulation) + " windows");
         e2e::LoopResult r;
-        e2e::trainEndToEnd(llama, impl.device, data, optimizer, kept, ls, sink, run, r);
-        out.initialTrainLoss = r.initialTrainLoss;
-        out.finalTrainLoss = r.finalTrainLoss;
-        out.initialValLoss = r.initialValLoss;
-        out.finalValLoss = r.finalValLoss;
-        out.steps = r.steps;
-        out.resumedAtStep = r.resumedAtStep;
+        e2e::trainEndToEnd(llama, impl.device, data, optimizer, t.kept, ls, sink, run, r);
+        copyLoopResult(r, out);
         for (const Swapped& s : swapped) llama->block(s.block)->replaceLinear(s.slot, s.trainable->merge());
     } catch (...) {
-        restore();
+        for (auto it = swapped.rbegin(); it != swapped.rend(); ++it)
+            llama->block(it->block)->replaceLinear(it->slot, it->original);
         throw;
     }
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

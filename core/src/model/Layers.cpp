@@ -174,4 +174,23 @@ void DecoderBlockImpl::replaceLinear(names::LinearSlot slot, std::shared_ptr<Lin
     }
 }
 
+DecoderBlock buildDecoderBlock(int64_t layer, const ModelConfig& config, const LinearFactory& linear,
+                               const NormFactory& norm) {
+    std::shared_ptr<LinearBase> linears[names::kLinearSlots];
+    RmsNorm inputNorm{nullptr}, postNorm{nullptr};
+    for (const names::CheckpointTensor& t : names::blockTensors(layer, config)) {
+        switch (t.kind) {
+        case names::ModuleKind::Linear: linears[static_cast<int>(t.slot)] = linear(t); break;
+        case names::ModuleKind::InputNorm: inputNorm = norm(t); break;
+        case names::ModuleKind::PostAttentionNorm: postNorm = norm(t); break;
+        default: break;
+        }
+    }
+    using names::LinearSlot;
+    auto lin = [&](LinearSlot s) { return linears[static_cast<int>(s)]; };
+    Attention attention(config, lin(LinearSlot::Q), lin(LinearSlot::K), lin(LinearSlot::V), lin(LinearSlot::O));
+    Mlp mlp(lin(LinearSlot::Gate), lin(LinearSlot::Up), lin(LinearSlot::Down));
+    return DecoderBlock(inputNorm, attention, postNorm, mlp);
+}
+
 } // namespace qat

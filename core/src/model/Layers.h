@@ -9,6 +9,7 @@
 
 #include <torch/torch.h>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -117,5 +118,14 @@ public:
     Mlp mlp{nullptr};
 };
 TORCH_MODULE(DecoderBlock);
+
+/// Makes a decoder block's linear from its row of the tensor table.
+using LinearFactory = std::function<std::shared_ptr<LinearBase>(const names::CheckpointTensor&)>;
+/// Makes a decoder block's norm from its row of the tensor table.
+using NormFactory = std::function<RmsNorm(const names::CheckpointTensor&)>;
+
+/// Decoder block `layer` under `config`, its modules made by walking names::blockTensors().
+DecoderBlock buildDecoderBlock(int64_t layer, const ModelConfig& config, const LinearFactory& linear,
+                               const NormFactory& norm);
 
 } // namespace qat

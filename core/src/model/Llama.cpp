@@ -120,50 +120,53 @@ std::vector<std::pair<std::string, const SafeTensorsFile*>> WeightSource::all() 
     return {m_byName.begin(), m_byName.end()};
 }
 
-LlamaModel buildLlama(const ModelConfig& c, const WeightSource& w, torch::ScalarType dtype, const torch::Device& device) {
-    using names::LinearSlot;
-    auto get = [&](const std::string& name, std::vector<int64_t> shape) { return w.get(name, shape, dtype).to(device); };
-    const int64_t qOut = c.numHeads * c.headDim;
-    const int64_t kvOut = c.numKvHeads * c.headDim;
+namespace {
 
-    auto linear = [&](int64_t layer, LinearSlot slot, int64_t out, int64_t in, bool bias) -> std::shared_ptr<LinearBase> {
-        const std::string module = names::layerPrefix(layer) + names::linearPath(slot);
-        if (c.gptq) {
-            const PackedLinearSpec spec = packedSpecFor(*c.gptq, module, in);
-            if (spec.packed) return loadPackedLinear(w, *c.gptq, module, spec, out, in, bias, dtype, device);
-            if (!w.contains(module + ".weight") && w.contains(module + ".qweight"))
-                fail(ErrorKind::BadInput, w.fileOf(module + ".qweight") + ": " + module +
-                                              " is packed, but config.json's quantization_config.dynamic excludes it "
-                                              "from quantization (expected " + module + ".weight)");
-        } else if (w.contains(module + ".qweight")) {
-            fail(ErrorKind::BadInput, w.fileOf(module + ".qweight") + ": tensor " + module +
-                                          ".qweight is packed, but config.json has no quantization_config "
-                                          "(bits and group size unknown)");
-        }
-        auto weight = get(names::linearWeight(layer, slot), {out, in});
-        torch::Tensor b;
-        if (bias) b = get(names::linearBias(layer, slot), {out});
-        return std::make_shared<DenseLinear>(weight, b);
-    };
-
-    std::vector<DecoderBlock> blocks;
-    for (int64_t i = 0; i < c.numLayers; ++i) {
-        const bool ab = c.attentionBias;
-        Attention attn(c, linear(i, LinearSlot::Q, qOut, c.hiddenSize, ab), linear(i, LinearSlot::K, kvOut, c.hiddenSize, ab),
-                       linear(i, LinearSlot::V, kvOut, c.hiddenSize, ab),
-                       linear(i, LinearSlot::O, c.hiddenSize, qOut, c.architecture != "Qwen2ForCausalLM" && ab));
-        Mlp mlp(linear(i, LinearSlot::Gate, c.intermediateSize, c.hiddenSize, c.mlpBias),
-                linear(i, LinearSlot::Up, c.intermediateSize, c.hiddenSize, c.mlpBias),
-                linear(i, LinearSlot::Down, c.hiddenSize, c.intermediateSize, c.mlpBias));
-        RmsNorm in(get(names::inputNorm(i), {c.hiddenSize}), c.rmsNormEps);
-        RmsNorm post(get(names::postAttentionNorm(i), {c.hiddenSize}), c.rmsNormEps);
-        blocks.emplace_back(in, attn, post, mlp);
+// A decoder linear from its row of the tensor table: packed when config.json's GPTQ config packs
+// it, else dense (refusing packed tensors the config does not describe).
+std::shared_ptr<LinearBase> loadLinear(const ModelConfig& c, const WeightSource& w, const names::CheckpointTensor& t,
+                                       torch::ScalarType dtype, const torch::Device& device) {
+    const std::string module = t.module();
+    const int64_t out = t.shape[0], in = t.shape[1];
+    if (c.gptq) {
+        const PackedLinearSpec spec = packedSpecFor(*c.gptq, module, in);
+        if (spec.packed) return loadPackedLinear(w, *c.gptq, module, spec, out, in, t.hasBias, dtype, device);
+        if (!w.contains(t.name) && w.contains(module + ".qweight"))
+            fail(ErrorKind::BadInput, w.fileOf(module + ".qweight") + ": " + module +
+                                          " is packed, but config.json's quantization_config.dynamic excludes it "
+                                          "from quantization (expected " + t.name + ")");
+    } else if (w.contains(module + ".qweight")) {
+        fail(ErrorKind::BadInput, w.fileOf(module + ".qweight") + ": tensor " + module +
+                                      ".qweight is packed, but config.json has no quantization_config "
+                                      "(bits and group size unknown)");
     }
-    auto embedding = get(names::kEmbed, {c.vocabSize, c.hiddenSize});
-    RmsNorm norm(get(names::kFinalNorm, {c.hiddenSize}), c.rmsNormEps);
+    auto weight = w.get(t.name, t.shape, dtype).to(device);
+    torch::Tensor b;
+    if (t.hasBias) b = w.get(module + ".bias", {out}, dtype).to(device);
+    return std::make_shared<DenseLinear>(weight, b);
+}
+
+} // namespace
+
+LlamaModel buildLlama(const ModelConfig& c, const WeightSource& w, torch::ScalarType dtype, const torch::Device& device) {
+    auto get = [&](const names::CheckpointTensor& t) { return w.get(t.name, t.shape, dtype).to(device); };
+    auto linear = [&](const names::CheckpointTensor& t) { return loadLinear(c, w, t, dtype, device); };
+    auto norm = [&](const names::CheckpointTensor& t) { return RmsNorm(get(t), c.rmsNormEps); };
+    torch::Tensor embedding;
+    RmsNorm finalNorm{nullptr};
     std::shared_ptr<LinearBase> head;
-    if (!c.tieWordEmbeddings) head = std::make_shared<DenseLinear>(get(names::kLmHead, {c.vocabSize, c.hiddenSize}), torch::Tensor());
-    return LlamaModel(c, embedding, std::move(blocks), norm, head);
+    std::vector<DecoderBlock> blocks;
+    for (const names::CheckpointTensor& t : names::checkpointTensors(c)) {
+        switch (t.kind) {
+        case names::ModuleKind::Embedding: embedding = get(t); break;
+        // A block's first row starts it; buildDecoderBlock walks the block's rows.
+        case names::ModuleKind::InputNorm: blocks.push_back(buildDecoderBlock(t.layer, c, linear, norm)); break;
+        case names::ModuleKind::FinalNorm: finalNorm = norm(t); break;
+        case names::ModuleKind::Head: head = std::make_shared<DenseLinear>(get(t), torch::Tensor()); break;
+        default: break;
+        }
+    }
+    return LlamaModel(c, embedding, std::move(blocks), finalNorm, head);
 }
 
 } // namespace qat

@@ -16,25 +16,15 @@ namespace qat {
 
 namespace {
 
-// Sort key placing tensors in model order: embedding, layers (in execution order), norm, head.
+// Sort key placing tensors in model order (the tensor table's): embedding, layers (their modules
+// in execution order, names::kBlockModules), norm, head.
 std::tuple<int, int64_t, int, std::string> orderKey(const std::string& name) {
     if (name == names::kEmbed) return {0, 0, 0, name};
-    const std::string prefix = "model.layers.";
-    if (name.rfind(prefix, 0) == 0) {
-        size_t dot = name.find('.', prefix.size());
-        int64_t layer = 0;
-        try {
-            layer = std::stoll(name.substr(prefix.size(), dot - prefix.size()));
-        } catch (...) {
-            return {3, 0, 0, name};
-        }
-        static const char* within[] = {"input_layernorm", "self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj",
-                                       "self_attn.o_proj", "post_attention_layernorm", "mlp.gate_proj", "mlp.up_proj",
-                                       "mlp.down_proj"};
-        const std::string rest = dot == std::string::npos ? "" : name.substr(dot + 1);
-        for (int i = 0; i < 9; ++i)
-            if (rest.rfind(within[i], 0) == 0) return {1, layer, i, name};
-        return {1, layer, 99, name};
+    if (name.rfind("model.layers.", 0) == 0) {
+        const auto split = names::splitLayerName(name);
+        if (!split) return {3, 0, 0, name};
+        const int module = names::blockModuleIndex(split->second);
+        return {1, split->first, module < 0 ? 99 : module, name};
     }
     if (name == names::kFinalNorm) return {2, 0, 0, name};
     if (name == names::kLmHead) return {2, 0, 1, name};

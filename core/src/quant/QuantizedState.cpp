@@ -13,10 +13,6 @@ namespace qat {
 
 namespace {
 
-std::string linearPrefix(int64_t layer, names::LinearSlot slot) {
-    return names::layerPrefix(layer) + names::linearPath(slot);
-}
-
 // A stored tensor with the expected dtype and shape. Throws BadInput naming file and tensor.
 torch::Tensor expect(const SafeTensorsFile& file, const std::string& name, DType dtype,
                      const std::vector<int64_t>& shape) {
@@ -38,22 +34,33 @@ std::string shapeText(c10::IntArrayRef shape) {
     return s + ")";
 }
 
+namespace {
+
+void appendFrozenLinear(const DecoderBlock& block, int64_t layer, names::LinearSlot slot, NamedTensors& out) {
+    auto frozen = std::dynamic_pointer_cast<FrozenQuantLinear>(block->linear(slot));
+    if (!frozen) fail(ErrorKind::Failure, names::linearWeight(layer, slot) + " is not quantized");
+    const std::string p = names::linearModule(layer, slot);
+    out.emplace_back(p + ".codes", frozen->codes.cpu().contiguous());
+    out.emplace_back(p + ".scales", frozen->scale.cpu().to(torch::kFloat32).contiguous());
+    out.emplace_back(p + ".zeros", frozen->zero.cpu().to(torch::kFloat32).contiguous());
+    if (frozen->biasTensor.defined())
+        out.emplace_back(p + ".bias", frozen->biasTensor.cpu().to(torch::kFloat32).contiguous());
+}
+
+torch::Tensor normWeight(const RmsNorm& norm) { return norm->weight.detach().cpu().to(torch::kFloat32).contiguous(); }
+
+} // namespace
+
 void appendFrozenBlock(const DecoderBlock& block, int64_t layer, NamedTensors& out) {
     torch::NoGradGuard noGrad;
-    for (int s = 0; s < names::kLinearSlots; ++s) {
-        const auto slot = static_cast<names::LinearSlot>(s);
-        auto frozen = std::dynamic_pointer_cast<FrozenQuantLinear>(block->linear(slot));
-        if (!frozen) fail(ErrorKind::Failure, names::linearWeight(layer, slot) + " is not quantized");
-        const std::string p = linearPrefix(layer, slot);
-        out.emplace_back(p + ".codes", frozen->codes.cpu().contiguous());
-        out.emplace_back(p + ".scales", frozen->scale.cpu().to(torch::kFloat32).contiguous());
-        out.emplace_back(p + ".zeros", frozen->zero.cpu().to(torch::kFloat32).contiguous());
-        if (frozen->biasTensor.defined())
-            out.emplace_back(p + ".bias", frozen->biasTensor.cpu().to(torch::kFloat32).contiguous());
+    // The block's linears, then its norms, each in the table's order.
+    for (const names::BlockModule& m : names::kBlockModules)
+        if (m.kind == names::ModuleKind::Linear) appendFrozenLinear(block, layer, m.slot, out);
+    for (const names::BlockModule& m : names::kBlockModules) {
+        if (m.kind == names::ModuleKind::InputNorm) out.emplace_back(names::inputNorm(layer), normWeight(block->inputNorm));
+        if (m.kind == names::ModuleKind::PostAttentionNorm)
+            out.emplace_back(names::postAttentionNorm(layer), normWeight(block->postNorm));
     }
-    out.emplace_back(names::inputNorm(layer), block->inputNorm->weight.detach().cpu().to(torch::kFloat32).contiguous());
-    out.emplace_back(names::postAttentionNorm(layer),
-                     block->postNorm->weight.detach().cpu().to(torch::kFloat32).contiguous());
 }
 
 std::map<std::string, std::string> quantizedMetadata(const QuantSpec& spec) {
@@ -82,42 +89,45 @@ QuantSpec quantizedSpecOf(const SafeTensorsFile& file) {
     return spec;
 }
 
+namespace {
+
+// A frozen linear from its row of the tensor table: codes, scales and zeros (and the bias when
+// stored) with the expected dtypes, shapes and ranges.
+std::shared_ptr<LinearBase> loadFrozenLinear(const SafeTensorsFile& file, const names::CheckpointTensor& t,
+                                             const QuantSpec& spec, torch::ScalarType dtype,
+                                             const torch::Device& device) {
+    const double qmax = static_cast<double>(quant::maxCode(spec.bits));
+    const int64_t out = t.shape[0], in = t.shape[1];
+    const int64_t ngroups = quant::groupLayout(in, spec.groupSize).ngroups;
+    const std::string p = t.module();
+    const torch::Tensor codes = expect(file, p + ".codes", DType::U8, {out, in});
+    const torch::Tensor scales = expect(file, p + ".scales", DType::F32, {out, ngroups});
+    const torch::Tensor zeros = expect(file, p + ".zeros", DType::F32, {out, ngroups});
+    if (codes.max().item<double>() > qmax)
+        fail(ErrorKind::BadInput, file.path().string() + ": tensor " + p + ".codes holds a value above " +
+                                      std::to_string(static_cast<int>(qmax)) + " (" + std::to_string(spec.bits) +
+                                      " bits)");
+    if (!torch::isfinite(scales).all().item<bool>() || (scales <= 0).any().item<bool>())
+        fail(ErrorKind::BadInput, file.path().string() + ": tensor " + p + ".scales is not all positive and finite");
+    if ((zeros < 0).any().item<bool>() || (zeros > qmax).any().item<bool>() || !torch::equal(zeros, torch::round(zeros)))
+        fail(ErrorKind::BadInput, file.path().string() + ": tensor " + p + ".zeros must be integers in [0, " +
+                                      std::to_string(static_cast<int>(qmax)) + "]");
+    torch::Tensor bias;
+    if (file.contains(p + ".bias")) bias = expect(file, p + ".bias", DType::F32, {out}).to(dtype).to(device);
+    return std::make_shared<FrozenQuantLinear>(codes.to(device), scales.to(device), zeros.to(device), bias, spec,
+                                               dtype);
+}
+
+} // namespace
+
 DecoderBlock loadFrozenBlock(const SafeTensorsFile& file, int64_t layer, const ModelConfig& config,
                              const QuantSpec& spec, torch::ScalarType dtype, const torch::Device& device) {
     torch::NoGradGuard noGrad;
-    const double qmax = static_cast<double>(quant::maxCode(spec.bits));
-    std::vector<std::shared_ptr<LinearBase>> linears;
-    for (int s = 0; s < names::kLinearSlots; ++s) {
-        const auto slot = static_cast<names::LinearSlot>(s);
-        const auto [out, in] = names::linearShape(slot, config);
-        const int64_t ngroups = quant::groupLayout(in, spec.groupSize).ngroups;
-        const std::string p = linearPrefix(layer, slot);
-        const torch::Tensor codes = expect(file, p + ".codes", DType::U8, {out, in});
-        const torch::Tensor scales = expect(file, p + ".scales", DType::F32, {out, ngroups});
-        const torch::Tensor zeros = expect(file, p + ".zeros", DType::F32, {out, ngroups});
-        if (codes.max().item<double>() > qmax)
-            fail(ErrorKind::BadInput, file.path().string() + ": tensor " + p + ".codes holds a value above " +
-                                          std::to_string(static_cast<int>(qmax)) + " (" +
-                                          std::to_string(spec.bits) + " bits)");
-        if (!torch::isfinite(scales).all().item<bool>() || (scales <= 0).any().item<bool>())
-            fail(ErrorKind::BadInput, file.path().string() + ": tensor " + p + ".scales is not all positive and finite");
-        if ((zeros < 0).any().item<bool>() || (zeros > qmax).any().item<bool>() ||
-            !torch::equal(zeros, torch::round(zeros)))
-            fail(ErrorKind::BadInput, file.path().string() + ": tensor " + p + ".zeros must be integers in [0, " +
-                                          std::to_string(static_cast<int>(qmax)) + "]");
-        torch::Tensor bias;
-        if (file.contains(p + ".bias")) bias = expect(file, p + ".bias", DType::F32, {out}).to(dtype).to(device);
-        linears.push_back(std::make_shared<FrozenQuantLinear>(codes.to(device), scales.to(device), zeros.to(device),
-                                                              bias, spec, dtype));
-    }
-    auto norm = [&](const std::string& name) {
-        return RmsNorm(expect(file, name, DType::F32, {config.hiddenSize}).to(dtype).to(device), config.rmsNormEps);
-    };
-    using names::LinearSlot;
-    auto lin = [&](LinearSlot s) { return linears[static_cast<size_t>(s)]; };
-    Attention attention(config, lin(LinearSlot::Q), lin(LinearSlot::K), lin(LinearSlot::V), lin(LinearSlot::O));
-    Mlp mlp(lin(LinearSlot::Gate), lin(LinearSlot::Up), lin(LinearSlot::Down));
-    return DecoderBlock(norm(names::inputNorm(layer)), attention, norm(names::postAttentionNorm(layer)), mlp);
+    return buildDecoderBlock(
+        layer, config, [&](const names::CheckpointTensor& t) { return loadFrozenLinear(file, t, spec, dtype, device); },
+        [&](const names::CheckpointTensor& t) {
+            return RmsNorm(expect(file, t.name, DType::F32, t.shape).to(dtype).to(device), config.rmsNormEps);
+        });
 }
 
 Status saveQuantizedState(Model& model, const std::filesystem::path& file,

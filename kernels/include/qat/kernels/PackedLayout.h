@@ -29,7 +29,8 @@
 /// by GPTQ / AutoGPTQ's `pack()` (value 10: 2 low bits at bits 30-31 of word 0, high bit at
 /// bit 0 of word 1; value 21: low bit at bit 31 of word 1, 2 high bits at bits 0-1 of word 2).
 ///
-/// Shape rules (all must hold; shapeError() names the first that does not):
+/// Shape rules (all must hold; brokenShapeRule() finds the first that does not, shapeError()
+/// names it):
 ///   - bits ∈ {2, 3, 4, 8};
 ///   - in > 0, out > 0, group > 0;
 ///   - in % group == 0: every group is whole, one row of scales/qzeros per group
@@ -147,22 +148,47 @@ constexpr bool groupAlignedToWords(int64_t group, int bits) {
     return group > 0 && (group * bits) % kWordBits == 0;
 }
 
+/// The shape rules above, in the order they are checked; None when all hold.
+enum class ShapeRule {
+    None,
+    Bits,          ///< bits ∈ {2, 3, 4, 8}
+    Positive,      ///< in > 0, out > 0
+    GroupPositive, ///< group > 0
+    WholeGroups,   ///< in % group == 0
+    InWords,       ///< in · bits % 32 == 0 (qweight packs along the input)
+    OutWords,      ///< out · bits % 32 == 0 (qzeros packs along the output)
+};
+
+/// The first shape rule that (in, out, bits, group) breaks, or ShapeRule::None when it can be
+/// packed: THE packability decision, which every caller (pack, dequantize, loaders, export) asks.
+constexpr ShapeRule brokenShapeRule(int64_t in, int64_t out, int bits, int64_t group) {
+    if (!isSupportedBits(bits)) return ShapeRule::Bits;
+    if (in <= 0 || out <= 0) return ShapeRule::Positive;
+    if (group <= 0) return ShapeRule::GroupPositive;
+    if (in % group != 0) return ShapeRule::WholeGroups;
+    if ((in * bits) % kWordBits != 0) return ShapeRule::InWords;
+    if ((out * bits) % kWordBits != 0) return ShapeRule::OutWords;
+    return ShapeRule::None;
+}
+
 /// nullptr when (in, out, bits, group) can be packed; otherwise the first broken rule.
 constexpr const char* shapeError(int64_t in, int64_t out, int bits, int64_t group) {
-    if (!isSupportedBits(bits)) return "bits must be 2, 3, 4 or 8";
-    if (in <= 0 || out <= 0) return "in and out features must be positive";
-    if (group <= 0) return "group size must be positive (use group == in for per-channel)";
-    if (in % group != 0) return "in features must be a multiple of the group size";
-    if ((in * bits) % kWordBits != 0)
-        return "in * bits must be a multiple of 32 (qweight packs along the input dimension)";
-    if ((out * bits) % kWordBits != 0)
+    switch (brokenShapeRule(in, out, bits, group)) {
+    case ShapeRule::None: return nullptr;
+    case ShapeRule::Bits: return "bits must be 2, 3, 4 or 8";
+    case ShapeRule::Positive: return "in and out features must be positive";
+    case ShapeRule::GroupPositive: return "group size must be positive (use group == in for per-channel)";
+    case ShapeRule::WholeGroups: return "in features must be a multiple of the group size";
+    case ShapeRule::InWords: return "in * bits must be a multiple of 32 (qweight packs along the input dimension)";
+    case ShapeRule::OutWords:
         return "out * bits must be a multiple of 32 (qzeros packs along the output dimension)";
+    }
     return nullptr;
 }
 
 /// True when (in, out, bits, group) satisfies every shape rule above.
 constexpr bool isPackableShape(int64_t in, int64_t out, int bits, int64_t group) {
-    return shapeError(in, out, bits, group) == nullptr;
+    return brokenShapeRule(in, out, bits, group) == ShapeRule::None;
 }
 
 // --- The rules, checked at compile time ---------------------------------------------------
@@ -214,6 +240,15 @@ static_assert(!isPackableShape(4000, 4096, 4, 128)); // in % group
 static_assert(!isPackableShape(48, 64, 3, 16));      // in · 3 % 32
 static_assert(!isPackableShape(64, 48, 3, 32));      // out · 3 % 32
 static_assert(!isPackableShape(64, 8, 2, 32));       // out · 2 % 32
+static_assert(brokenShapeRule(4096, 4096, 4, 128) == ShapeRule::None);
+static_assert(brokenShapeRule(4096, 4096, 5, 128) == ShapeRule::Bits);
+static_assert(brokenShapeRule(0, 4096, 4, 128) == ShapeRule::Positive);
+static_assert(brokenShapeRule(4096, 4096, 4, 0) == ShapeRule::GroupPositive);
+static_assert(brokenShapeRule(4000, 4096, 4, 128) == ShapeRule::WholeGroups);
+static_assert(brokenShapeRule(48, 64, 3, 16) == ShapeRule::InWords);
+static_assert(brokenShapeRule(64, 48, 3, 32) == ShapeRule::OutWords);
+static_assert(brokenShapeRule(172, 64, 4, 172) == ShapeRule::InWords); // 172 · 4 % 32 != 0, whole-row group
+static_assert(shapeError(4096, 4096, 4, 128) == nullptr && shapeError(64, 48, 3, 32) != nullptr);
 static_assert(groupAlignedToWords(128, 3) && !groupAlignedToWords(16, 3) && groupAlignedToWords(8, 4));
 
 } // namespace qat::kernels::layout
