@@ -137,8 +137,14 @@ int ExportReport::packedLayers() const {
     return n;
 }
 
-Status exportRun(const fs::path& run, const ExportOptions& options, ExportReport& report) {
+Status exportRun(const fs::path& run, const ExportOptions& options, ExportReport& report, ExportSink* sink) {
     fs::path tmp;
+    auto checkCancelled = [sink] {
+        if (sink && sink->isCancelled()) fail(ErrorKind::Cancelled, "export cancelled");
+    };
+    auto progress = [sink](ExportProgress::Step step, int64_t done, int64_t total, const std::string& item) {
+        if (sink) sink->onExportProgress({step, done, total, item});
+    };
     Status st = guarded([&] {
         report = ExportReport{};
         report.format = options.format;
@@ -197,12 +203,14 @@ Status exportRun(const fs::path& run, const ExportOptions& options, ExportReport
         };
         ordered_json dynamic = ordered_json::object();
         plain(names::kEmbed, impl.llama->embedding);
+        const int64_t linears = impl.llama->numBlocks() * names::kLinearSlots;
         for (int64_t layer = 0; layer < impl.llama->numBlocks(); ++layer) {
             DecoderBlock block = impl.llama->block(layer);
             plain(names::inputNorm(layer), block->inputNorm->weight);
             for (int slotIndex = 0; slotIndex < names::kLinearSlots; ++slotIndex) {
                 const auto slot = static_cast<names::LinearSlot>(slotIndex);
                 const std::string module = names::layerPrefix(layer) + names::linearPath(slot);
+                checkCancelled();
                 auto frozen = std::dynamic_pointer_cast<FrozenQuantLinear>(block->linear(slot));
                 if (!frozen) fail(ErrorKind::Failure, module + " is not quantized in " + statePath.string());
                 const int64_t in = frozen->inFeatures(), outF = frozen->outFeatures();
@@ -242,6 +250,7 @@ Status exportRun(const fs::path& run, const ExportOptions& options, ExportReport
                 }
                 if (frozen->biasTensor.defined()) plain(module + ".bias", frozen->biasTensor);
                 report.layers.push_back(entry);
+                progress(ExportProgress::Step::Converting, static_cast<int64_t>(report.layers.size()), linears, module);
             }
             plain(names::postAttentionNorm(layer), block->postNorm->weight);
         }
@@ -258,8 +267,11 @@ Status exportRun(const fs::path& run, const ExportOptions& options, ExportReport
         const std::map<std::string, std::string> meta = {{"format", "pt"}, {"producer", "qat-studio"}};
         const auto shards = planShards(tensors, options.maxShardBytes);
         report.shards = static_cast<int>(shards.size());
+        const auto shardCount = static_cast<int64_t>(shards.size());
         if (shards.size() == 1) {
+            checkCancelled();
             writeSafeTensors(tmp / "model.safetensors", tensors, meta);
+            progress(ExportProgress::Step::Writing, 1, 1, "model.safetensors");
         } else {
             ordered_json index;
             uint64_t total = 0;
@@ -272,7 +284,9 @@ Status exportRun(const fs::path& run, const ExportOptions& options, ExportReport
                     weightMap[n] = name;
                     total += static_cast<uint64_t>(t.numel()) * t.element_size();
                 }
+                checkCancelled();
                 writeSafeTensors(tmp / name, part, meta);
+                progress(ExportProgress::Step::Writing, static_cast<int64_t>(k) + 1, shardCount, name);
             }
             index["metadata"] = {{"total_size", total}};
             index["weight_map"] = weightMap;
@@ -346,6 +360,7 @@ Status exportRun(const fs::path& run, const ExportOptions& options, ExportReport
                   [](const ExportedFile& a, const ExportedFile& b) { return a.name < b.name; });
 
         // Into place: the old export (when overwriting) is moved aside first, removed last.
+        checkCancelled();
         if (fs::exists(out, ec)) {
             const fs::path old = parent / ("." + outAbs.filename().string() + ".old-" + std::to_string(::getpid()));
             removeTree(old);
