@@ -81,7 +81,7 @@ private Q_SLOTS:
         QSignalSpy cancelled(&runner, &JobRunner::cancelled);
         QSignalSpy succeeded(&runner, &JobRunner::succeeded);
         QSignalSpy finished(&runner, &JobRunner::finished);
-        connect(&runner, &JobRunner::progress, &runner, [&] {
+        const auto cancelOnProgress = connect(&runner, &JobRunner::progress, &runner, [&] {
             runner.cancel();
             QVERIFY(runner.isCancelling());
         });
@@ -95,6 +95,7 @@ private Q_SLOTS:
         QVERIFY(outcome.message.startsWith(QStringLiteral("cancelled before step")));
         QVERIFY(!runner.isCancelling());
         // The next job starts with the flag cleared.
+        disconnect(cancelOnProgress);
         QVERIFY(runner.start(std::make_unique<CountingWorker>(3, 0)));
         QVERIFY(finished.wait(30000));
         QVERIFY(finished.at(1).at(0).value<JobOutcome>().ok());
