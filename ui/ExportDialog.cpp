@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ExportDialog.h"
 
-#include "qat/Export.h"
+#include "ExportWorker.h"
+#include "JobRunner.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -14,10 +15,11 @@
 #include <QLineEdit>
 #include <QLocale>
 #include <QPlainTextEdit>
+#include <QProgressBar>
 #include <QPushButton>
-#include <QThread>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <map>
 
 namespace qat {
@@ -48,7 +50,14 @@ ExportDialog::ExportDialog(const QString& runFolder, QWidget* parent) : QDialog(
     m_export = new QPushButton(this);
     m_export->setObjectName(QStringLiteral("exportButton"));
     m_export->setDefault(true);
+    m_cancel = new QPushButton(this);
+    m_cancel->setObjectName(QStringLiteral("cancelButton"));
     m_close = new QPushButton(this);
+    m_progress = new QProgressBar(this);
+    m_progress->setObjectName(QStringLiteral("exportProgress"));
+    m_progress->setRange(0, 1);
+    m_progress->setValue(0);
+    m_progress->setTextVisible(true);
     m_report = new QPlainTextEdit(this);
     m_report->setObjectName(QStringLiteral("reportText"));
     m_report->setReadOnly(true);
@@ -65,38 +74,43 @@ ExportDialog::ExportDialog(const QString& runFolder, QWidget* parent) : QDialog(
     auto* buttons = new QHBoxLayout;
     buttons->addStretch(1);
     buttons->addWidget(m_export);
+    buttons->addWidget(m_cancel);
     buttons->addWidget(m_close);
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_runLabel);
     layout->addLayout(form);
+    layout->addWidget(m_progress);
     layout->addWidget(m_report, 1);
     layout->addLayout(buttons);
     resize(640, 420);
 
     connect(m_browse, &QPushButton::clicked, this, &ExportDialog::browse);
+    m_runner = new JobRunner(QStringLiteral("qat-export"), this);
+    connect(m_runner, &JobRunner::progress, this, &ExportDialog::onProgress);
+    connect(m_runner, &JobRunner::finished, this, &ExportDialog::onFinished);
     connect(m_export, &QPushButton::clicked, this, &ExportDialog::startExport);
+    connect(m_cancel, &QPushButton::clicked, this, &ExportDialog::cancelExport);
     connect(m_close, &QPushButton::clicked, this, &ExportDialog::reject);
     setTabOrder(m_format, m_dtype);
     setTabOrder(m_dtype, m_destination);
     setTabOrder(m_destination, m_browse);
     setTabOrder(m_browse, m_overwrite);
     setTabOrder(m_overwrite, m_export);
-    setTabOrder(m_export, m_close);
+    setTabOrder(m_export, m_cancel);
+    setTabOrder(m_cancel, m_close);
     retranslateUi();
+    updateButtons();
 }
 
-ExportDialog::~ExportDialog() {
-    if (m_thread) {
-        m_thread->wait();  // the export cannot be interrupted; it writes to a temporary folder
-        delete m_thread;
-    }
-}
+// The runner (a child) cancels an export in progress and waits for it; its temporary folder is removed.
+ExportDialog::~ExportDialog() = default;
 
 QString ExportDialog::destination() const { return m_destination->text(); }
 void ExportDialog::setDestination(const QString& folder) { m_destination->setText(folder); }
 void ExportDialog::setFormatIndex(int index) { m_format->setCurrentIndex(index); }
 void ExportDialog::setOverwrite(bool overwrite) { m_overwrite->setChecked(overwrite); }
 QString ExportDialog::reportText() const { return m_report->toPlainText(); }
+bool ExportDialog::isExporting() const { return m_runner->isRunning(); }
 
 void ExportDialog::browse() {
     const QString dir = QFileDialog::getExistingDirectory(this, tr("Export into folder"), m_run);
@@ -104,64 +118,86 @@ void ExportDialog::browse() {
 }
 
 void ExportDialog::startExport() {
-    if (m_thread) return;
+    if (m_runner->isRunning()) return;
     ExportOptions options;
     parseExportFormat(m_format->currentData().toString().toStdString(), options.format);
     options.dtype = m_dtype->currentData().toString().toStdString();
     options.out = m_destination->text().toStdString();
     options.overwrite = m_overwrite->isChecked();
-    const std::string run = m_run.toStdString();
-    m_export->setEnabled(false);
+    m_exportDtype = QString::fromStdString(options.dtype);
+    m_progress->setRange(0, 0);  // busy until the first layer is converted (the model loads first)
+    m_progress->resetFormat();
     m_report->setPlainText(tr("Exporting…"));
-    // The report is composed on the worker and handed back as text.
-    m_thread = QThread::create([this, run, options] {
-        ExportReport report;
-        const Status st = exportRun(run, options, report);
-        QString text;
-        if (!st.ok()) {
-            text = QString::fromStdString(st.message);
-        } else {
-            QStringList lines;
-            lines << tr("Exported to %1").arg(QDir::toNativeSeparators(QString::fromStdString(report.folder.string())));
-            if (report.format == ExportFormat::Gptq) {
-                lines << tr("Packed layers: %1 of %2").arg(report.packedLayers()).arg(report.layers.size());
-                std::map<std::string, QStringList> byReason;
-                for (const auto& l : report.layers)
-                    if (!l.packed) byReason[l.reason] << QString::fromStdString(l.name);
-                for (const auto& [reason, names] : byReason)
-                    lines << tr("Kept as %1 weights (%2 layers): %3")
-                                 .arg(QString::fromStdString(options.dtype))
-                                 .arg(names.size())
-                                 .arg(QString::fromStdString(reason))
-                          << QStringLiteral("  ") + names.join(QStringLiteral(", "));
-            }
-            lines << tr("Stored bits per decoder-linear weight: %1").arg(report.bitsPerWeight(), 0, 'f', 3);
-            for (const auto& f : report.files)
-                lines << QStringLiteral("  %1  %2").arg(QString::fromStdString(f.name),
-                                                        QLocale().formattedDataSize(static_cast<qint64>(f.bytes)));
-            lines << tr("Total: %1").arg(QLocale().formattedDataSize(static_cast<qint64>(report.totalBytes)));
-            text = lines.join(QLatin1Char('\n'));
-        }
-        const bool ok = st.ok();
-        QMetaObject::invokeMethod(this, [this, ok, text] { onFinished(ok, text); }, Qt::QueuedConnection);
-    });
-    m_thread->setObjectName(QStringLiteral("qat-export"));
-    m_thread->start();
+    m_runner->start(std::make_unique<ExportWorker>(m_run.toStdString(), options));
+    updateButtons();
 }
 
-void ExportDialog::onFinished(bool ok, const QString& text) {
-    if (m_thread) {
-        m_thread->wait();
-        delete m_thread;
-        m_thread = nullptr;
+void ExportDialog::cancelExport() {
+    if (!m_runner->isRunning()) return;
+    m_runner->cancel();
+    m_report->setPlainText(tr("Cancelling…"));
+    updateButtons();
+}
+
+void ExportDialog::onProgress(qint64 done, qint64 total, const QString& what) {
+    m_progress->setRange(0, static_cast<int>(std::max<qint64>(total, 1)));
+    m_progress->setValue(static_cast<int>(done));
+    m_progress->setFormat(tr("%1: %2 of %3").arg(what).arg(done).arg(total));
+}
+
+// The report is composed here, on the GUI thread, from the worker's ExportReport.
+QString ExportDialog::reportFor(const ExportReport& report) const {
+    QStringList lines;
+    lines << tr("Exported to %1").arg(QDir::toNativeSeparators(QString::fromStdString(report.folder.string())));
+    if (report.format == ExportFormat::Gptq) {
+        lines << tr("Packed layers: %1 of %2").arg(report.packedLayers()).arg(report.layers.size());
+        std::map<std::string, QStringList> byReason;
+        for (const auto& l : report.layers)
+            if (!l.packed) byReason[l.reason] << QString::fromStdString(l.name);
+        for (const auto& [reason, names] : byReason)
+            lines << tr("Kept as %1 weights (%2 layers): %3")
+                         .arg(m_exportDtype)
+                         .arg(names.size())
+                         .arg(QString::fromStdString(reason))
+                  << QStringLiteral("  ") + names.join(QStringLiteral(", "));
     }
-    m_report->setPlainText(ok ? text : tr("Export failed: %1").arg(text));
-    m_export->setEnabled(true);
+    lines << tr("Stored bits per decoder-linear weight: %1").arg(report.bitsPerWeight(), 0, 'f', 3);
+    for (const auto& f : report.files)
+        lines << QStringLiteral("  %1  %2").arg(QString::fromStdString(f.name),
+                                                QLocale().formattedDataSize(static_cast<qint64>(f.bytes)));
+    lines << tr("Total: %1").arg(QLocale().formattedDataSize(static_cast<qint64>(report.totalBytes)));
+    return lines.join(QLatin1Char('\n'));
+}
+
+void ExportDialog::onFinished(const JobOutcome& outcome) {
+    const bool ok = outcome.ok();
+    QString text;
+    if (ok) {
+        text = reportFor(outcome.value.value<ExportReport>());
+        m_report->setPlainText(text);
+    } else if (outcome.cancelled()) {
+        text = tr("Export cancelled: nothing was written to %1").arg(QDir::toNativeSeparators(m_destination->text()));
+        m_report->setPlainText(text);
+    } else {
+        text = outcome.message;
+        m_report->setPlainText(tr("Export failed: %1").arg(text));
+    }
+    m_progress->setRange(0, 1);
+    m_progress->setValue(ok ? 1 : 0);
+    if (!ok) m_progress->resetFormat();
+    updateButtons();
     Q_EMIT exportFinished(ok, text);
 }
 
+void ExportDialog::updateButtons() {
+    const bool running = m_runner->isRunning();
+    m_export->setEnabled(!running);
+    m_cancel->setEnabled(running && !m_runner->isCancelling());
+    m_close->setEnabled(!running);
+}
+
 void ExportDialog::reject() {
-    if (m_thread) return;  // closing waits for the export to finish
+    if (m_runner->isRunning()) return;  // Cancel first; closing waits for the export to end
     QDialog::reject();
 }
 
@@ -186,6 +222,8 @@ void ExportDialog::retranslateUi() {
     m_browse->setText(tr("&Browse…"));
     m_overwrite->setText(tr("&Replace the folder if it exists"));
     m_export->setText(tr("&Export"));
+    m_cancel->setText(tr("Ca&ncel"));
+    m_cancel->setToolTip(tr("Stop the export; nothing is left at the destination"));
     m_close->setText(tr("&Close"));
 }
 

@@ -3,11 +3,12 @@
 /// \file ExportDialog.h
 /// Exports a finished run as a model folder other tools load (core's exportRun, qat/Export.h):
 /// GPTQ v2 packed or dequantized weights, the dtype of the unquantized tensors, the destination
-/// (RUN/model by default) and whether an existing folder may be replaced. The export runs on a
-/// worker thread; the dialog then shows the report (packed layers, the layers left dense and
-/// why, files and sizes).
+/// (RUN/model by default) and whether an existing folder may be replaced. The export runs as an
+/// ExportWorker on a JobRunner ("qat-export" thread) with a progress bar (the layers converted,
+/// then the files written) and a Cancel button (nothing is left at the destination); the dialog
+/// then shows the report (packed layers, the layers left dense and why, files and sizes).
 /// Child objectNames for tests: "formatCombo", "dtypeCombo", "destinationEdit", "overwriteCheck",
-/// "exportButton", "reportText".
+/// "exportButton", "cancelButton", "exportProgress", "reportText".
 
 #include <QDialog>
 
@@ -16,10 +17,14 @@ class QComboBox;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
+class QProgressBar;
 class QPushButton;
-class QThread;
 
 namespace qat {
+
+class JobRunner;
+struct ExportReport;
+struct JobOutcome;
 
 class ExportDialog : public QDialog {
     Q_OBJECT
@@ -36,11 +41,16 @@ public:
     void setOverwrite(bool overwrite);
     /// Starts the export on a worker thread (exportFinished follows).
     void startExport();
-    bool isExporting() const { return m_thread != nullptr; }
+    /// Stops the export at its next layer or file (exportFinished(false, …) follows).
+    void cancelExport();
+    bool isExporting() const;
+    /// The runner of the export (its progress(), cancelled() … signals).
+    JobRunner* runner() const { return m_runner; }
     /// The report or error of the last export.
     QString reportText() const;
 
 Q_SIGNALS:
+    /// The export ended: `ok` with the report as `message`, or not with the error (or the cancel).
     void exportFinished(bool ok, const QString& message);
 
 protected:
@@ -50,7 +60,10 @@ protected:
 private:
     void retranslateUi();
     void browse();
-    void onFinished(bool ok, const QString& text);
+    void onProgress(qint64 done, qint64 total, const QString& what);
+    void onFinished(const JobOutcome& outcome);
+    QString reportFor(const ExportReport& report) const;
+    void updateButtons();
 
     QString m_run;
     QLabel* m_runLabel = nullptr;
@@ -63,9 +76,12 @@ private:
     QPushButton* m_browse = nullptr;
     QCheckBox* m_overwrite = nullptr;
     QPushButton* m_export = nullptr;
+    QPushButton* m_cancel = nullptr;
     QPushButton* m_close = nullptr;
+    QProgressBar* m_progress = nullptr;
     QPlainTextEdit* m_report = nullptr;
-    QThread* m_thread = nullptr;
+    JobRunner* m_runner = nullptr;
+    QString m_exportDtype;  ///< the dtype of the export in progress (for its report)
 };
 
 } // namespace qat

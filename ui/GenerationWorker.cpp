@@ -7,6 +7,7 @@
 #include <qat/RunFolder.h>
 
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QThread>
 
 namespace qat {
@@ -38,10 +39,14 @@ Status loadModel(const GenerationRequest& r, std::unique_ptr<Model>& out) {
 
 } // namespace
 
-GenerationWorker::GenerationWorker() = default;
+GenerationWorker::GenerationWorker(GenerationRequest request, std::shared_ptr<GenerationCache> cache)
+    : m_request(std::move(request)), m_cache(std::move(cache)) {}
 GenerationWorker::~GenerationWorker() = default;
 
-void GenerationWorker::generate(const GenerationRequest& r) {
+JobOutcome GenerationWorker::work() { return JobOutcome{0, QString(), QVariant::fromValue(generate(m_request))}; }
+
+GenerationResult GenerationWorker::generate(const GenerationRequest& r) {
+    auto& cache = m_cache->models;
     GenerationResult result;
     result.slot = r.slot;
     QElapsedTimer clock;
@@ -49,21 +54,21 @@ void GenerationWorker::generate(const GenerationRequest& r) {
     try {
         const QString key = QStringLiteral("%1\n%2\n%3\n%4").arg(r.modelFolder, r.runFolder).arg(r.device).arg(r.threads);
         std::shared_ptr<Model> model;
-        for (auto it = m_cache.begin(); it != m_cache.end(); ++it)
+        for (auto it = cache.begin(); it != cache.end(); ++it)
             if (it->first == key) {
                 model = it->second;
-                m_cache.erase(it);
+                cache.erase(it);
                 break;
             }
         Status st;
         if (!model) {
-            if (m_cache.size() >= 2) m_cache.erase(m_cache.begin());
+            if (cache.size() >= 2) cache.erase(cache.begin());
             std::unique_ptr<Model> loaded;
             st = loadModel(r, loaded);
             if (st.ok()) model = std::move(loaded);
         }
         if (model) {
-            m_cache.emplace_back(key, model);
+            cache.emplace_back(key, model);
             const Tokenizer* tok = model->tokenizer();
             if (!tok) st = Status::error(ErrorKind::BadInput, r.modelFolder.toStdString() + ": no tokenizer.model");
             if (st.ok()) {
@@ -88,33 +93,34 @@ void GenerationWorker::generate(const GenerationRequest& r) {
         result.error = QString::fromUtf8(e.what());
     }
     result.seconds = clock.elapsed() / 1000.0;
-    Q_EMIT finished(result);
+    return result;
 }
 
-GenerationController::GenerationController(QObject* parent) : QObject(parent) {
+GenerationController::GenerationController(QObject* parent)
+    : QObject(parent), m_cache(std::make_shared<GenerationCache>()) {
     qRegisterMetaType<qat::GenerationRequest>();
     qRegisterMetaType<qat::GenerationResult>();
-    m_thread = new QThread(this);
-    m_thread->setObjectName(QStringLiteral("qat-generate"));
-    auto* worker = new GenerationWorker;
-    worker->moveToThread(m_thread);
-    connect(this, &GenerationController::requested, worker, &GenerationWorker::generate);  // queued
-    connect(worker, &GenerationWorker::finished, this, [this](const GenerationResult& r) {
-        --m_pending;
+    m_runner = new JobRunner(QStringLiteral("qat-generate"), this);
+    connect(m_runner, &JobRunner::finished, this, [this](const JobOutcome& o) {
+        GenerationResult r = o.value.value<GenerationResult>();
+        if (!o.value.canConvert<GenerationResult>()) r.error = o.message;  // an exception escaped the worker
+        startNext();
         Q_EMIT finished(r);
     });
-    connect(m_thread, &QThread::finished, worker, &QObject::deleteLater);
-    m_thread->start();
 }
 
 GenerationController::~GenerationController() {
-    m_thread->quit();
-    m_thread->wait();
+    m_queue.clear();
+    m_runner->shutdown(-1);
 }
 
 void GenerationController::request(const GenerationRequest& r) {
-    ++m_pending;
-    Q_EMIT requested(r);
+    m_queue.enqueue(r);
+    if (!m_runner->isRunning()) startNext();
+}
+
+void GenerationController::startNext() {
+    if (!m_queue.isEmpty()) m_runner->start(std::make_unique<GenerationWorker>(m_queue.dequeue(), m_cache));
 }
 
 } // namespace qat

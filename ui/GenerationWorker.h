@@ -1,21 +1,23 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 /// \file GenerationWorker.h
-/// Text generation for the Results page's side-by-side comparison, off the GUI thread: a
-/// worker QObject on the "qat-generate" QThread loads a model (full precision, or a run's
-/// model with the run's quantized.safetensors installed, as `qat-cli generate --run` does),
-/// keeps the last two it loaded, and continues a prompt with core's generate(). Only value
-/// types cross the thread boundary.
+/// Text generation for the Results page's side-by-side comparison, off the GUI thread: each
+/// request is a job (a JobWorker) on the controller's JobRunner ("qat-generate" thread) that
+/// loads a model (full precision, or a run's model with the run's quantized.safetensors
+/// installed, as `qat-cli generate --run` does) and continues a prompt with core's generate().
+/// The last two models loaded are kept for the next requests. Only value types cross the
+/// thread boundary.
+
+#include "JobRunner.h"
 
 #include <QMetaType>
 #include <QObject>
+#include <QQueue>
 #include <QString>
 
 #include <memory>
 #include <utility>
 #include <vector>
-
-class QThread;
 
 namespace qat {
 
@@ -42,44 +44,55 @@ struct GenerationResult {
     int tokens = 0;
 };
 
-class GenerationWorker : public QObject {
+/// The models kept loaded between requests: (request key, model), most recent last, at most
+/// two. Used by one GenerationWorker at a time (the runner runs one job at a time).
+struct GenerationCache {
+    std::vector<std::pair<QString, std::shared_ptr<Model>>> models;
+};
+
+/// One request. The job's outcome (JobOutcome::value) is a GenerationResult; a failure is in
+/// its `error` (the outcome itself is then a success).
+class GenerationWorker : public JobWorker {
     Q_OBJECT
 
 public:
-    GenerationWorker();
+    GenerationWorker(GenerationRequest request, std::shared_ptr<GenerationCache> cache);
     ~GenerationWorker() override;
 
-public Q_SLOTS:
-    /// Loads the model if needed and generates; emits finished() with the result.
-    void generate(const qat::GenerationRequest& request);
-
-Q_SIGNALS:
-    void finished(const qat::GenerationResult& result);
+protected:
+    /// Loads the model if needed and generates.
+    JobOutcome work() override;
 
 private:
-    std::vector<std::pair<QString, std::shared_ptr<Model>>> m_cache;  ///< most recent last, at most two
+    GenerationResult generate(const GenerationRequest& request);
+
+    GenerationRequest m_request;
+    std::shared_ptr<GenerationCache> m_cache;
 };
 
-/// Owns the generation thread and its worker; requests are queued and answered in order.
+/// Owns the generation JobRunner and the models it keeps; requests are queued and answered in
+/// order, one job each.
 class GenerationController : public QObject {
     Q_OBJECT
 
 public:
     explicit GenerationController(QObject* parent = nullptr);
-    /// Quits the thread and waits for the request in progress.
+    /// Drops the queued requests and waits for the one in progress.
     ~GenerationController() override;
 
     void request(const GenerationRequest& request);
     /// Requests sent and not yet answered.
-    int pending() const { return m_pending; }
+    int pending() const { return static_cast<int>(m_queue.size()) + (m_runner->isRunning() ? 1 : 0); }
 
 Q_SIGNALS:
     void finished(const qat::GenerationResult& result);
-    void requested(const qat::GenerationRequest& request);
 
 private:
-    QThread* m_thread = nullptr;
-    int m_pending = 0;
+    void startNext();
+
+    JobRunner* m_runner = nullptr;
+    QQueue<GenerationRequest> m_queue;
+    std::shared_ptr<GenerationCache> m_cache;
 };
 
 } // namespace qat

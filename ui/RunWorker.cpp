@@ -12,7 +12,7 @@ class SignalSink : public ProgressSink {
     using Clock = std::chrono::steady_clock;
 
 public:
-    SignalSink(RunWorker& worker, std::atomic<bool>* cancel) : m_worker(worker), m_cancel(cancel) {}
+    explicit SignalSink(RunWorker& worker) : m_worker(worker) {}
 
     void onLog(const std::string& line) override { Q_EMIT m_worker.logLine(QString::fromStdString(line)); }
     void onEvalProgress(const EvalProgress& p) override {
@@ -40,7 +40,7 @@ public:
         flush();
         Q_EMIT m_worker.evalResult(QString::fromStdString(e.dataset), e.perplexity, e.windows);
     }
-    bool isCancelled() const override { return m_cancel && m_cancel->load(); }
+    bool isCancelled() const override { return m_worker.isCancelled(); }
 
     void flush() {
         if (m_pending.isEmpty()) return;
@@ -56,17 +56,16 @@ private:
     }
 
     RunWorker& m_worker;
-    std::atomic<bool>* m_cancel;
     QVector<StepPoint> m_pending;
     Clock::time_point m_lastEmit{};
 };
 
 } // namespace
 
-RunWorker::RunWorker(QuantizeJob job, std::atomic<bool>* cancel) : m_job(std::move(job)), m_cancel(cancel) {}
+RunWorker::RunWorker(QuantizeJob job) : m_job(std::move(job)) {}
 
-void RunWorker::run() {
-    SignalSink sink(*this, m_cancel);
+JobOutcome RunWorker::work() {
+    SignalSink sink(*this);
     QuantizeJobResult result;
     Status st;
     try {
@@ -85,7 +84,7 @@ void RunWorker::run() {
         outcome.stages << QString::fromStdString(s.stage);
         outcome.perplexity.push_back(QVector<double>(s.perplexity.begin(), s.perplexity.end()));
     }
-    Q_EMIT finished(outcome);
+    return JobOutcome{outcome.errorKind, outcome.message, QVariant::fromValue(outcome)};
 }
 
 } // namespace qat

@@ -2,9 +2,11 @@
 #pragma once
 /// \file RunWorker.h
 /// Runs a quantization job (core's runQuantizeJob) off the GUI thread and reports its
-/// progress as Qt signals carrying value types only. Owned by RunController, which moves
-/// it to a named QThread; cancel is a std::atomic<bool> the controller sets directly and
-/// the engine polls every step. Step losses are batched: at most ~20 emissions a second.
+/// progress as Qt signals carrying value types only. A JobWorker: RunController starts it on
+/// its JobRunner's "qat-run" thread; the engine polls the runner's cancel flag every step.
+/// Step losses are batched: at most ~20 emissions a second.
+
+#include "JobRunner.h"
 
 #include <qat/QuantizeJob.h>
 
@@ -12,8 +14,6 @@
 #include <QObject>
 #include <QString>
 #include <QVector>
-
-#include <atomic>
 
 namespace qat {
 
@@ -39,16 +39,12 @@ struct RunOutcome {
     bool ok() const { return errorKind == 0; }
 };
 
-class RunWorker : public QObject {
+/// The job's outcome (JobOutcome::value) is a RunOutcome, also on a cancel or an error.
+class RunWorker : public JobWorker {
     Q_OBJECT
 
 public:
-    /// `cancel` belongs to the controller and outlives the worker.
-    RunWorker(QuantizeJob job, std::atomic<bool>* cancel);
-
-public Q_SLOTS:
-    /// Runs the job to its end (or a cancel, or an error), then emits finished().
-    void run();
+    explicit RunWorker(QuantizeJob job);
 
 Q_SIGNALS:
     /// `phase` is a qat::Phase (Phase::LrQat for LR-QAT's one phase).
@@ -60,11 +56,13 @@ Q_SIGNALS:
     void evalProgress(const QString& dataset, qint64 done, qint64 total, double runningPerplexity);
     void evalResult(const QString& dataset, double perplexity, qint64 windows);
     void logLine(const QString& line);
-    void finished(const qat::RunOutcome& outcome);
+
+protected:
+    /// Runs the job to its end (or a cancel, or an error).
+    JobOutcome work() override;
 
 private:
     QuantizeJob m_job;
-    std::atomic<bool>* m_cancel;
 };
 
 } // namespace qat

@@ -2,12 +2,14 @@
 // The Results page over a workspace with real runs of stories260K made with core's job API
 // (a finished RTN W4 g64 run and a Block-AP W2 g64 run cancelled after its first block):
 // the table and the bar chart hold the runs' measured perplexities, PNG and PDF files are
-// written, side-by-side generation equals core's greedy generation, a new main window lists
+// written, the export dialog writes a loadable model with progress and cancels cleanly,
+// side-by-side generation equals core's greedy generation, a new main window lists
 // the runs again (the run history), and the partial run goes to the Run page to be resumed.
 // In a workspace of its own, an LR-QAT run folder (run.json and eval.json as the engine
 // writes them) is listed as LR-QAT beside an EfficientQAT run of the same bits.
 
 #include "ExportDialog.h"
+#include "JobRunner.h"
 #include "MainWindow.h"
 #include "ResultsChart.h"
 #include "ResultsModel.h"
@@ -35,6 +37,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPlainTextEdit>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -191,6 +194,52 @@ private Q_SLOTS:
         QVERIFY(finished.wait(120000));
         QVERIFY2(finished.at(2).at(0).toBool(), qPrintable(dialog.reportText()));
         QVERIFY(!readJson(dest + QStringLiteral("/config.json")).contains(QStringLiteral("quantization_config")));
+    }
+
+    // The dialog shows the export's progress (every layer converted, then the file written) and
+    // Cancel stops it with nothing at the destination and nothing temporary beside it.
+    void exportProgressAndCancel() {
+        QTemporaryDir out;
+        QVERIFY(out.isValid());
+        const QString dest = QDir(out.path()).filePath(QStringLiteral("stories-w4g64-gptq"));
+        ExportDialog dialog(m_rtnFolder);
+        dialog.setDestination(dest);
+        auto* bar = dialog.findChild<QProgressBar*>(QStringLiteral("exportProgress"));
+        auto* cancel = dialog.findChild<QPushButton*>(QStringLiteral("cancelButton"));
+        QVERIFY(bar && cancel);
+        QVERIFY(!cancel->isEnabled());
+        QSignalSpy progress(dialog.runner(), &JobRunner::progress);
+        QSignalSpy cancelled(dialog.runner(), &JobRunner::cancelled);
+        QSignalSpy finished(&dialog, &ExportDialog::exportFinished);
+        dialog.startExport();
+        QVERIFY(dialog.isExporting());
+        QVERIFY(cancel->isEnabled());
+        QVERIFY(finished.wait(120000));
+        QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(dialog.reportText()));
+        QVERIFY(!cancel->isEnabled());
+        QVERIFY(progress.count() >= 2);
+        bool allConverted = false;
+        for (const auto& p : progress) allConverted |= p.at(0).toLongLong() == 35 && p.at(1).toLongLong() == 35;
+        QVERIFY(allConverted);  // stories260K: 5 blocks of 7 linears
+        QCOMPARE(progress.last().at(0).toLongLong(), 1);  // one model.safetensors written of one
+        QCOMPARE(progress.last().at(1).toLongLong(), 1);
+        QCOMPARE(bar->value(), bar->maximum());
+        QCOMPARE(cancelled.count(), 0);
+
+        // Cancelled as it starts (the flag is set before the thread runs): stopped before its
+        // first layer, reported as cancelled, no folder written.
+        const QString other = QDir(out.path()).filePath(QStringLiteral("cancelled"));
+        dialog.setDestination(other);
+        connect(dialog.runner(), &JobRunner::started, &dialog, &ExportDialog::cancelExport);
+        dialog.startExport();
+        QVERIFY(!cancel->isEnabled());  // cancelling already
+        QVERIFY(finished.wait(120000));
+        QVERIFY(!finished.at(1).at(0).toBool());
+        QCOMPARE(cancelled.count(), 1);
+        QVERIFY(!dialog.isExporting());
+        QVERIFY(!QFileInfo::exists(other));
+        QCOMPARE(QDir(out.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
+                 QStringList{QStringLiteral("stories-w4g64-gptq")});
     }
 
     void historyReadsTheRunFolders() {

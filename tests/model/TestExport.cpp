@@ -65,6 +65,24 @@ torch::Tensor& tensorIn(Named& tensors, const std::string& name) {
     throw std::runtime_error("no tensor " + name);
 }
 
+// Records an export's progress and cancels it once `cancelAt` has been reported (done 0 with
+// Converting: before anything).
+class RecordingSink : public ExportSink {
+public:
+    RecordingSink(ExportProgress::Step step, int64_t done) : m_step(step), m_done(done), m_cancel(done == 0) {}
+    void onExportProgress(const ExportProgress& p) override {
+        events.push_back(p);
+        if (p.step == m_step && p.done == m_done) m_cancel = true;
+    }
+    bool isCancelled() const override { return m_cancel; }
+    std::vector<ExportProgress> events;
+
+private:
+    ExportProgress::Step m_step;
+    int64_t m_done;
+    bool m_cancel;
+};
+
 } // namespace
 
 class TestExport : public QObject {
@@ -331,6 +349,67 @@ private Q_SLOTS:
         st = exportRun(unfinished, ExportOptions{}, r);
         QCOMPARE(st.kind, ErrorKind::BadInput);
         QVERIFY2(st.message.find("has not finished") != std::string::npos, st.message.c_str());
+    }
+
+    // Progress: every linear converted, then every tensor file written, in order. A cancel at any
+    // point ends the export as cancelled with nothing at the destination and nothing beside it.
+    void progressAndCancel_data() {
+        QTest::addColumn<int>("step");
+        QTest::addColumn<int>("cancelAt");  // -1: no cancel
+        QTest::newRow("no cancel") << int(ExportProgress::Step::Writing) << -1;
+        QTest::newRow("before the first linear") << int(ExportProgress::Step::Converting) << 0;
+        QTest::newRow("after the third linear") << int(ExportProgress::Step::Converting) << 3;
+        QTest::newRow("after the first shard") << int(ExportProgress::Step::Writing) << 1;
+        QTest::newRow("after the last shard") << int(ExportProgress::Step::Writing) << 1000;
+    }
+
+    void progressAndCancel() {
+        QFETCH(int, step);
+        QFETCH(int, cancelAt);
+        const fs::path run = rtnRun(m_random, 4, 64, "random-w4g64");
+        const fs::path parent = toPath(m_tmp.filePath(QStringLiteral("cancel-%1").arg(QTest::currentDataTag()).replace(' ', '-')));
+        const fs::path out = parent / "model";
+        ExportOptions o;
+        o.out = out;
+        o.maxShardBytes = 400'000;
+        ExportReport r;
+        // "after the last shard": the shard count comes from an export that is not cancelled.
+        ExportOptions whole = o;
+        whole.out = parent / "full";
+        RecordingSink full(ExportProgress::Step::Writing, -1);
+        QVERIFY(exportRun(run, whole, r, &full).ok());
+        const int64_t shards = r.shards;
+        QVERIFY(shards > 2);
+        const int64_t at = cancelAt == 1000 ? shards : cancelAt;
+        RecordingSink sink(static_cast<ExportProgress::Step>(step), at);
+        const Status st = exportRun(run, o, r, &sink);
+        if (cancelAt < 0) {
+            QVERIFY2(st.ok(), st.message.c_str());
+            QVERIFY(fs::exists(out / "config.json"));
+        } else {
+            QCOMPARE(st.kind, ErrorKind::Cancelled);
+            QVERIFY(!fs::exists(out));
+            QVERIFY(fs::exists(parent / "full"));
+            for (const auto& e : fs::directory_iterator(parent))
+                QCOMPARE(e.path().filename().string(), std::string("full"));  // no temporary folder left
+        }
+        // What was reported: linears 1..n of n, then files 1..k of `shards`, nothing after a cancel.
+        int64_t converted = 0, written = 0;
+        for (const ExportProgress& p : sink.events) {
+            if (p.step == ExportProgress::Step::Converting) {
+                QCOMPARE(written, int64_t(0));
+                QCOMPARE(p.done, ++converted);
+                QCOMPARE(p.total, int64_t(14));
+                QVERIFY(p.item.rfind("model.layers.", 0) == 0);
+            } else {
+                QCOMPARE(p.done, ++written);
+                QCOMPARE(p.total, shards);
+                QVERIFY(p.item.find(".safetensors") != std::string::npos);
+            }
+        }
+        const bool convertingCancel = cancelAt >= 0 && step == int(ExportProgress::Step::Converting);
+        QCOMPARE(converted, convertingCancel ? int64_t(cancelAt) : int64_t(14));
+        QCOMPARE(written, convertingCancel ? int64_t(0) : cancelAt < 0 ? shards : at);
     }
 
     // GPTQ v1 checkpoints store z - 1; loading converts them to the same model.

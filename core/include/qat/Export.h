@@ -19,6 +19,7 @@
 /// measured perplexities, which layers were packed and why not). Everything is written to a
 /// temporary folder beside the destination and renamed into place when complete.
 /// Torch-free.
+#include "qat/Progress.h"
 #include "qat/Status.h"
 
 #include <cstdint>
@@ -80,9 +81,30 @@ struct ExportReport {
     int packedLayers() const;
 };
 
+/// How far an export is: first the decoder linears are converted (packed or dequantized), then
+/// the tensor files are written (model.safetensors, or each shard).
+struct ExportProgress {
+    enum class Step { Converting, Writing };
+    Step step = Step::Converting;
+    int64_t done = 0;   ///< linears converted / tensor files written so far (1 after the first)
+    int64_t total = 0;  ///< linears of the model / tensor files of the export
+    std::string item;   ///< the linear just converted ("model.layers.0.mlp.up_proj") or the file just written
+};
+
+/// Receives an export's progress, on the exporting thread. ProgressSink::isCancelled() is polled
+/// before each linear, before each tensor file and before the export is moved into place; a
+/// cancel ends the export with ErrorKind::Cancelled, the temporary folder removed and the
+/// destination untouched.
+class ExportSink : public ProgressSink {
+public:
+    virtual void onExportProgress(const ExportProgress& /*progress*/) {}
+};
+
 /// Exports run folder `run` (which must hold quantized.safetensors, i.e. have finished).
 /// BadInput naming the file or field for an unfinished run, a bad option, or an existing
-/// destination without `overwrite`; the destination is untouched on any failure.
-Status exportRun(const std::filesystem::path& run, const ExportOptions& options, ExportReport& report);
+/// destination without `overwrite`; Cancelled when `sink` cancels; the destination is untouched
+/// on any failure. `sink` (optional) receives the progress.
+Status exportRun(const std::filesystem::path& run, const ExportOptions& options, ExportReport& report,
+                 ExportSink* sink = nullptr);
 
 } // namespace qat

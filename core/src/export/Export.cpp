@@ -11,6 +11,7 @@
 #include "export/JsonFile.h"
 #include "export/ShardPlan.h"
 #include "model/ModelImpl.h"
+#include "model/TensorNames.h"
 #include "qat/QuantizeJob.h"
 #include "qat/RunFolder.h"
 #include "qat/Version.h"
@@ -177,13 +178,53 @@ double ExportReport::bitsPerWeight() const {
     return quantizedWeights > 0 ? 8.0 * static_cast<double>(linearBytes) / static_cast<double>(quantizedWeights) : 0.0;
 }
 
+namespace {
+
+// The export's progress and cancel requests, through the caller's sink (none: silent).
+class ExportProgressReporter {
+public:
+    explicit ExportProgressReporter(ExportSink* sink) : m_sink(sink) {}
+    void checkCancelled() const {
+        if (m_sink && m_sink->isCancelled()) fail(ErrorKind::Cancelled, "export cancelled");
+    }
+    void progress(ExportProgress::Step step, int64_t done, int64_t total, const std::string& item) const {
+        if (m_sink) m_sink->onExportProgress({step, done, total, item});
+    }
+
+private:
+    ExportSink* m_sink;
+};
+
+// Passes the walk on to the format's writer, checking for a cancel before each quantized
+// linear and reporting each one converted.
+class ReportingVisitor : public ExportVisitor {
+public:
+    ReportingVisitor(ExportVisitor& next, const ExportProgressReporter& reporter, int64_t linears)
+        : m_next(next), m_reporter(reporter), m_linears(linears) {}
+    void plain(const std::string& name, const torch::Tensor& tensor) override { m_next.plain(name, tensor); }
+    void linear(const QuantizedLinearView& linear) override {
+        m_reporter.checkCancelled();
+        m_next.linear(linear);
+        m_reporter.progress(ExportProgress::Step::Converting, ++m_done, m_linears, linear.module);
+    }
+
+private:
+    ExportVisitor& m_next;
+    const ExportProgressReporter& m_reporter;
+    int64_t m_linears;
+    int64_t m_done = 0;
+};
+
+} // namespace
+
 int ExportReport::packedLayers() const {
     int n = 0;
     for (const auto& l : layers) n += l.packed ? 1 : 0;
     return n;
 }
 
-Status exportRun(const fs::path& run, const ExportOptions& options, ExportReport& report) {
+Status exportRun(const fs::path& run, const ExportOptions& options, ExportReport& report, ExportSink* sink) {
+    const ExportProgressReporter reporter(sink);
     return guarded([&] {
         report = ExportReport{};
         report.format = options.format;
@@ -197,7 +238,8 @@ Status exportRun(const fs::path& run, const ExportOptions& options, ExportReport
         report.groupSize = spec.groupSize;
         const std::unique_ptr<ExportWriter> writer = makeExportWriter(
             options.format, exportDType(options.dtype), spec, source.method);
-        walkQuantizedModel(model->impl(), spec, source.state.string(), *writer);
+        ReportingVisitor reporting(*writer, reporter, model->impl().llama->numBlocks() * names::kLinearSlots);
+        walkQuantizedModel(model->impl(), spec, source.state.string(), reporting);
         report.layers = writer->layers();
         report.quantizedWeights = writer->quantizedWeights();
         report.linearBytes = writer->linearBytes();
@@ -205,12 +247,19 @@ Status exportRun(const fs::path& run, const ExportOptions& options, ExportReport
         AtomicFolder folder(report.folder);
         const std::vector<Shard> shards = planShards(writer->tensors(), options.maxShardBytes);
         report.shards = static_cast<int>(shards.size());
-        writeShards(folder.staging(), writer->tensors(), shards, {{"format", "pt"}, {"producer", "qat-studio"}});
+        reporter.checkCancelled();
+        writeShards(folder.staging(), writer->tensors(), shards, {{"format", "pt"}, {"producer", "qat-studio"}},
+                    [&](size_t written, size_t count, const std::string& file) {
+                        reporter.progress(ExportProgress::Step::Writing, static_cast<int64_t>(written),
+                                          static_cast<int64_t>(count), file);
+                        reporter.checkCancelled();
+                    });
         writer->tensors().clear();
         writeConfig(folder.staging(), source, options, *writer);
         copySourceFiles(folder.staging(), source);
         writeExportInfo(folder.staging(), source, options, report);
         listFiles(folder.staging(), report);
+        reporter.checkCancelled();
         folder.commit();
     });
 }

@@ -40,9 +40,10 @@ std::vector<Shard> planShards(const NamedTensors& tensors, uint64_t maxBytes) {
 }
 
 void writeShards(const std::filesystem::path& folder, const NamedTensors& tensors, const std::vector<Shard>& plan,
-                 const std::map<std::string, std::string>& metadata) {
+                 const std::map<std::string, std::string>& metadata, const ShardWritten& written) {
     if (plan.size() == 1) {
         writeSafeTensors(folder / plan.front().file, tensors, metadata);
+        if (written) written(1, 1, plan.front().file);
         return;
     }
     uint64_t total = 0;
@@ -55,6 +56,7 @@ void writeShards(const std::filesystem::path& folder, const NamedTensors& tensor
             total += bytesOf(t);
         }
         writeSafeTensors(folder / shard.file, part, metadata);
+        if (written) written(static_cast<size_t>(&shard - plan.data()) + 1, plan.size(), shard.file);
     }
     nlohmann::ordered_json index;
     index["metadata"] = {{"total_size", total}};

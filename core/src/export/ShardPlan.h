@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -26,9 +27,13 @@ struct Shard {
 /// model-00001-of-0000n.safetensors ….
 std::vector<Shard> planShards(const NamedTensors& tensors, uint64_t maxBytes);
 
+/// Called after each file is written: (files written so far, files planned, the file's name).
+using ShardWritten = std::function<void(size_t written, size_t count, const std::string& file)>;
+
 /// Writes the planned files into `folder`, each with `metadata`, and, for several shards,
-/// model.safetensors.index.json (total_size and weight_map).
+/// model.safetensors.index.json (total_size and weight_map). `written` (optional) hears of each
+/// file; what it throws stops the writing.
 void writeShards(const std::filesystem::path& folder, const NamedTensors& tensors, const std::vector<Shard>& plan,
-                 const std::map<std::string, std::string>& metadata);
+                 const std::map<std::string, std::string>& metadata, const ShardWritten& written = {});
 
 } // namespace qat
