@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The dequantize-GEMV kernel family (PackedGemv.cuh): the Simt kernel (CUDA cores, float32) and the
-// launch logic of both kernels (the Mma kernel is in PackedGemvMma.cu).
+// launch logic of all kernels (the Mma kernel is in PackedGemvMma.cu, Half2 in PackedGemvHalf2.cu).
 
 #include "PackedGemv.cuh"
 
@@ -260,6 +260,8 @@ void launchGemv(const GemvArgs& a, GemvConfig cfg, int device, cudaStream_t stre
     if (cfg.kernel == GemvKernel::Mma && !gemvMmaSupports(a.in, a.bits))
         throw std::invalid_argument("launchGemv: the mma kernel takes 2, 4 or 8 bits with in a multiple of "
                                     "128 / bits");
+    if ((cfg.kernel == GemvKernel::Half2 || cfg.kernel == GemvKernel::Half2Pdl) && !gemvHalf2Supports(a.bits))
+        throw std::invalid_argument("launchGemv: the half2 kernels take 2, 4 or 8 bits");
     if (cfg.kernel == GemvKernel::Auto) {
         const GemvConfig chosen = chooseGemvConfig(a.in, a.out, a.bits, device);
         cfg.kernel = chosen.kernel;
@@ -267,7 +269,8 @@ void launchGemv(const GemvArgs& a, GemvConfig cfg, int device, cudaStream_t stre
         if (cfg.colQuads == 0) cfg.colQuads = chosen.colQuads;
     }
     if (cfg.threads == 0) cfg.threads = 256;
-    if (cfg.kernel == GemvKernel::Simt && cfg.colQuads == 0) cfg.colQuads = 4;
+    const bool half2 = cfg.kernel == GemvKernel::Half2 || cfg.kernel == GemvKernel::Half2Pdl;
+    if ((cfg.kernel == GemvKernel::Simt || half2) && cfg.colQuads == 0) cfg.colQuads = 4;
     const int cq = cfg.colQuads;
     const bool cqOk = cfg.kernel == GemvKernel::Mma || cq == 2 || cq == 4 || cq == 8 || cq == 16 || cq == 32;
     const size_t shared = cfg.kernel == GemvKernel::Mma
@@ -279,6 +282,10 @@ void launchGemv(const GemvArgs& a, GemvConfig cfg, int device, cudaStream_t stre
                                     ", threads " + std::to_string(cfg.threads) + ")");
     if (cfg.kernel == GemvKernel::Mma) {
         launchGemvMma(a, cfg.threads, stream);
+        return;
+    }
+    if (half2) {
+        launchGemvHalf2(a, cfg.colQuads, cfg.threads, cfg.kernel == GemvKernel::Half2Pdl, stream);
         return;
     }
     switch (a.bits) {

@@ -23,6 +23,19 @@
 ///   which the codes come out of the words. Correct (the gpu test checks it) but slower than Simt
 ///   on an H100 at Llama shapes: a lane does only 8 values per column per block, so the per-block
 ///   bookkeeping dominates. Kept as the starting point of a tensor-core path.
+/// Half2 (opt-in, GemvKernel::Half2; 2, 4 and 8 bits, PackedGemvHalf2.cu): CUDA cores, the Simt
+///   kernel's work split and reduction, float16 arithmetic inside. Columns (0, 1) and (2, 3) of a
+///   thread's quad are the halves of float16 pairs: a byte permute joins 16 bits of both columns'
+///   words, then one shift and one lop3 per pair give 1024 + q (the magic-number trick), so about
+///   one integer instruction per two values (Simt: two per value, and sm_90 has half as many
+///   integer lanes as float lanes). (1024 + q) − (1024 + z) is exact, times s is the float16 Ŵ of
+///   the GEMM path bit for bit, times x in half2 FMAs summed over chains of 4 values a column
+///   (2 at 8 bits), each chain added into float32. 2 … 4 units in flight a thread (fewer bits,
+///   more units). Tolerance: that of dequantize + cuBLAS float16.
+/// Half2Pdl: the Half2 kernel launched with programmatic dependent launch: it loads its first
+///   units of weights before waiting (griddepcontrol.wait) for the previous kernel of the stream,
+///   and lets the next one start after its main loop. It assumes that qweight, qzeros and scales
+///   are not written by the kernel just before it in the stream (x may be).
 
 /// Needs: in and group multiples of 32 (whole units, one group each; true for every Llama shape
 /// at groups 32 / 64 / 128), 16-byte aligned qweight and x, 8-byte aligned scales, float16
@@ -53,11 +66,15 @@ struct GemvArgs {
     int m = 0; ///< 1 … kGemvMaxRows
 };
 
-enum class GemvKernel { Auto = 0, Simt = 1, Mma = 2 };
+enum class GemvKernel { Auto = 0, Simt = 1, Mma = 2, Half2 = 3, Half2Pdl = 4 };
+
+/// Every kernel a launch may name (not Auto), for checks and benchmarks.
+inline constexpr GemvKernel kGemvKernels[] = {GemvKernel::Simt, GemvKernel::Mma, GemvKernel::Half2,
+                                              GemvKernel::Half2Pdl};
 
 /// Launch shape. Fields left 0 / Auto are chosen by chooseGemvConfig().
 struct GemvConfig {
-    int colQuads = 0; ///< Simt: column quads per block: 2, 4, 8, 16 or 32 (8 … 128 columns)
+    int colQuads = 0; ///< Simt, Half2: column quads per block: 2, 4, 8, 16 or 32 (8 … 128 columns)
     int threads = 0;  ///< threads per block: 64 … 512, a multiple of 32 (Mma: 32 columns per block)
     GemvKernel kernel = GemvKernel::Auto;
 };
@@ -76,9 +93,30 @@ inline GemvKernel resolveGemvKernel(int64_t in, int bits, const GemvConfig& conf
     return config.kernel == GemvKernel::Auto ? GemvKernel::Simt : config.kernel;
 }
 
-/// "mma" or "simt".
+/// "simt", "mma", "half2", "half2-pdl" or "auto".
 inline const char* gemvKernelName(GemvKernel kernel) {
-    return kernel == GemvKernel::Mma ? "mma" : kernel == GemvKernel::Simt ? "simt" : "auto";
+    switch (kernel) {
+    case GemvKernel::Simt:
+        return "simt";
+    case GemvKernel::Mma:
+        return "mma";
+    case GemvKernel::Half2:
+        return "half2";
+    case GemvKernel::Half2Pdl:
+        return "half2-pdl";
+    default:
+        return "auto";
+    }
+}
+
+/// True when the Half2 kernels take this width (2, 4 or 8 bits; the shape as gemvSupports()).
+bool gemvHalf2Supports(int bits);
+
+/// True when `kernel` (not Auto) takes this shape, gemvSupports() given.
+inline bool gemvKernelSupports(GemvKernel kernel, int64_t in, int bits) {
+    if (kernel == GemvKernel::Mma) return gemvMmaSupports(in, bits);
+    if (kernel == GemvKernel::Half2 || kernel == GemvKernel::Half2Pdl) return gemvHalf2Supports(bits);
+    return true;
 }
 
 /// The default launch (tuned on an H100, see PackedGemv.cu): Simt, 16 columns a block, 256
@@ -87,6 +125,10 @@ GemvConfig chooseGemvConfig(int64_t in, int64_t out, int bits, int device);
 
 /// The Mma kernel alone (PackedGemvMma.cu), `threads` a block; launchGemv() checks its arguments.
 void launchGemvMma(const GemvArgs& args, int threads, cudaStream_t stream);
+
+/// The Half2 kernel alone (PackedGemvHalf2.cu), `colQuads` x `threads` a block, with programmatic
+/// dependent launch when `pdl`; launchGemv() checks its arguments.
+void launchGemvHalf2(const GemvArgs& args, int colQuads, int threads, bool pdl, cudaStream_t stream);
 
 /// Launches the GEMV on `stream` (config fields left 0 are chosen). Throws std::invalid_argument
 /// for an unsupported shape or launch shape, std::runtime_error on a CUDA error.
