@@ -14,9 +14,13 @@
 //   share of the device's peak memory bandwidth (memory clock x bus width x 2, queried; a known
 //   figure by name where the query gives nothing; the JSON says which). Skips (77) without CUDA
 //   kernels in the build or a CUDA device.
+//   Each GEMV kernel (simt, mma, half2, half2-pdl; PackedGemv.cuh) is also timed on its own at its
+//   default launch shape (indented rows; JSON rows[].kernels): % of peak and speedup over the fp16
+//   matmul. Exit 1 when one of them disagrees with dequantize + matmul.
 // --sweep: also times every GEMV launch shape (columns per block x threads per block) per case.
 // --check: first runs the CUDA-vs-CPU correctness checks of tests/unit/PackedCudaCheck.h (the
-//   gpu test's, without Qt: the GPU machines have no Qt) and fails (1) when one breaks.
+//   gpu test's, without Qt: the GPU machines have no Qt), every GEMV kernel at rows 1 … 8, and fails
+//   (1) when one breaks.
 // --device cpu: the CPU line: dequantMatmul (the fused CPU path) against dequantize() then
 //   torch::matmul, and against a dense float32 torch::matmul, on the same shapes, float32 x,
 //   torch's default threads ($QAT_BENCH_THREADS to change). Then a weight prepared once
@@ -340,6 +344,10 @@ int runCheck() {
         }
         auto more = pc::checkGemvConfigs(bits, static_cast<uint64_t>(77 + bits));
         all.insert(all.end(), more.begin(), more.end());
+        for (int64_t group : {32, 64, 128}) { // every kernel, rows 1 … 8
+            auto kernels = pc::checkGemvKernels(bits, group, static_cast<uint64_t>(3000 * bits + group));
+            all.insert(all.end(), kernels.begin(), kernels.end());
+        }
     }
     for (const auto& [bits, group] : {std::pair<int, int64_t>{3, 16}, {2, 24}}) {
         auto more = pc::checkBitsGroup(bits, group, static_cast<uint64_t>(1000 * bits + group), 3);
@@ -394,6 +402,7 @@ int runCuda(const Options& o) {
     std::printf("%-20s %9s %9s %7s | %9s %9s %7s | %8s %10s %14s\n", "case", "gemv us", "GB/s", "%peak",
                 "fp16 us", "GB/s", "%peak", "speedup", "max |diff|", "launch");
     json rows = json::array();
+    int failures = 0; // kernels whose answer differs from dequantize + matmul
     for (const Case& c : cases()) {
         const double bytes = packedBytes(c, 2);
         const int copies = static_cast<int>(std::max(2.0, std::ceil(4 * l2 / bytes)));
@@ -419,6 +428,32 @@ int runCuda(const Options& o) {
             throw std::runtime_error(c.name() + ": GEMV differs from dequantize + matmul by " +
                                      std::to_string(diff));
 
+        // Every kernel at its default launch shape (the chooser picks one of them for dequantMatmul).
+        struct KernelTime {
+            kn::cuda::GemvKernel kernel;
+            double us, diff;
+        };
+        std::vector<KernelTime> kernelTimes;
+        for (kn::cuda::GemvKernel kernel : kn::cuda::kGemvKernels) {
+            if (!kn::cuda::gemvKernelSupports(kernel, c.in, c.bits)) continue;
+            const kn::cuda::GemvConfig config{0, 0, kernel};
+            const double us = graphMicros(
+                [&](int i) {
+                    const DeviceWeight& w = weights[static_cast<size_t>(i % copies)];
+                    kn::detail::cudaGemv(x, w.qweight, w.qzeros, w.scales, c.bits, c.group, config);
+                },
+                calls, replays);
+            const torch::Tensor yk =
+                kn::detail::cudaGemv(x, w0.qweight, w0.qzeros, w0.scales, c.bits, c.group, config);
+            const double kdiff = (yk.to(torch::kFloat) - yRef).abs().max().item<double>();
+            if (!(kdiff <= 2e-3 * refScale + 1e-3)) {
+                std::cerr << "FAIL: " << c.name() << ": the " << kn::cuda::gemvKernelName(kernel)
+                          << " GEMV differs from dequantize + matmul by " << kdiff << std::endl;
+                ++failures;
+            }
+            kernelTimes.push_back({kernel, us, kdiff});
+        }
+
         // Sweep of launch shapes.
         json sweep = json::array();
         if (o.sweep) {
@@ -426,10 +461,14 @@ int runCuda(const Options& o) {
             if (kn::cuda::gemvMmaSupports(c.in, c.bits))
                 for (int threads : {128, 256, 512})
                     configs.push_back({0, threads, kn::cuda::GemvKernel::Mma});
-            for (int colQuads : {4, 8, 16, 32})
-                for (int threads : {128, 256, 512})
-                    if (threads / 32 * 8 * colQuads * 4 * 4 <= 48 * 1024)
-                        configs.push_back({colQuads, threads, kn::cuda::GemvKernel::Simt});
+            for (kn::cuda::GemvKernel kernel : kn::cuda::kGemvKernels) {
+                if (kernel == kn::cuda::GemvKernel::Mma || !kn::cuda::gemvKernelSupports(kernel, c.in, c.bits))
+                    continue;
+                for (int colQuads : {4, 8, 16, 32})
+                    for (int threads : {128, 256, 512})
+                        if (threads / 32 * 8 * colQuads * 4 * 4 <= 48 * 1024)
+                            configs.push_back({colQuads, threads, kernel});
+            }
             for (const kn::cuda::GemvConfig& config : configs) {
                 {
                     const double us = graphMicros(
@@ -471,6 +510,18 @@ int runCuda(const Options& o) {
         std::printf("%-20s %9.2f %9.0f %7.1f | %9.2f %9.0f %7.1f | %8.2f %10.2e %14s\n", c.name().c_str(),
                     gemvUs, gbs, pct(gbs), denseUs, denseGbs, pct(denseGbs), denseUs / gemvUs, diff,
                     launch.c_str());
+        json kernelRows = json::array();
+        for (const KernelTime& k : kernelTimes) {
+            const double kgbs = bytes / k.us / 1e3;
+            std::printf("  %-18s %9.2f %9.0f %7.1f | %9s %9s %7s | %8.2f %10.2e\n", kn::cuda::gemvKernelName(k.kernel),
+                        k.us, kgbs, pct(kgbs), "", "", "", denseUs / k.us, k.diff);
+            kernelRows.push_back({{"kernel", kn::cuda::gemvKernelName(k.kernel)},
+                                  {"us", k.us},
+                                  {"gb_per_s", kgbs},
+                                  {"pct_peak", pct(kgbs)},
+                                  {"speedup_over_fp16_matmul", denseUs / k.us},
+                                  {"max_abs_diff_vs_dequant_matmul", k.diff}});
+        }
         if (o.sweep) {
             auto best = std::min_element(sweep.begin(), sweep.end(), [](const json& a, const json& b) {
                 return a["us"].get<double>() < b["us"].get<double>();
@@ -504,9 +555,12 @@ int runCuda(const Options& o) {
                          {{"kernel", kn::cuda::gemvKernelName(chosen.kernel)},
                           {"col_quads", chosen.colQuads},
                           {"threads", chosen.threads}}},
+                        {"kernels", kernelRows},
                         {"sweep", sweep}});
     }
-    std::cout << "speedup above 1: the packed GEMV is faster than the fp16 matmul" << std::endl;
+    std::cout << "speedup above 1: the packed GEMV is faster than the fp16 matmul; indented rows: each kernel "
+                 "at its default launch shape"
+              << std::endl;
     writeJson({{"device", name},
                {"sms", prop.multiProcessorCount},
                {"l2_bytes", l2},
@@ -515,9 +569,10 @@ int runCuda(const Options& o) {
                {"kernels", kn::cudaBuildInfo()},
                {"replays", replays},
                {"timing", "CUDA graph of back-to-back calls, rotating weight copies (>= 4x L2), best replay"},
-               {"rows", rows}},
+               {"rows", rows},
+               {"failures", failures}},
               "bench_packed_gemv.json");
-    return 0;
+    return failures == 0 ? 0 : 1;
 }
 
 #endif // QAT_KERNELS_HAVE_CUDA

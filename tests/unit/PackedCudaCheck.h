@@ -12,7 +12,7 @@
 //                               (y's rounding to float16, plus float32 sums in another order; the
 //                               kernel factors z and s out of each 32-value unit, so the float32
 //                               error scales with s·2^bits, not |ŵ|)
-//   GEMV, mma kernel            as dequantize + cuBLAS float16 (it multiplies the float16 Ŵ)
+//   GEMV, mma and half2 kernels as dequantize + cuBLAS float16 (they multiply the float16 Ŵ)
 //   dequantize + cuBLAS float16 |y − yRef| <= 1.01·u·|yRef| + 1e-3·Σ|x||ŵ|    (Ŵ rounded to float16)
 //   dequantize + cuBLAS float32 |y − yRef| <= 1e-5·Σ|x||ŵ| + 1e-6
 //   dequantize + cuBLAS bf16    |y − yRef| <= 1.01·2^-8·|yRef| + 8e-3·Σ|x||ŵ|
@@ -156,7 +156,7 @@ inline Check compareMatmul(const Packed& p, int64_t rows, torch::ScalarType xTyp
         const torch::Tensor sIn = p.scales.to(torch::kFloat).repeat_interleave(p.group, 0); // (in, out)
         tol =
             1.01 * u * yRef.abs() + 1e-6 * std::ldexp(1.0, p.bits + 1) * torch::matmul(xf.abs(), sIn) + 1e-6;
-    } else if (xType == torch::kHalf) { // dequantize + cuBLAS, or the mma GEMV: the float16 Ŵ
+    } else if (xType == torch::kHalf) { // dequantize + cuBLAS, or the mma / half2 GEMV: the float16 Ŵ
         tol = 1.01 * u * yRef.abs() + 1e-3 * magnitude;
     } else if (xType == torch::kBFloat16) {
         tol = 1.01 / 256.0 * yRef.abs() + 8e-3 * magnitude;
@@ -194,7 +194,7 @@ inline std::vector<Check> checkBitsGroup(int bits, int64_t group, uint64_t seed,
     return checks;
 }
 
-/// The fused GEMV at every launch shape the benchmark may try, both kernels, on one ragged shape.
+/// The fused GEMV at every launch shape the benchmark may try, every kernel, on one ragged shape.
 inline std::vector<Check> checkGemvConfigs(int bits, uint64_t seed) {
     std::vector<Check> checks;
     const Packed p = randomPacked(32 * 38, 32 * 51, bits, 32, seed); // 1632 columns: ragged for 64 and 128
@@ -206,10 +206,33 @@ inline std::vector<Check> checkGemvConfigs(int bits, uint64_t seed) {
     if (kn::cuda::gemvMmaSupports(p.in, bits))
         for (int threads : {64, 128, 256, 512})
             configs.push_back({0, threads, kn::cuda::GemvKernel::Mma});
+    if (kn::cuda::gemvHalf2Supports(bits))
+        for (kn::cuda::GemvKernel kernel : {kn::cuda::GemvKernel::Half2, kn::cuda::GemvKernel::Half2Pdl})
+            for (int colQuads : {2, 4, 8, 16, 32})
+                for (int threads : {64, 128, 256, 512})
+                    if (threads / 32 * 8 * colQuads * 4 * 4 <= 48 * 1024)
+                        configs.push_back({colQuads, threads, kernel});
     for (const kn::cuda::GemvConfig& config : configs)
         for (int64_t rows : {1, 5, 8})
             checks.push_back(compareMatmul(p, rows, torch::kHalf,
                                            seed + config.colQuads + config.threads + rows, &config));
+    return checks;
+}
+
+/// Every GEMV kernel that takes (bits, group), at its default launch shape, at every row count
+/// 1 … kGemvMaxRows, on one shape whose columns are ragged for every tile (1632 = 51 · 32) and
+/// whose input dimension holds whole groups of 32, 64 and 128 (1152 = 9 · 128).
+inline std::vector<Check> checkGemvKernels(int bits, int64_t group, uint64_t seed) {
+    std::vector<Check> checks;
+    const Packed p = randomPacked(1152, 1632, bits, group, seed);
+    if (!kn::cuda::gemvSupports(p.in, p.out, bits, group, 1)) return checks;
+    for (kn::cuda::GemvKernel kernel : kn::cuda::kGemvKernels) {
+        if (!kn::cuda::gemvKernelSupports(kernel, p.in, bits)) continue;
+        const kn::cuda::GemvConfig config{0, 0, kernel};
+        for (int64_t rows = 1; rows <= kn::cuda::kGemvMaxRows; ++rows)
+            checks.push_back(compareMatmul(p, rows, torch::kHalf, seed + 11 * rows + static_cast<int>(kernel),
+                                           &config));
+    }
     return checks;
 }
 
