@@ -6,9 +6,11 @@
 #
 # Runs, from the repository root:
 #   1. BenchPackedGemv --check --device cuda: the CUDA-vs-CPU correctness checks of every packed
-#      kernel (tests/unit/PackedCudaCheck.h, every GEMV kernel at rows 1 … 8), then each GEMV kernel
-#      timed at Llama-2-7B's shapes (W4 g128, W2 g64), % of peak bandwidth and speedup over an fp16
-#      matmul; JSON into RESULTS_DIR/bench_packed_gemv.json.
+#      kernel (tests/unit/PackedCudaCheck.h, every GEMV kernel at rows 1 … 8, the split-K kernels at
+#      several split counts), then each GEMV kernel timed at Llama-2-7B's shapes (W4 g128, W2 g64),
+#      % of peak bandwidth and speedup over an fp16 matmul, then (GEMV_SWEEP=1, the default) the
+#      launch-shape sweep of the half2 kernels (--sweep-kernels half2, at most GEMV_SWEEP_SECONDS);
+#      JSON into RESULTS_DIR/bench_packed_gemv.json. About 2 minutes on an H200.
 # Logs go to RESULTS_DIR/<name>.log; a summary is printed at the end. Exit status: 0 when every step
 # passed (or skipped), 1 otherwise.
 #
@@ -16,7 +18,9 @@
 #   PYTHON            the Python whose torch provides the shared libraries (default python3)
 #   QAT_BUILD_DIR     where the binaries are (default build)
 #   BENCH_PACKED_GEMV the GEMV benchmark binary (default $QAT_BUILD_DIR/tests/bench/BenchPackedGemv)
-#   GEMV_TIMEOUT      seconds allowed for it (default 400)
+#   GEMV_TIMEOUT      seconds allowed for it (default 300)
+#   GEMV_SWEEP        1 (default): also sweep the half2 kernels' launch shapes; 0: not
+#   GEMV_SWEEP_SECONDS  the sweep's time budget (default 60)
 set -uo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$REPO"
@@ -26,7 +30,9 @@ RESULTS="$(cd "$RESULTS" && pwd)"
 PYTHON="${PYTHON:-python3}"
 BUILD="${QAT_BUILD_DIR:-build}"
 BENCH_PACKED_GEMV="${BENCH_PACKED_GEMV:-$BUILD/tests/bench/BenchPackedGemv}"
-GEMV_TIMEOUT="${GEMV_TIMEOUT:-400}"
+GEMV_TIMEOUT="${GEMV_TIMEOUT:-300}"
+GEMV_SWEEP="${GEMV_SWEEP:-1}"
+GEMV_SWEEP_SECONDS="${GEMV_SWEEP_SECONDS:-60}"
 
 # The libraries LibTorch's binaries need: torch/lib and every nvidia/*/lib of the venv (CUDA
 # runtime, cuBLAS, cuDNN …), found through the Python that has torch.
@@ -79,14 +85,17 @@ run() {
     esac
 }
 
-run packed_gemv "$GEMV_TIMEOUT" "$BENCH_PACKED_GEMV" --device cuda --check
+SWEEP_ARGS=()
+[ "$GEMV_SWEEP" = 1 ] && SWEEP_ARGS=(--sweep-kernels half2 --sweep-seconds "$GEMV_SWEEP_SECONDS")
+run packed_gemv "$GEMV_TIMEOUT" "$BENCH_PACKED_GEMV" --device cuda --check ${SWEEP_ARGS[@]+"${SWEEP_ARGS[@]}"}
 
 echo
 echo "== summary (results in $RESULTS)"
 for line in "${SUMMARY[@]}"; do echo "$line"; done
 if [ -f "$RESULTS/packed_gemv.log" ]; then
-    grep -E '^\[check\] FAILED' "$RESULTS/packed_gemv.log" | head -20
+    grep -E '^\[check\] FAILED|^FAIL' "$RESULTS/packed_gemv.log" | head -20
     grep -E '^bits +path|^[0-9]+ +(gemv|dequant)|^\[check\] [0-9]+ checks' "$RESULTS/packed_gemv.log"
-    grep -E '^\[bench\] .*GB/s|^case|^W[0-9]|^  (simt|mma|half2)' "$RESULTS/packed_gemv.log"
+    grep -E '^\[bench\] .*GB/s|^case|^W[0-9]|^  (simt|mma|half2)|^ +best launch|^  sweep of|^speedup' \
+        "$RESULTS/packed_gemv.log"
 fi
 exit $FAILED
