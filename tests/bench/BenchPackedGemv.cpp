@@ -363,8 +363,9 @@ DeviceWeight randomDeviceWeight(const Case& c) {
 
 /// "columns x threads" a block, and " sK" for a split-K launch of K splits.
 std::string launchText(const kn::cuda::GemvConfig& c) {
-    std::string text = (c.kernel == kn::cuda::GemvKernel::Mma ? std::string("32") : std::to_string(c.colQuads * 4)) +
-                       "x" + std::to_string(c.threads);
+    std::string text =
+        (c.kernel == kn::cuda::GemvKernel::Mma ? std::string("32") : std::to_string(c.colQuads * 4)) + "x" +
+        std::to_string(c.threads);
     if (kn::cuda::gemvIsSplitK(c.kernel)) text += " s" + std::to_string(c.splits);
     return text;
 }
@@ -539,18 +540,21 @@ int runCuda(const Options& o) {
                 for (int colQuads : {4, 8, 16, 32})
                     for (int threads : {128, 256})
                         for (int splits : {0, 1, 2, 4, 8, 16})
-                            if (splits <= groups) configs.push_back({colQuads, threads, GemvKernel::Half2SplitK, splits});
+                            if (splits <= groups)
+                                configs.push_back({colQuads, threads, GemvKernel::Half2SplitK, splits});
             if (swept(o, GemvKernel::Half2SplitKPdl) && kn::cuda::gemvHalf2Supports(c.bits))
                 for (int colQuads : {8, 16})
                     for (int threads : {128, 256})
                         for (int splits : {0, 2, 4, 8})
                             if (splits <= groups)
                                 configs.push_back({colQuads, threads, GemvKernel::Half2SplitKPdl, splits});
-            const double budget = o.sweepSeconds > 0 ? o.sweepSeconds / static_cast<double>(cases().size()) : 0;
+            const double budget =
+                o.sweepSeconds > 0 ? o.sweepSeconds / static_cast<double>(cases().size()) : 0;
             const auto sweepStart = std::chrono::steady_clock::now();
             for (const kn::cuda::GemvConfig& requested : configs) {
                 if (budget > 0 &&
-                    std::chrono::duration<double>(std::chrono::steady_clock::now() - sweepStart).count() > budget) {
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - sweepStart).count() >
+                        budget) {
                     ++sweepSkipped;
                     continue;
                 }
@@ -565,14 +569,16 @@ int runCuda(const Options& o) {
                         },
                         calls, replays);
                 } catch (const std::exception& e) {
-                    std::cerr << "FAIL: " << c.name() << ": timing " << kn::cuda::gemvKernelName(config.kernel)
-                              << " " << launchText(config) << ": " << e.what() << std::endl;
+                    std::cerr << "FAIL: " << c.name() << ": timing "
+                              << kn::cuda::gemvKernelName(config.kernel) << " " << launchText(config) << ": "
+                              << e.what() << std::endl;
                     ++failures;
                     continue;
                 }
                 const double sgbs = bytes / us / 1e3;
-                std::printf("  sweep %-17s %-12s %9.2f %9.0f %7.1f\n", kn::cuda::gemvKernelName(config.kernel),
-                            launchText(config).c_str(), us, sgbs, pct(sgbs));
+                std::printf("  sweep %-17s %-12s %9.2f %9.0f %7.1f\n",
+                            kn::cuda::gemvKernelName(config.kernel), launchText(config).c_str(), us, sgbs,
+                            pct(sgbs));
                 json row = launchJson(config);
                 row["splits_requested"] = requested.splits;
                 row["us"] = us;
@@ -601,7 +607,8 @@ int runCuda(const Options& o) {
         const kn::cuda::GemvConfig chosen =
             kn::cuda::completeGemvConfig(c.in, c.out, c.bits, c.group, 1, kn::cuda::GemvConfig{}, device);
         const double gbs = bytes / gemvUs / 1e3, denseGbs = denseBytes / denseUs / 1e3;
-        const std::string launch = std::string(kn::cuda::gemvKernelName(chosen.kernel)) + " " + launchText(chosen);
+        const std::string launch =
+            std::string(kn::cuda::gemvKernelName(chosen.kernel)) + " " + launchText(chosen);
         std::printf("%-20s %9.2f %9.0f %7.1f | %9.2f %9.0f %7.1f | %8.2f %10.2e %14s\n", c.name().c_str(),
                     gemvUs, gbs, pct(gbs), denseUs, denseGbs, pct(denseGbs), denseUs / gemvUs, diff,
                     launch.c_str());
@@ -609,8 +616,8 @@ int runCuda(const Options& o) {
         for (const KernelTime& k : kernelTimes) {
             const double kgbs = bytes / k.us / 1e3;
             std::printf("  %-18s %9.2f %9.0f %7.1f | %9s %9s %7s | %8.2f %10.2e %14s\n",
-                        kn::cuda::gemvKernelName(k.launch.kernel), k.us, kgbs, pct(kgbs), "", "", "", denseUs / k.us,
-                        k.diff, launchText(k.launch).c_str());
+                        kn::cuda::gemvKernelName(k.launch.kernel), k.us, kgbs, pct(kgbs), "", "", "",
+                        denseUs / k.us, k.diff, launchText(k.launch).c_str());
             kernelRows.push_back({{"kernel", kn::cuda::gemvKernelName(k.launch.kernel)},
                                   {"launch", launchJson(k.launch)},
                                   {"us", k.us},
@@ -628,8 +635,9 @@ int runCuda(const Options& o) {
                             "%.1f%% of peak\n",
                             "", (*best)["kernel"].get<std::string>().c_str(),
                             (*best)["kernel"] == "mma" ? 32 : (*best)["col_quads"].get<int>() * 4,
-                            (*best)["threads"].get<int>(), (*best)["splits"].get<int>(), (*best)["us"].get<double>(),
-                            (*best)["gb_per_s"].get<double>(), (*best)["pct_peak"].get<double>());
+                            (*best)["threads"].get<int>(), (*best)["splits"].get<int>(),
+                            (*best)["us"].get<double>(), (*best)["gb_per_s"].get<double>(),
+                            (*best)["pct_peak"].get<double>());
         }
         rows.push_back({{"case", c.name()},
                         {"bits", c.bits},
@@ -653,10 +661,11 @@ int runCuda(const Options& o) {
                         {"sweep", sweep},
                         {"sweep_skipped", sweepSkipped}});
     }
-    std::cout << "speedup above 1: the packed GEMV is faster than the fp16 matmul; indented rows: each kernel "
-                 "at its default launch shape (columns x threads a block, sK: K in K splits); "
-              << std::chrono::duration<double>(std::chrono::steady_clock::now() - benchStart).count() << " s"
-              << std::endl;
+    std::cout
+        << "speedup above 1: the packed GEMV is faster than the fp16 matmul; indented rows: each kernel "
+           "at its default launch shape (columns x threads a block, sK: K in K splits); "
+        << std::chrono::duration<double>(std::chrono::steady_clock::now() - benchStart).count() << " s"
+        << std::endl;
     writeJson({{"device", name},
                {"sms", prop.multiProcessorCount},
                {"l2_bytes", l2},

@@ -141,9 +141,10 @@ inline Check compareMatmul(const Packed& p, int64_t rows, torch::ScalarType xTyp
     c.what = c.path + " " + c10::toString(xType) + " m" + std::to_string(rows) + " (in " +
              std::to_string(p.in) + ", out " + std::to_string(p.out) + ")";
     if (config)
-        c.what += std::string(" ") + kn::cuda::gemvKernelName(kernel) + " colQuads " +
-                  std::to_string(config->colQuads) + " threads " + std::to_string(config->threads) +
-                  (kn::cuda::gemvIsSplitK(kernel) ? " splits " + std::to_string(config->splits) : std::string());
+        c.what +=
+            std::string(" ") + kn::cuda::gemvKernelName(kernel) + " colQuads " +
+            std::to_string(config->colQuads) + " threads " + std::to_string(config->threads) +
+            (kn::cuda::gemvIsSplitK(kernel) ? " splits " + std::to_string(config->splits) : std::string());
     if (yc.scalar_type() != xType || yc.sizes() != yRef.sizes()) {
         c.ok = false;
         c.what += ": wrong dtype or shape";
@@ -251,7 +252,8 @@ inline std::vector<Check> checkGemvKernels(int bits, int64_t group, uint64_t see
                                            &config));
     }
     if (!kn::cuda::gemvHalf2Supports(bits)) return checks;
-    for (kn::cuda::GemvKernel kernel : {kn::cuda::GemvKernel::Half2SplitK, kn::cuda::GemvKernel::Half2SplitKPdl}) {
+    for (kn::cuda::GemvKernel kernel :
+         {kn::cuda::GemvKernel::Half2SplitK, kn::cuda::GemvKernel::Half2SplitKPdl}) {
         for (const auto& [in, out] : {std::pair<int64_t, int64_t>{128, 1632}, {3 * group, 208}}) {
             if (!kn::cuda::gemvSupports(in, out, bits, group, 1)) continue;
             const Packed small = randomPacked(in, out, bits, group, seed + static_cast<uint64_t>(in + out));
@@ -261,7 +263,8 @@ inline std::vector<Check> checkGemvKernels(int bits, int64_t group, uint64_t see
             for (const kn::cuda::GemvConfig& config : configs)
                 for (int64_t rows : {1, 3, 8})
                     checks.push_back(compareMatmul(small, rows, torch::kHalf,
-                                                   seed + 13 * rows + static_cast<uint64_t>(config.splits), &config));
+                                                   seed + 13 * rows + static_cast<uint64_t>(config.splits),
+                                                   &config));
         }
         if (group == 128)
             for (int64_t rows : {1, 6}) {

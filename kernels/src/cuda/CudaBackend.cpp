@@ -14,9 +14,9 @@
 
 #include "Dispatch.h"
 #include "cuda/CudaCheck.h"
-#include "qat/kernels/PackedOps.h"
 #include "cuda/PackedDequant.cuh"
 #include "cuda/PackedGemv.cuh"
+#include "qat/kernels/PackedOps.h"
 
 #include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
@@ -99,9 +99,10 @@ unsigned int* splitKCounters(int device, cudaStream_t stream, int64_t count) {
     if (!set.defined() || set.numel() < count) {
         cudaStreamCaptureStatus capture = cudaStreamCaptureStatusNone;
         QAT_CUDA_CHECK(cudaStreamIsCapturing(stream, &capture));
-        TORCH_CHECK(capture == cudaStreamCaptureStatusNone,
-                    "cudaGemv: the split-K kernels allocate their counters on a stream's first use, which cannot "
-                    "be inside a CUDA graph capture: run the GEMV once on this stream before capturing");
+        TORCH_CHECK(
+            capture == cudaStreamCaptureStatusNone,
+            "cudaGemv: the split-K kernels allocate their counters on a stream's first use, which cannot "
+            "be inside a CUDA graph capture: run the GEMV once on this stream before capturing");
         if (set.defined()) outgrown->push_back(set);
         set = torch::zeros({std::max<int64_t>(count, 16384)},
                            torch::TensorOptions().dtype(torch::kInt32).device(torch::kCUDA, device));

@@ -309,14 +309,13 @@ void launchGemv(const GemvArgs& a, GemvConfig cfg, int device, cudaStream_t stre
     if (splitK) {
         const int64_t groups = a.in / a.group;
         if (cfg.splits < 1 || cfg.splits > groups || cfg.splits > 65535)
-            throw std::invalid_argument("launchGemv: " + std::to_string(cfg.splits) +
-                                        " splits for " + std::to_string(groups) +
-                                        " groups (1 … groups, at most 65535)");
+            throw std::invalid_argument("launchGemv: " + std::to_string(cfg.splits) + " splits for " +
+                                        std::to_string(groups) + " groups (1 … groups, at most 65535)");
         if (cfg.splits > 1 && (a.workspace == nullptr || a.counters == nullptr))
             throw std::invalid_argument("launchGemv: a split-K launch with " + std::to_string(cfg.splits) +
                                         " splits needs a workspace and counters (see completeGemvConfig())");
-        launchGemvHalf2SplitK(a, cfg.colQuads, cfg.threads, cfg.splits, cfg.kernel == GemvKernel::Half2SplitKPdl,
-                              stream);
+        launchGemvHalf2SplitK(a, cfg.colQuads, cfg.threads, cfg.splits,
+                              cfg.kernel == GemvKernel::Half2SplitKPdl, stream);
         return;
     }
     switch (a.bits) {

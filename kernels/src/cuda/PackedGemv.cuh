@@ -85,7 +85,15 @@ struct GemvArgs {
     unsigned int* counters = nullptr;
 };
 
-enum class GemvKernel { Auto = 0, Simt = 1, Mma = 2, Half2 = 3, Half2Pdl = 4, Half2SplitK = 5, Half2SplitKPdl = 6 };
+enum class GemvKernel {
+    Auto = 0,
+    Simt = 1,
+    Mma = 2,
+    Half2 = 3,
+    Half2Pdl = 4,
+    Half2SplitK = 5,
+    Half2SplitKPdl = 6
+};
 
 /// Every kernel a launch may name (not Auto), for checks and benchmarks.
 inline constexpr GemvKernel kGemvKernels[] = {GemvKernel::Simt,        GemvKernel::Mma,

@@ -302,8 +302,9 @@ __global__ void __launch_bounds__(kGemvMaxThreads)
     const int units = static_cast<int>(a.in / kValuesPerUnit);
     const int unitsPerGroup = static_cast<int>(a.group / kValuesPerUnit);
     const int split = static_cast<int>(blockIdx.y), splits = static_cast<int>(gridDim.y);
-    const int uBegin = static_cast<int>(
-        static_cast<int64_t>(split) * unitsPerSplit < units ? static_cast<int64_t>(split) * unitsPerSplit : units);
+    const int uBegin = static_cast<int>(static_cast<int64_t>(split) * unitsPerSplit < units
+                                            ? static_cast<int64_t>(split) * unitsPerSplit
+                                            : units);
     const int uEnd = units - uBegin < unitsPerSplit ? units : uBegin + unitsPerSplit;
     const bool active = c0 < a.out;
     const uint4* qw = reinterpret_cast<const uint4*>(a.qweight + (active ? c0 : 0));
@@ -388,7 +389,8 @@ __global__ void __launch_bounds__(kGemvMaxThreads)
             sum += __ldcg(a.workspace + (static_cast<int64_t>(s) * a.m + r) * a.out + colBase + col);
         y[r * a.out + colBase + col] = __float2half_rn(sum);
     }
-    if (tid == 0) atomicExch(a.counters + blockIdx.x, 0u); // every split has counted: ready for the next launch
+    if (tid == 0)
+        atomicExch(a.counters + blockIdx.x, 0u); // every split has counted: ready for the next launch
 }
 
 size_t splitKSharedBytes(int m, int colQuads, int threads) {
@@ -488,14 +490,16 @@ void launchGemvHalf2(const GemvArgs& a, int colQuads, int threads, bool pdl, cud
 
 GemvConfig chooseGemvSplitKConfig(int64_t in, int64_t out, int bits, int64_t group, int m, GemvConfig cfg,
                                   int device) {
-    if (!gemvHalf2Supports(bits)) throw std::invalid_argument("launchGemv: the half2 kernels take 2, 4 or 8 bits");
+    if (!gemvHalf2Supports(bits))
+        throw std::invalid_argument("launchGemv: the half2 kernels take 2, 4 or 8 bits");
     if (cfg.threads == 0) cfg.threads = 128;
     if (cfg.colQuads != 0 && cfg.splits != 0) return cfg;
     const int64_t groups = in / group;
     const int64_t maxSplits = groups < 65535 ? groups : 65535;
     // Tile widths from the widest (longer contiguous rows of qweight, fewer splits to add up); the
     // first that fills its waves of resident blocks best wins.
-    const std::vector<int> widths = cfg.colQuads != 0 ? std::vector<int>{cfg.colQuads} : std::vector<int>{16, 8, 4};
+    const std::vector<int> widths =
+        cfg.colQuads != 0 ? std::vector<int>{cfg.colQuads} : std::vector<int>{16, 8, 4};
     GemvConfig best = cfg;
     double bestUse = -1.0;
     for (const int colQuads : widths) {
@@ -510,7 +514,8 @@ GemvConfig chooseGemvSplitKConfig(int64_t in, int64_t out, int bits, int64_t gro
             splits = (groups + groupsPerSplit - 1) / groupsPerSplit; // the same split size, no empty split
         }
         const int64_t blocks = tiles * splits;
-        const double use = static_cast<double>(blocks) / static_cast<double>(((blocks + wave - 1) / wave) * wave);
+        const double use =
+            static_cast<double>(blocks) / static_cast<double>(((blocks + wave - 1) / wave) * wave);
         if (use > bestUse + 1e-9) {
             bestUse = use;
             best.colQuads = colQuads;
