@@ -12,7 +12,8 @@
 //                               (y's rounding to float16, plus float32 sums in another order; the
 //                               kernel factors z and s out of each 32-value unit, so the float32
 //                               error scales with s·2^bits, not |ŵ|)
-//   GEMV, mma kernel            as dequantize + cuBLAS float16 (it multiplies the float16 Ŵ)
+//   GEMV, mma and half2 kernels as dequantize + cuBLAS float16 (they multiply the float16 Ŵ; the
+//                               split-K kernels add their splits' float32 sums)
 //   dequantize + cuBLAS float16 |y − yRef| <= 1.01·u·|yRef| + 1e-3·Σ|x||ŵ|    (Ŵ rounded to float16)
 //   dequantize + cuBLAS float32 |y − yRef| <= 1e-5·Σ|x||ŵ| + 1e-6
 //   dequantize + cuBLAS bf16    |y − yRef| <= 1.01·2^-8·|yRef| + 8e-3·Σ|x||ŵ|
@@ -140,8 +141,10 @@ inline Check compareMatmul(const Packed& p, int64_t rows, torch::ScalarType xTyp
     c.what = c.path + " " + c10::toString(xType) + " m" + std::to_string(rows) + " (in " +
              std::to_string(p.in) + ", out " + std::to_string(p.out) + ")";
     if (config)
-        c.what += std::string(" ") + kn::cuda::gemvKernelName(kernel) + " colQuads " +
-                  std::to_string(config->colQuads) + " threads " + std::to_string(config->threads);
+        c.what +=
+            std::string(" ") + kn::cuda::gemvKernelName(kernel) + " colQuads " +
+            std::to_string(config->colQuads) + " threads " + std::to_string(config->threads) +
+            (kn::cuda::gemvIsSplitK(kernel) ? " splits " + std::to_string(config->splits) : std::string());
     if (yc.scalar_type() != xType || yc.sizes() != yRef.sizes()) {
         c.ok = false;
         c.what += ": wrong dtype or shape";
@@ -156,7 +159,7 @@ inline Check compareMatmul(const Packed& p, int64_t rows, torch::ScalarType xTyp
         const torch::Tensor sIn = p.scales.to(torch::kFloat).repeat_interleave(p.group, 0); // (in, out)
         tol =
             1.01 * u * yRef.abs() + 1e-6 * std::ldexp(1.0, p.bits + 1) * torch::matmul(xf.abs(), sIn) + 1e-6;
-    } else if (xType == torch::kHalf) { // dequantize + cuBLAS, or the mma GEMV: the float16 Ŵ
+    } else if (xType == torch::kHalf) { // dequantize + cuBLAS, or the mma / half2 GEMV: the float16 Ŵ
         tol = 1.01 * u * yRef.abs() + 1e-3 * magnitude;
     } else if (xType == torch::kBFloat16) {
         tol = 1.01 / 256.0 * yRef.abs() + 8e-3 * magnitude;
@@ -194,7 +197,7 @@ inline std::vector<Check> checkBitsGroup(int bits, int64_t group, uint64_t seed,
     return checks;
 }
 
-/// The fused GEMV at every launch shape the benchmark may try, both kernels, on one ragged shape.
+/// The fused GEMV at every launch shape the benchmark may try, every kernel, on one ragged shape.
 inline std::vector<Check> checkGemvConfigs(int bits, uint64_t seed) {
     std::vector<Check> checks;
     const Packed p = randomPacked(32 * 38, 32 * 51, bits, 32, seed); // 1632 columns: ragged for 64 and 128
@@ -206,10 +209,69 @@ inline std::vector<Check> checkGemvConfigs(int bits, uint64_t seed) {
     if (kn::cuda::gemvMmaSupports(p.in, bits))
         for (int threads : {64, 128, 256, 512})
             configs.push_back({0, threads, kn::cuda::GemvKernel::Mma});
+    if (kn::cuda::gemvHalf2Supports(bits)) {
+        for (kn::cuda::GemvKernel kernel : {kn::cuda::GemvKernel::Half2, kn::cuda::GemvKernel::Half2Pdl})
+            for (int colQuads : {2, 4, 8, 16, 32})
+                for (int threads : {64, 128, 256, 512})
+                    if (threads / 32 * 8 * colQuads * 4 * 4 <= 48 * 1024)
+                        configs.push_back({colQuads, threads, kernel});
+        // Split-K: tile widths and block sizes, each with splits chosen (0), one split, and 5, 7, 20
+        // and all 38 of the 38 groups (20: 2 groups a split, the last split empty; 7: 6 groups a
+        // split, the last 2); its programmatic-dependent-launch twin with fewer.
+        const std::pair<int, int> shapes[] = {{2, 64}, {4, 128}, {8, 256}, {16, 128}, {32, 256}, {4, 512}};
+        for (const auto& [colQuads, threads] : shapes) {
+            for (int splits : {0, 1, 5, 7, 20, 38})
+                configs.push_back({colQuads, threads, kn::cuda::GemvKernel::Half2SplitK, splits});
+            for (int splits : {0, 20})
+                configs.push_back({colQuads, threads, kn::cuda::GemvKernel::Half2SplitKPdl, splits});
+        }
+    }
     for (const kn::cuda::GemvConfig& config : configs)
         for (int64_t rows : {1, 5, 8})
             checks.push_back(compareMatmul(p, rows, torch::kHalf,
-                                           seed + config.colQuads + config.threads + rows, &config));
+                                           seed + config.colQuads + config.threads + config.splits + rows,
+                                           &config));
+    return checks;
+}
+
+/// Every GEMV kernel that takes (bits, group), at its default launch shape, at every row count
+/// 1 … kGemvMaxRows, on one shape whose columns are ragged for every tile (1632 = 51 · 32) and
+/// whose input dimension holds whole groups of 32, 64 and 128 (1152 = 9 · 128). The split-K
+/// kernels also at few groups: in = 128 (4, 2 or 1 groups) and in = 3 · group with 208 columns
+/// (ragged for every tile), each with the splits chosen, as many splits as groups, and (more than
+/// one group) 2 splits; and at 9 groups of 128 in 4 splits (3 groups a split, the last split empty).
+inline std::vector<Check> checkGemvKernels(int bits, int64_t group, uint64_t seed) {
+    std::vector<Check> checks;
+    const Packed p = randomPacked(1152, 1632, bits, group, seed);
+    if (!kn::cuda::gemvSupports(p.in, p.out, bits, group, 1)) return checks;
+    for (kn::cuda::GemvKernel kernel : kn::cuda::kGemvKernels) {
+        if (!kn::cuda::gemvKernelSupports(kernel, p.in, bits)) continue;
+        const kn::cuda::GemvConfig config{0, 0, kernel};
+        for (int64_t rows = 1; rows <= kn::cuda::kGemvMaxRows; ++rows)
+            checks.push_back(compareMatmul(p, rows, torch::kHalf, seed + 11 * rows + static_cast<int>(kernel),
+                                           &config));
+    }
+    if (!kn::cuda::gemvHalf2Supports(bits)) return checks;
+    for (kn::cuda::GemvKernel kernel :
+         {kn::cuda::GemvKernel::Half2SplitK, kn::cuda::GemvKernel::Half2SplitKPdl}) {
+        for (const auto& [in, out] : {std::pair<int64_t, int64_t>{128, 1632}, {3 * group, 208}}) {
+            if (!kn::cuda::gemvSupports(in, out, bits, group, 1)) continue;
+            const Packed small = randomPacked(in, out, bits, group, seed + static_cast<uint64_t>(in + out));
+            const int groups = static_cast<int>(in / group);
+            std::vector<kn::cuda::GemvConfig> configs{{0, 0, kernel, 0}, {16, 128, kernel, groups}};
+            if (groups > 1) configs.push_back({4, 64, kernel, 2});
+            for (const kn::cuda::GemvConfig& config : configs)
+                for (int64_t rows : {1, 3, 8})
+                    checks.push_back(compareMatmul(small, rows, torch::kHalf,
+                                                   seed + 13 * rows + static_cast<uint64_t>(config.splits),
+                                                   &config));
+        }
+        if (group == 128)
+            for (int64_t rows : {1, 6}) {
+                const kn::cuda::GemvConfig config{8, 128, kernel, 4};
+                checks.push_back(compareMatmul(p, rows, torch::kHalf, seed + 17 * rows, &config));
+            }
+    }
     return checks;
 }
 

@@ -77,6 +77,8 @@ void TestPackedCuda::matchesCpu() {
     QFETCH(int, bits);
     QFETCH(int, group);
     verifyAll(pc::checkBitsGroup(bits, group, static_cast<uint64_t>(1000 * bits + group), 3));
+    if (group % 32 == 0) // every GEMV kernel at every row count
+        verifyAll(pc::checkGemvKernels(bits, group, static_cast<uint64_t>(3000 * bits + group)));
 }
 
 void TestPackedCuda::gemvLaunchShapes_data() {

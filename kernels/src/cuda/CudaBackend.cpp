@@ -4,7 +4,8 @@
 //
 // dequantMatmul on CUDA:
 //  - rows <= kGemvMaxRows (8), float16 x, float16 scales, in and group multiples of 32: the fused
-//    GEMV kernel (decode);
+//    GEMV kernel (decode); the split-K kernels get a float32 workspace per call and a set of arrival
+//    counters per stream (splitKCounters);
 //  - otherwise (prefill, other dtypes or shapes): Ŵᵀ (in, out) is dequantized into a temporary in
 //    x's dtype and multiplied with at::matmul (cuBLAS; float16 and bfloat16 on the tensor cores).
 //    The simplest GEMM path: it writes and reads the temporary once per call.
@@ -12,14 +13,20 @@
 #include "cuda/CudaOps.h"
 
 #include "Dispatch.h"
-#include "qat/kernels/PackedOps.h"
+#include "cuda/CudaCheck.h"
 #include "cuda/PackedDequant.cuh"
 #include "cuda/PackedGemv.cuh"
+#include "qat/kernels/PackedOps.h"
 
 #include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <map>
+#include <mutex>
+#include <utility>
+#include <vector>
 
 namespace qat::kernels::detail {
 namespace {
@@ -79,6 +86,30 @@ torch::Tensor cudaDequantize(const torch::Tensor& qweight, const torch::Tensor& 
     return dequantizeOn(qweight, qzeros, scales, bits, group, dtype, false);
 }
 
+/// The split-K counters for launches on (device, stream): at least `count`, zero between launches (each
+/// launch leaves them 0). One set per stream, so that concurrent streams do not share them. Allocated,
+/// zeroed, on the first use outside a CUDA graph capture; a set outgrown is kept (a graph captured
+/// earlier may still use it), and none is ever freed (no CUDA call at exit).
+unsigned int* splitKCounters(int device, cudaStream_t stream, int64_t count) {
+    static std::mutex mutex;
+    static auto* sets = new std::map<std::pair<int, cudaStream_t>, torch::Tensor>();
+    static auto* outgrown = new std::vector<torch::Tensor>();
+    const std::lock_guard<std::mutex> lock(mutex);
+    torch::Tensor& set = (*sets)[{device, stream}];
+    if (!set.defined() || set.numel() < count) {
+        cudaStreamCaptureStatus capture = cudaStreamCaptureStatusNone;
+        QAT_CUDA_CHECK(cudaStreamIsCapturing(stream, &capture));
+        TORCH_CHECK(
+            capture == cudaStreamCaptureStatusNone,
+            "cudaGemv: the split-K kernels allocate their counters on a stream's first use, which cannot "
+            "be inside a CUDA graph capture: run the GEMV once on this stream before capturing");
+        if (set.defined()) outgrown->push_back(set);
+        set = torch::zeros({std::max<int64_t>(count, 16384)},
+                           torch::TensorOptions().dtype(torch::kInt32).device(torch::kCUDA, device));
+    }
+    return reinterpret_cast<unsigned int*>(set.data_ptr<int32_t>());
+}
+
 torch::Tensor cudaMatmul(const torch::Tensor& x, const PreparedPacked& w) {
     const torch::Tensor &qweight = w.qweight(), &qzeros = w.qzeros(), &scales = w.scales();
     const int bits = w.bits();
@@ -110,7 +141,18 @@ torch::Tensor cudaGemv(const torch::Tensor& x, const torch::Tensor& qweight, con
     const torch::Tensor xa = aligned(x, 16), qw = aligned(qweight, 16), qz = qzeros.contiguous(),
                         s = aligned(scales, 8);
     torch::Tensor y = torch::empty({x.size(0), shape.out}, x.options());
+    const int device = x.device().index();
+    const cudaStream_t stream = c10::cuda::getCurrentCUDAStream(device).stream();
+    const int m = static_cast<int>(x.size(0));
+    // Every field chosen here, so that the split-K workspace and counters fit the launch.
+    config = cuda::completeGemvConfig(shape.in, shape.out, bits, group, m, config, device);
+    torch::Tensor workspace; // per call from the caching allocator: stream-ordered, fine in graph captures
     cuda::GemvArgs a;
+    if (cuda::gemvIsSplitK(config.kernel) && config.splits > 1) {
+        workspace = torch::empty({config.splits, m, shape.out}, x.options().dtype(torch::kFloat));
+        a.workspace = workspace.data_ptr<float>();
+        a.counters = splitKCounters(device, stream, cuda::gemvColumnTiles(shape.out, config));
+    }
     a.qweight = words(qw);
     a.qzeros = words(qz);
     a.scales = s.data_ptr();
@@ -120,9 +162,8 @@ torch::Tensor cudaGemv(const torch::Tensor& x, const torch::Tensor& qweight, con
     a.out = shape.out;
     a.group = group;
     a.bits = bits;
-    a.m = static_cast<int>(x.size(0));
-    cuda::launchGemv(a, config, x.device().index(),
-                     c10::cuda::getCurrentCUDAStream(x.device().index()).stream());
+    a.m = m;
+    cuda::launchGemv(a, config, device, stream);
     return y;
 }
 

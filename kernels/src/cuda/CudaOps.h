@@ -19,8 +19,11 @@ bool cudaGemvApplies(const torch::Tensor& x, const torch::Tensor& scales, int64_
                      int64_t group);
 
 /// The fused GEMV. x: (m, in) float16 CUDA, m <= 8 → (m, out) float16. `config` fields left
-/// 0 / Auto are chosen (chooseGemvConfig: the Simt kernel, tuned shape). Throws c10::Error where
-/// cudaGemvApplies() is false, std::invalid_argument for a launch shape the kernels refuse.
+/// 0 / Auto are chosen (completeGemvConfig: the Simt kernel, tuned shape, for Auto). The split-K
+/// kernels get a float32 workspace from the caching allocator per call and the arrival counters of
+/// the current stream, allocated on the stream's first split-K call, which must not be inside a
+/// CUDA graph capture (c10::Error then). Throws c10::Error where cudaGemvApplies() is false,
+/// std::invalid_argument for a launch shape the kernels refuse.
 torch::Tensor cudaGemv(const torch::Tensor& x, const torch::Tensor& qweight, const torch::Tensor& qzeros,
                        const torch::Tensor& scales, int bits, int64_t group, cuda::GemvConfig config = {});
 

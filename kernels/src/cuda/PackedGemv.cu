@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The dequantize-GEMV kernel family (PackedGemv.cuh): the Simt kernel (CUDA cores, float32) and the
-// launch logic of both kernels (the Mma kernel is in PackedGemvMma.cu).
+// launch logic of all kernels (the Mma kernel is in PackedGemvMma.cu, Half2 and Half2SplitK in
+// PackedGemvHalf2.cu).
 
 #include "PackedGemv.cuh"
 
@@ -252,22 +253,42 @@ GemvConfig chooseGemvConfig(int64_t in, int64_t out, int bits, int device) {
     return cfg;
 }
 
-void launchGemv(const GemvArgs& a, GemvConfig cfg, int device, cudaStream_t stream) {
-    if (!gemvSupports(a.in, a.out, a.bits, a.group, a.m))
-        throw std::invalid_argument("launchGemv: unsupported shape (in " + std::to_string(a.in) + ", out " +
-                                    std::to_string(a.out) + ", bits " + std::to_string(a.bits) + ", group " +
-                                    std::to_string(a.group) + ", rows " + std::to_string(a.m) + ")");
-    if (cfg.kernel == GemvKernel::Mma && !gemvMmaSupports(a.in, a.bits))
+int gemvMultiprocessors(int device) {
+    return multiprocessors(device);
+}
+
+GemvConfig completeGemvConfig(int64_t in, int64_t out, int bits, int64_t group, int m, GemvConfig cfg,
+                              int device) {
+    if (!gemvSupports(in, out, bits, group, m))
+        throw std::invalid_argument("launchGemv: unsupported shape (in " + std::to_string(in) + ", out " +
+                                    std::to_string(out) + ", bits " + std::to_string(bits) + ", group " +
+                                    std::to_string(group) + ", rows " + std::to_string(m) + ")");
+    if (cfg.kernel == GemvKernel::Auto) {
+        const GemvConfig chosen = chooseGemvConfig(in, out, bits, device);
+        cfg.kernel = chosen.kernel;
+        if (!gemvIsSplitK(chosen.kernel)) { // the split-K kernels choose their launch shape below
+            if (cfg.threads == 0) cfg.threads = chosen.threads;
+            if (cfg.colQuads == 0) cfg.colQuads = chosen.colQuads;
+        }
+    }
+    if (cfg.kernel == GemvKernel::Mma && !gemvMmaSupports(in, bits))
         throw std::invalid_argument("launchGemv: the mma kernel takes 2, 4 or 8 bits with in a multiple of "
                                     "128 / bits");
-    if (cfg.kernel == GemvKernel::Auto) {
-        const GemvConfig chosen = chooseGemvConfig(a.in, a.out, a.bits, device);
-        cfg.kernel = chosen.kernel;
-        if (cfg.threads == 0) cfg.threads = chosen.threads;
-        if (cfg.colQuads == 0) cfg.colQuads = chosen.colQuads;
-    }
+    const bool half2 = cfg.kernel == GemvKernel::Half2 || cfg.kernel == GemvKernel::Half2Pdl;
+    const bool splitK = gemvIsSplitK(cfg.kernel);
+    if ((half2 || splitK) && !gemvHalf2Supports(bits))
+        throw std::invalid_argument("launchGemv: the half2 kernels take 2, 4 or 8 bits");
+    if (splitK) return chooseGemvSplitKConfig(in, out, bits, group, m, cfg, device);
     if (cfg.threads == 0) cfg.threads = 256;
-    if (cfg.kernel == GemvKernel::Simt && cfg.colQuads == 0) cfg.colQuads = 4;
+    if ((cfg.kernel == GemvKernel::Simt || half2) && cfg.colQuads == 0) cfg.colQuads = 4;
+    cfg.splits = 1;
+    return cfg;
+}
+
+void launchGemv(const GemvArgs& a, GemvConfig cfg, int device, cudaStream_t stream) {
+    cfg = completeGemvConfig(a.in, a.out, a.bits, a.group, a.m, cfg, device);
+    const bool half2 = cfg.kernel == GemvKernel::Half2 || cfg.kernel == GemvKernel::Half2Pdl;
+    const bool splitK = gemvIsSplitK(cfg.kernel);
     const int cq = cfg.colQuads;
     const bool cqOk = cfg.kernel == GemvKernel::Mma || cq == 2 || cq == 4 || cq == 8 || cq == 16 || cq == 32;
     const size_t shared = cfg.kernel == GemvKernel::Mma
@@ -279,6 +300,22 @@ void launchGemv(const GemvArgs& a, GemvConfig cfg, int device, cudaStream_t stre
                                     ", threads " + std::to_string(cfg.threads) + ")");
     if (cfg.kernel == GemvKernel::Mma) {
         launchGemvMma(a, cfg.threads, stream);
+        return;
+    }
+    if (half2) {
+        launchGemvHalf2(a, cfg.colQuads, cfg.threads, cfg.kernel == GemvKernel::Half2Pdl, stream);
+        return;
+    }
+    if (splitK) {
+        const int64_t groups = a.in / a.group;
+        if (cfg.splits < 1 || cfg.splits > groups || cfg.splits > 65535)
+            throw std::invalid_argument("launchGemv: " + std::to_string(cfg.splits) + " splits for " +
+                                        std::to_string(groups) + " groups (1 … groups, at most 65535)");
+        if (cfg.splits > 1 && (a.workspace == nullptr || a.counters == nullptr))
+            throw std::invalid_argument("launchGemv: a split-K launch with " + std::to_string(cfg.splits) +
+                                        " splits needs a workspace and counters (see completeGemvConfig())");
+        launchGemvHalf2SplitK(a, cfg.colQuads, cfg.threads, cfg.splits,
+                              cfg.kernel == GemvKernel::Half2SplitKPdl, stream);
         return;
     }
     switch (a.bits) {
