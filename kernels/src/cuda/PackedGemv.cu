@@ -241,12 +241,11 @@ bool gemvMmaSupports(int64_t in, int bits) {
 
 GemvConfig chooseGemvConfig(int64_t in, int64_t out, int bits, int device) {
     (void)in;
-    (void)bits;
     // Measured on an H100 SXM (tests/bench/BenchPackedGemv --sweep, W4 g128 and W2 g64 at Llama-2-7B's
     // shapes): 16 columns a block was best or within 5 % everywhere; 256 threads while that gives
     // fewer than three blocks per multiprocessor, else 128.
     GemvConfig cfg;
-    cfg.kernel = GemvKernel::Simt;
+    cfg.kernel = defaultGemvKernel(bits);
     cfg.colQuads = 4;
     const int64_t blocks = (out / 4 + cfg.colQuads - 1) / cfg.colQuads;
     cfg.threads = blocks >= 3 * static_cast<int64_t>(multiprocessors(device)) ? 128 : 256;

@@ -121,11 +121,17 @@ bool gemvSupports(int64_t in, int64_t out, int bits, int64_t group, int m);
 /// True when the Mma kernel takes it too (2, 4 or 8 bits, in a multiple of 128 / bits).
 bool gemvMmaSupports(int64_t in, int bits);
 
-/// The kernel a launch with `config` runs: config.kernel, or Simt for Auto.
+/// The kernel Auto runs: Half2 with programmatic dependent launch at 2, 4 and 8 bits (on an H200
+/// 1.04–1.27× Simt's speed at Llama-2-7B's shapes, W4 g128 and W2 g64; kernels/README.md), Simt
+/// at the widths Half2 does not take.
+inline GemvKernel defaultGemvKernel(int bits) {
+    return bits == 2 || bits == 4 || bits == 8 ? GemvKernel::Half2Pdl : GemvKernel::Simt;
+}
+
+/// The kernel a launch with `config` runs: config.kernel, or defaultGemvKernel() for Auto.
 inline GemvKernel resolveGemvKernel(int64_t in, int bits, const GemvConfig& config) {
     (void)in;
-    (void)bits;
-    return config.kernel == GemvKernel::Auto ? GemvKernel::Simt : config.kernel;
+    return config.kernel == GemvKernel::Auto ? defaultGemvKernel(bits) : config.kernel;
 }
 
 /// "simt", "mma", "half2", "half2-pdl", "half2-splitk", "half2-splitk-pdl" or "auto".
