@@ -2,6 +2,7 @@
 #include "export/GptqWriter.h"
 
 #include "qat/QuantizeJob.h"
+#include "qat/Version.h"
 #include "qat/kernels/PackedLayout.h"
 #include "qat/kernels/PackedOps.h"
 
