@@ -34,7 +34,8 @@ QSpinBox* spin(QWidget* parent, const QString& name, int lo, int hi, Translation
 
 QStringList filesOf(const QListWidget* list) {
     QStringList files;
-    for (int i = 0; i < list->count(); ++i) files << list->item(i)->data(Qt::UserRole).toString();
+    for (int i = 0; i < list->count(); ++i)
+        files << list->item(i)->data(Qt::UserRole).toString();
     return files;
 }
 
@@ -52,11 +53,16 @@ DataPage::DataPage(QWidget* parent) : QWidget(parent) {
     m_selfGenerated = new QCheckBox(this);
     m_tr.text(m_selfGenerated, QT_TR_NOOP("&Let the model write its own calibration text"));
     m_selfGenerated->setObjectName(QStringLiteral("selfGeneratedCheck"));
-    m_tr.toolTip(m_selfGenerated, QT_TR_NOOP("For users without data: documents sampled from the full-precision model"));
-    m_generated = spin(this, QStringLiteral("generatedSpin"), 1, 1000000, m_tr, QT_TR_NOOP("Documents to generate"));
-    m_seqlen = spin(this, QStringLiteral("seqlenSpin"), 2, 1 << 20, m_tr, QT_TR_NOOP("Tokens per window (paper: 2048)"));
-    m_trainWindows = spin(this, QStringLiteral("trainWindowsSpin"), 1, 1 << 24, m_tr, QT_TR_NOOP("Training windows (paper: 4096)"));
-    m_valWindows = spin(this, QStringLiteral("valWindowsSpin"), 0, 1 << 20, m_tr, QT_TR_NOOP("Validation windows, from the last 10% of the documents (paper: 64)"));
+    m_tr.toolTip(m_selfGenerated,
+                 QT_TR_NOOP("For users without data: documents sampled from the full-precision model"));
+    m_generated =
+        spin(this, QStringLiteral("generatedSpin"), 1, 1000000, m_tr, QT_TR_NOOP("Documents to generate"));
+    m_seqlen = spin(this, QStringLiteral("seqlenSpin"), 2, 1 << 20, m_tr,
+                    QT_TR_NOOP("Tokens per window (paper: 2048)"));
+    m_trainWindows = spin(this, QStringLiteral("trainWindowsSpin"), 1, 1 << 24, m_tr,
+                          QT_TR_NOOP("Training windows (paper: 4096)"));
+    m_valWindows = spin(this, QStringLiteral("valWindowsSpin"), 0, 1 << 20, m_tr,
+                        QT_TR_NOOP("Validation windows, from the last 10% of the documents (paper: 64)"));
     m_eval = new QListWidget(this);
     m_eval->setObjectName(QStringLiteral("evalList"));
     m_addEval = new QPushButton(this);
@@ -65,8 +71,9 @@ DataPage::DataPage(QWidget* parent) : QWidget(parent) {
     m_removeEval = new QPushButton(this);
     m_tr.text(m_removeEval, QT_TR_NOOP("Re&move"));
     m_removeEval->setObjectName(QStringLiteral("removeEvalButton"));
-    m_evalWindows = spin(this, QStringLiteral("evalWindowsSpin"), 0, 1 << 24,
-                         m_tr, QT_TR_NOOP("Evaluate only the first N windows of each file, for a quick look (0: all)"));
+    m_evalWindows =
+        spin(this, QStringLiteral("evalWindowsSpin"), 0, 1 << 24, m_tr,
+             QT_TR_NOOP("Evaluate only the first N windows of each file, for a quick look (0: all)"));
     m_tr.specialValue(m_evalWindows, QT_TR_NOOP("all"));
     m_preview = new QLabel(this);
     m_preview->setObjectName(QStringLiteral("previewLabel"));
@@ -117,9 +124,11 @@ DataPage::DataPage(QWidget* parent) : QWidget(parent) {
         Q_EMIT dataChanged();
     };
     connect(m_selfGenerated, &QCheckBox::toggled, this, changed);
-    for (QSpinBox* s : {m_generated, m_seqlen, m_trainWindows, m_valWindows}) connect(s, &QSpinBox::valueChanged, this, changed);
+    for (QSpinBox* s : {m_generated, m_seqlen, m_trainWindows, m_valWindows})
+        connect(s, &QSpinBox::valueChanged, this, changed);
     connect(m_addCalib, &QPushButton::clicked, this, [this] {
-        for (const QString& f : QFileDialog::getOpenFileNames(this, tr("Calibration text"), QString(), tr("Text (*.txt *.jsonl *.raw);;All files (*)")))
+        for (const QString& f : QFileDialog::getOpenFileNames(
+                 this, tr("Calibration text"), QString(), tr("Text (*.txt *.jsonl *.raw);;All files (*)")))
             addCalibrationFile(f);
     });
     connect(m_removeCalib, &QPushButton::clicked, this, [this, changed] {
@@ -127,15 +136,21 @@ DataPage::DataPage(QWidget* parent) : QWidget(parent) {
         changed();
     });
     connect(m_addEval, &QPushButton::clicked, this, [this] {
-        for (const QString& f : QFileDialog::getOpenFileNames(this, tr("Evaluation text"), QString(), tr("Text (*.txt *.jsonl *.raw);;All files (*)")))
+        for (const QString& f : QFileDialog::getOpenFileNames(
+                 this, tr("Evaluation text"), QString(), tr("Text (*.txt *.jsonl *.raw);;All files (*)")))
             addEvaluationFile(f);
     });
     connect(m_removeEval, &QPushButton::clicked, this, [this] {
         delete m_eval->currentItem();
         Q_EMIT dataChanged();
     });
-    m_tr.toolTip(m_calib, QT_TR_NOOP("Text or JSONL files the windows are cut from (documents separated by blank lines)"));
-    m_tr.toolTip(m_eval, QT_TR_NOOP("Text or JSONL files whose perplexity is measured in full precision and after each phase"));
+    m_tr.toolTip(
+        m_calib,
+        QT_TR_NOOP("Text or JSONL files the windows are cut from (documents separated by blank lines)"));
+    m_tr.toolTip(
+        m_eval,
+        QT_TR_NOOP(
+            "Text or JSONL files whose perplexity is measured in full precision and after each phase"));
     m_tr.toolTip(m_addCalib, QT_TR_NOOP("Add calibration text files"));
     m_tr.toolTip(m_addEval, QT_TR_NOOP("Add evaluation text files"));
     m_tr.apply(this);
@@ -172,8 +187,10 @@ void DataPage::setFrom(const QuantizeJob& job) {
         const QSignalBlocker block(this);
         m_calib->clear();
         m_eval->clear();
-        for (const auto& f : job.calibration.files) addCalibrationFile(QString::fromStdString(f.string()));
-        for (const auto& f : job.evalFiles) addEvaluationFile(QString::fromStdString(f.string()));
+        for (const auto& f : job.calibration.files)
+            addCalibrationFile(QString::fromStdString(f.string()));
+        for (const auto& f : job.evalFiles)
+            addEvaluationFile(QString::fromStdString(f.string()));
         m_selfGenerated->setChecked(job.generatedDocuments > 0);
         m_generated->setValue(job.generatedDocuments > 0 ? static_cast<int>(job.generatedDocuments) : 256);
         m_seqlen->setValue(static_cast<int>(job.calibration.seqlen));
@@ -188,14 +205,16 @@ void DataPage::setFrom(const QuantizeJob& job) {
 void DataPage::applyTo(QuantizeJob& job) const {
     job.calibration.files.clear();
     if (!m_selfGenerated->isChecked())
-        for (const QString& f : filesOf(m_calib)) job.calibration.files.emplace_back(f.toStdString());
+        for (const QString& f : filesOf(m_calib))
+            job.calibration.files.emplace_back(f.toStdString());
     job.generatedDocuments = m_selfGenerated->isChecked() ? m_generated->value() : 0;
     job.calibration.seqlen = m_seqlen->value();
     job.calibration.trainWindows = m_trainWindows->value();
     job.calibration.valWindows = m_valWindows->value();
     job.evalMaxWindows = m_evalWindows->value();
     job.evalFiles.clear();
-    for (const QString& f : filesOf(m_eval)) job.evalFiles.emplace_back(f.toStdString());
+    for (const QString& f : filesOf(m_eval))
+        job.evalFiles.emplace_back(f.toStdString());
 }
 
 void DataPage::setTokenizerFile(const QString& tokenizerModel) {
@@ -211,12 +230,15 @@ void DataPage::setTokenizerFile(const QString& tokenizerModel) {
     updatePreview();
 }
 
-QString DataPage::previewText() const { return m_preview->text(); }
+QString DataPage::previewText() const {
+    return m_preview->text();
+}
 
 void DataPage::updatePreview() {
     m_tokens = 0;
     if (m_selfGenerated->isChecked()) {
-        m_preview->setText(tr("The model will write %1 documents before the run.").arg(formatCount(m_generated->value())));
+        m_preview->setText(
+            tr("The model will write %1 documents before the run.").arg(formatCount(m_generated->value())));
         return;
     }
     const QStringList files = filesOf(m_calib);
@@ -247,13 +269,16 @@ void DataPage::updatePreview() {
         m_preview->setText(QString::fromUtf8(e.what()));
         return;
     }
-    const qint64 need = static_cast<qint64>(m_seqlen->value()) * (m_trainWindows->value() + m_valWindows->value());
+    const qint64 need =
+        static_cast<qint64>(m_seqlen->value()) * (m_trainWindows->value() + m_valWindows->value());
     m_preview->setText(tr("%1 documents, %2 tokens; %3 windows of %4 tokens need about %5: %6")
                            .arg(formatCount(documents), formatCount(m_tokens))
                            .arg(formatCount(m_trainWindows->value() + m_valWindows->value()))
                            .arg(m_seqlen->value())
                            .arg(formatCount(need))
-                           .arg(m_tokens >= need ? tr("enough") : tr("too short: add text, or ask for fewer or shorter windows")));
+                           .arg(m_tokens >= need
+                                    ? tr("enough")
+                                    : tr("too short: add text, or ask for fewer or shorter windows")));
 }
 
 } // namespace qat

@@ -38,7 +38,8 @@ ExportDialog::ExportDialog(const QString& runFolder, QWidget* parent) : QDialog(
     m_dtypeLabel = new QLabel(this);
     m_dtype = new QComboBox(this);
     m_dtype->setObjectName(QStringLiteral("dtypeCombo"));
-    for (const char* d : {"float16", "bfloat16", "float32"}) m_dtype->addItem(QString::fromLatin1(d), QString::fromLatin1(d));
+    for (const char* d : {"float16", "bfloat16", "float32"})
+        m_dtype->addItem(QString::fromLatin1(d), QString::fromLatin1(d));
     m_dtypeLabel->setBuddy(m_dtype);
     m_destinationLabel = new QLabel(this);
     m_destination = new QLineEdit(QDir(runFolder).filePath(QStringLiteral("model")), this);
@@ -105,12 +106,24 @@ ExportDialog::ExportDialog(const QString& runFolder, QWidget* parent) : QDialog(
 // The runner (a child) cancels an export in progress and waits for it; its temporary folder is removed.
 ExportDialog::~ExportDialog() = default;
 
-QString ExportDialog::destination() const { return m_destination->text(); }
-void ExportDialog::setDestination(const QString& folder) { m_destination->setText(folder); }
-void ExportDialog::setFormatIndex(int index) { m_format->setCurrentIndex(index); }
-void ExportDialog::setOverwrite(bool overwrite) { m_overwrite->setChecked(overwrite); }
-QString ExportDialog::reportText() const { return m_report->toPlainText(); }
-bool ExportDialog::isExporting() const { return m_runner->isRunning(); }
+QString ExportDialog::destination() const {
+    return m_destination->text();
+}
+void ExportDialog::setDestination(const QString& folder) {
+    m_destination->setText(folder);
+}
+void ExportDialog::setFormatIndex(int index) {
+    m_format->setCurrentIndex(index);
+}
+void ExportDialog::setOverwrite(bool overwrite) {
+    m_overwrite->setChecked(overwrite);
+}
+QString ExportDialog::reportText() const {
+    return m_report->toPlainText();
+}
+bool ExportDialog::isExporting() const {
+    return m_runner->isRunning();
+}
 
 void ExportDialog::browse() {
     const QString dir = QFileDialog::getExistingDirectory(this, tr("Export into folder"), m_run);
@@ -125,7 +138,7 @@ void ExportDialog::startExport() {
     options.out = m_destination->text().toStdString();
     options.overwrite = m_overwrite->isChecked();
     m_exportDtype = QString::fromStdString(options.dtype);
-    m_progress->setRange(0, 0);  // busy until the first layer is converted (the model loads first)
+    m_progress->setRange(0, 0); // busy until the first layer is converted (the model loads first)
     m_progress->resetFormat();
     m_report->setPlainText(tr("Exporting…"));
     m_runner->start(std::make_unique<ExportWorker>(m_run.toStdString(), options));
@@ -148,7 +161,8 @@ void ExportDialog::onProgress(qint64 done, qint64 total, const QString& what) {
 // The report is composed here, on the GUI thread, from the worker's ExportReport.
 QString ExportDialog::reportFor(const ExportReport& report) const {
     QStringList lines;
-    lines << tr("Exported to %1").arg(QDir::toNativeSeparators(QString::fromStdString(report.folder.string())));
+    lines
+        << tr("Exported to %1").arg(QDir::toNativeSeparators(QString::fromStdString(report.folder.string())));
     if (report.format == ExportFormat::Gptq) {
         lines << tr("Packed layers: %1 of %2").arg(report.packedLayers()).arg(report.layers.size());
         std::map<std::string, QStringList> byReason;
@@ -163,8 +177,9 @@ QString ExportDialog::reportFor(const ExportReport& report) const {
     }
     lines << tr("Stored bits per decoder-linear weight: %1").arg(report.bitsPerWeight(), 0, 'f', 3);
     for (const auto& f : report.files)
-        lines << QStringLiteral("  %1  %2").arg(QString::fromStdString(f.name),
-                                                QLocale().formattedDataSize(static_cast<qint64>(f.bytes)));
+        lines << QStringLiteral("  %1  %2")
+                     .arg(QString::fromStdString(f.name),
+                          QLocale().formattedDataSize(static_cast<qint64>(f.bytes)));
     lines << tr("Total: %1").arg(QLocale().formattedDataSize(static_cast<qint64>(report.totalBytes)));
     return lines.join(QLatin1Char('\n'));
 }
@@ -176,7 +191,8 @@ void ExportDialog::onFinished(const JobOutcome& outcome) {
         text = reportFor(outcome.value.value<ExportReport>());
         m_report->setPlainText(text);
     } else if (outcome.cancelled()) {
-        text = tr("Export cancelled: nothing was written to %1").arg(QDir::toNativeSeparators(m_destination->text()));
+        text = tr("Export cancelled: nothing was written to %1")
+                   .arg(QDir::toNativeSeparators(m_destination->text()));
         m_report->setPlainText(text);
     } else {
         text = outcome.message;
@@ -197,7 +213,7 @@ void ExportDialog::updateButtons() {
 }
 
 void ExportDialog::reject() {
-    if (m_runner->isRunning()) return;  // Cancel first; closing waits for the export to end
+    if (m_runner->isRunning()) return; // Cancel first; closing waits for the export to end
     QDialog::reject();
 }
 
@@ -212,13 +228,15 @@ void ExportDialog::retranslateUi() {
     m_formatLabel->setText(tr("&Format:"));
     m_format->setItemText(0, tr("GPTQ v2, packed (GPTQModel, vLLM, transformers)"));
     m_format->setItemText(1, tr("Dequantized weights (any Llama loader)"));
-    m_format->setToolTip(tr("GPTQ packs the integer weights (2-8 bits) with float16 scales; layers the layout "
-                            "cannot hold are kept dequantized and listed in the config. Dequantized writes every "
-                            "weight as a plain floating-point tensor."));
+    m_format->setToolTip(
+        tr("GPTQ packs the integer weights (2-8 bits) with float16 scales; layers the layout "
+           "cannot hold are kept dequantized and listed in the config. Dequantized writes every "
+           "weight as a plain floating-point tensor."));
     m_dtypeLabel->setText(tr("&Data type:"));
     m_dtype->setToolTip(tr("The type of the embeddings, norms, head and dequantized weights"));
     m_destinationLabel->setText(tr("&Destination:"));
-    m_destination->setToolTip(tr("The folder to create; it is written under a temporary name and renamed when complete"));
+    m_destination->setToolTip(
+        tr("The folder to create; it is written under a temporary name and renamed when complete"));
     m_browse->setText(tr("&Browse…"));
     m_overwrite->setText(tr("&Replace the folder if it exists"));
     m_export->setText(tr("&Export"));

@@ -81,7 +81,7 @@ private:
     QProgressBar* m_progress = nullptr;
     QPlainTextEdit* m_report = nullptr;
     JobRunner* m_runner = nullptr;
-    QString m_exportDtype;  ///< the dtype of the export in progress (for its report)
+    QString m_exportDtype; ///< the dtype of the export in progress (for its report)
 };
 
 } // namespace qat

@@ -9,9 +9,11 @@ namespace {
 class ExportProgressSink : public ExportSink {
 public:
     explicit ExportProgressSink(ExportWorker& worker)
-        : m_worker(worker), m_converting(ExportWorker::tr("Converting layers")), m_writing(ExportWorker::tr("Writing files")) {}
+        : m_worker(worker), m_converting(ExportWorker::tr("Converting layers")),
+          m_writing(ExportWorker::tr("Writing files")) {}
     void onExportProgress(const ExportProgress& p) override {
-        m_worker.reportProgress(p.done, p.total, p.step == ExportProgress::Step::Converting ? m_converting : m_writing);
+        m_worker.reportProgress(p.done, p.total,
+                                p.step == ExportProgress::Step::Converting ? m_converting : m_writing);
     }
     bool isCancelled() const override { return m_worker.isCancelled(); }
 
@@ -29,7 +31,8 @@ JobOutcome ExportWorker::work() {
     ExportProgressSink sink(*this);
     ExportReport report;
     const Status st = exportRun(m_run, m_options, report, &sink);
-    return JobOutcome{static_cast<int>(st.kind), QString::fromStdString(st.message), QVariant::fromValue(report)};
+    return JobOutcome{static_cast<int>(st.kind), QString::fromStdString(st.message),
+                      QVariant::fromValue(report)};
 }
 
 } // namespace qat

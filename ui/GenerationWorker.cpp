@@ -14,7 +14,9 @@ namespace qat {
 
 namespace {
 
-QString utf8(const std::string& s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
+QString utf8(const std::string& s) {
+    return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
+}
 
 // The model folder, or with a run folder the run's model (unless the request names one) with
 // the run's tokenizer and its quantized state installed.
@@ -28,7 +30,9 @@ Status loadModel(const GenerationRequest& r, std::unique_ptr<Model>& out) {
         const Status read = RunFolder::read(r.runFolder.toStdString(), run);
         if (!read.ok()) return read;
         if (!run.hasQuantizedState)
-            return Status::error(ErrorKind::BadInput, r.runFolder.toStdString() + ": no quantized.safetensors yet: the run has not finished");
+            return Status::error(ErrorKind::BadInput,
+                                 r.runFolder.toStdString() +
+                                     ": no quantized.safetensors yet: the run has not finished");
         if (folder.empty()) folder = run.modelFolder;
         o.tokenizerPath = run.tokenizer;
     }
@@ -43,7 +47,9 @@ GenerationWorker::GenerationWorker(GenerationRequest request, std::shared_ptr<Ge
     : m_request(std::move(request)), m_cache(std::move(cache)) {}
 GenerationWorker::~GenerationWorker() = default;
 
-JobOutcome GenerationWorker::work() { return JobOutcome{0, QString(), QVariant::fromValue(generate(m_request))}; }
+JobOutcome GenerationWorker::work() {
+    return JobOutcome{0, QString(), QVariant::fromValue(generate(m_request))};
+}
 
 GenerationResult GenerationWorker::generate(const GenerationRequest& r) {
     auto& cache = m_cache->models;
@@ -52,7 +58,8 @@ GenerationResult GenerationWorker::generate(const GenerationRequest& r) {
     QElapsedTimer clock;
     clock.start();
     try {
-        const QString key = QStringLiteral("%1\n%2\n%3\n%4").arg(r.modelFolder, r.runFolder).arg(r.device).arg(r.threads);
+        const QString key =
+            QStringLiteral("%1\n%2\n%3\n%4").arg(r.modelFolder, r.runFolder).arg(r.device).arg(r.threads);
         std::shared_ptr<Model> model;
         for (auto it = cache.begin(); it != cache.end(); ++it)
             if (it->first == key) {
@@ -70,7 +77,8 @@ GenerationResult GenerationWorker::generate(const GenerationRequest& r) {
         if (model) {
             cache.emplace_back(key, model);
             const Tokenizer* tok = model->tokenizer();
-            if (!tok) st = Status::error(ErrorKind::BadInput, r.modelFolder.toStdString() + ": no tokenizer.model");
+            if (!tok)
+                st = Status::error(ErrorKind::BadInput, r.modelFolder.toStdString() + ": no tokenizer.model");
             if (st.ok()) {
                 std::vector<int64_t> prompt{tok->bosId()};
                 if (!r.prompt.isEmpty()) {
@@ -89,7 +97,7 @@ GenerationResult GenerationWorker::generate(const GenerationRequest& r) {
             }
         }
         if (!st.ok()) result.error = utf8(st.message);
-    } catch (const std::exception& e) {  // nothing may cross the thread boundary
+    } catch (const std::exception& e) { // nothing may cross the thread boundary
         result.error = QString::fromUtf8(e.what());
     }
     result.seconds = clock.elapsed() / 1000.0;
@@ -103,7 +111,7 @@ GenerationController::GenerationController(QObject* parent)
     m_runner = new JobRunner(QStringLiteral("qat-generate"), this);
     connect(m_runner, &JobRunner::finished, this, [this](const JobOutcome& o) {
         GenerationResult r = o.value.value<GenerationResult>();
-        if (!o.value.canConvert<GenerationResult>()) r.error = o.message;  // an exception escaped the worker
+        if (!o.value.canConvert<GenerationResult>()) r.error = o.message; // an exception escaped the worker
         startNext();
         Q_EMIT finished(r);
     });

@@ -25,21 +25,21 @@ class Model;
 
 /// What to generate, and with which model.
 struct GenerationRequest {
-    int slot = 0;          ///< which side asked (0 left, 1 right); echoed in the result
-    QString modelFolder;   ///< the full-precision model folder (empty with a run: the run's)
-    QString runFolder;     ///< a finished run whose quantized state to install; empty: full precision
-    QString prompt;        ///< text after BOS (may be empty)
+    int slot = 0;        ///< which side asked (0 left, 1 right); echoed in the result
+    QString modelFolder; ///< the full-precision model folder (empty with a run: the run's)
+    QString runFolder;   ///< a finished run whose quantized state to install; empty: full precision
+    QString prompt;      ///< text after BOS (may be empty)
     int maxNewTokens = 64;
     bool greedy = true;
-    int device = 0;        ///< 0 CPU, 1 CUDA
-    int threads = 0;       ///< CPU threads, 0: LibTorch's default
+    int device = 0;  ///< 0 CPU, 1 CUDA
+    int threads = 0; ///< CPU threads, 0: LibTorch's default
 };
 
 /// What came out: the continuation (without the prompt), or an error.
 struct GenerationResult {
     int slot = 0;
-    QString text;          ///< the decoded new tokens
-    QString error;         ///< empty on success
+    QString text;  ///< the decoded new tokens
+    QString error; ///< empty on success
     double seconds = 0.0;
     int tokens = 0;
 };

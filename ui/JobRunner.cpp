@@ -8,7 +8,9 @@
 
 namespace qat {
 
-bool JobOutcome::cancelled() const { return errorKind == static_cast<int>(ErrorKind::Cancelled); }
+bool JobOutcome::cancelled() const {
+    return errorKind == static_cast<int>(ErrorKind::Cancelled);
+}
 
 // ---- JobWorker ------------------------------------------------------------------------------
 
@@ -19,7 +21,7 @@ void JobWorker::run() {
     JobOutcome outcome;
     try {
         outcome = work();
-    } catch (const std::exception& e) {  // nothing may cross the thread boundary
+    } catch (const std::exception& e) { // nothing may cross the thread boundary
         outcome = JobOutcome{static_cast<int>(ErrorKind::Failure), QString::fromUtf8(e.what()), {}};
     } catch (...) {
         outcome = JobOutcome{static_cast<int>(ErrorKind::Failure), QStringLiteral("unknown error"), {}};
@@ -29,7 +31,7 @@ void JobWorker::run() {
 }
 
 void JobWorker::reportProgress(qint64 done, qint64 total, const QString& what) {
-    if (m_held && what != m_what) flushProgress();  // the end of the previous step is always shown
+    if (m_held && what != m_what) flushProgress(); // the end of the previous step is always shown
     m_done = done;
     m_total = total;
     m_what = what;
@@ -50,7 +52,9 @@ JobRunner::JobRunner(const QString& threadName, QObject* parent) : QObject(paren
     qRegisterMetaType<qat::JobOutcome>();
 }
 
-JobRunner::~JobRunner() { shutdown(-1); }
+JobRunner::~JobRunner() {
+    shutdown(-1);
+}
 
 bool JobRunner::start(std::unique_ptr<JobWorker> worker) {
     if (m_thread || !worker) return false;
@@ -67,13 +71,14 @@ bool JobRunner::start(std::unique_ptr<JobWorker> worker) {
     connect(m_worker, &JobWorker::done, m_thread, &QThread::quit, Qt::DirectConnection);
     connect(m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
     // A job ended by shutdown() is not reported, nor is anything it left queued.
-    connect(m_worker, &JobWorker::progress, this, [this, job](qint64 done, qint64 total, const QString& what) {
-        if (job == m_job) Q_EMIT progress(done, total, what);
-    });
+    connect(m_worker, &JobWorker::progress, this,
+            [this, job](qint64 done, qint64 total, const QString& what) {
+                if (job == m_job) Q_EMIT progress(done, total, what);
+            });
     connect(m_worker, &JobWorker::done, this, [this, job](const JobOutcome& outcome) {
         if (job == m_job) onWorkerDone(outcome);
     });
-    Q_EMIT started(m_worker);  // before the thread starts: connections made here miss nothing
+    Q_EMIT started(m_worker); // before the thread starts: connections made here miss nothing
     m_thread->start();
     return true;
 }
@@ -84,13 +89,16 @@ void JobRunner::cancel() {
 
 void JobRunner::onWorkerDone(const JobOutcome& outcome) {
     if (m_thread) {
-        m_thread->wait();  // ends right after done(); the worker is deleted as it ends
+        m_thread->wait(); // ends right after done(); the worker is deleted as it ends
         delete m_thread;
         m_thread = nullptr;
     }
-    if (outcome.ok()) Q_EMIT succeeded(outcome.value);
-    else if (outcome.cancelled()) Q_EMIT cancelled(outcome.message);
-    else Q_EMIT failed(outcome.errorKind, outcome.message);
+    if (outcome.ok())
+        Q_EMIT succeeded(outcome.value);
+    else if (outcome.cancelled())
+        Q_EMIT cancelled(outcome.message);
+    else
+        Q_EMIT failed(outcome.errorKind, outcome.message);
     Q_EMIT finished(outcome);
 }
 

@@ -27,9 +27,10 @@ namespace qat {
 
 /// How a job ended.
 struct JobOutcome {
-    int errorKind = 0;  ///< a qat::ErrorKind as an int: 0 success, ErrorKind::Cancelled, ...
-    QString message;    ///< what went wrong (empty on success)
-    QVariant value;     ///< what the job produced (the worker's class documents the type); may be set on failure too
+    int errorKind = 0; ///< a qat::ErrorKind as an int: 0 success, ErrorKind::Cancelled, ...
+    QString message;   ///< what went wrong (empty on success)
+    QVariant
+        value; ///< what the job produced (the worker's class documents the type); may be set on failure too
     bool ok() const { return errorKind == 0; }
     bool cancelled() const;
 };
@@ -69,7 +70,7 @@ private:
     friend class JobRunner;
     void flushProgress();
 
-    const std::atomic<bool>* m_cancel = nullptr;  ///< the runner's; set before the thread starts
+    const std::atomic<bool>* m_cancel = nullptr; ///< the runner's; set before the thread starts
     QElapsedTimer m_sinceEmit;
     bool m_held = false;
     qint64 m_done = 0, m_total = 0;
@@ -121,7 +122,7 @@ private:
     QThread* m_thread = nullptr;
     QPointer<JobWorker> m_worker;
     std::atomic<bool> m_cancel{false};
-    quint64 m_job = 0;  ///< the current job's number; signals of an earlier one are dropped
+    quint64 m_job = 0; ///< the current job's number; signals of an earlier one are dropped
 };
 
 } // namespace qat

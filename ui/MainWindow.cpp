@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "MainWindow.h"
 
+#include "Application.h"
 #include "DataPage.h"
 #include "Format.h"
 #include "ModelPage.h"
 #include "RecentModels.h"
-#include "Application.h"
 #include "RecipePage.h"
 #include "ResultsModel.h"
 #include "ResultsPage.h"
@@ -180,16 +180,21 @@ QuantizeJob MainWindow::currentJob() const {
     }
     const QString workspace = workspaceFolder();
     const QString name = QStringLiteral("%1-%2-w%3g%4")
-                             .arg(QFileInfo(m_modelPage->currentFolder()).fileName(), QString::fromLatin1(methodName(job.method)))
+                             .arg(QFileInfo(m_modelPage->currentFolder()).fileName(),
+                                  QString::fromLatin1(methodName(job.method)))
                              .arg(job.spec.bits)
                              .arg(job.spec.groupSize);
     job.out = QDir(workspace).filePath(name).toStdString();
     return job;
 }
 
-void MainWindow::showRunPage() { showPage(RunPageIndex); }
+void MainWindow::showRunPage() {
+    showPage(RunPageIndex);
+}
 
-void MainWindow::showPage(Page page) { m_navigation->setCurrentRow(page); }
+void MainWindow::showPage(Page page) {
+    m_navigation->setCurrentRow(page);
+}
 
 bool MainWindow::loadJobSettings(const QString& file, QString* error) {
     QFile f(file);
@@ -245,12 +250,16 @@ bool MainWindow::applyStartupOptions(const StartupOptions& options, QString* err
     QString presetError;
     if (!options.preset.isEmpty() && !loadJobSettings(options.preset, &presetError)) errors << presetError;
     for (const QString& file : options.calibration) {
-        if (QFileInfo(file).isFile()) m_dataPage->addCalibrationFile(file);
-        else errors << tr("%1: no such calibration file").arg(QDir::toNativeSeparators(file));
+        if (QFileInfo(file).isFile())
+            m_dataPage->addCalibrationFile(file);
+        else
+            errors << tr("%1: no such calibration file").arg(QDir::toNativeSeparators(file));
     }
     for (const QString& file : options.evaluation) {
-        if (QFileInfo(file).isFile()) m_dataPage->addEvaluationFile(file);
-        else errors << tr("%1: no such evaluation file").arg(QDir::toNativeSeparators(file));
+        if (QFileInfo(file).isFile())
+            m_dataPage->addEvaluationFile(file);
+        else
+            errors << tr("%1: no such evaluation file").arg(QDir::toNativeSeparators(file));
     }
     if (!m_modelPage->currentFolder().isEmpty() && checkJob(currentJob()).ok()) showPage(RunPageIndex);
     if (error) *error = errors.join(QLatin1Char('\n'));
@@ -261,7 +270,8 @@ void MainWindow::showSettings() {
     SettingsDialog dialog(this);
     connect(&dialog, &SettingsDialog::settingsApplied, this, [this](bool workspaceChanged) {
         if (workspaceChanged) m_resultsPage->setWorkspace(workspaceFolder());
-        if (!m_runPage->isRunning() && m_navigation->currentRow() == RunPageIndex && !m_modelPage->currentFolder().isEmpty())
+        if (!m_runPage->isRunning() && m_navigation->currentRow() == RunPageIndex &&
+            !m_modelPage->currentFolder().isEmpty())
             m_runPage->setJob(currentJob());
     });
     dialog.exec();
@@ -269,9 +279,9 @@ void MainWindow::showSettings() {
 
 void MainWindow::closeEvent(QCloseEvent* event) {
     if (m_runPage->isRunning()) {
-        const auto answer = QMessageBox::question(
-            this, tr("A run is in progress"),
-            tr("Stop the run and quit? The run folder keeps every finished block, and the run can be resumed later."));
+        const auto answer = QMessageBox::question(this, tr("A run is in progress"),
+                                                  tr("Stop the run and quit? The run folder keeps every "
+                                                     "finished block, and the run can be resumed later."));
         if (answer != QMessageBox::Yes) {
             event->ignore();
             return;
@@ -361,9 +371,11 @@ void MainWindow::retranslateUi() {
     m_settingsAction->setText(tr("&Settings…"));
     m_runMenu->setTitle(tr("R&un"));
     m_startAction->setText(tr("&Start Run"));
-    m_startAction->setToolTip(tr("Start (or resume) the job on the Run page (%1)").arg(m_startAction->shortcut().toString(QKeySequence::NativeText)));
+    m_startAction->setToolTip(tr("Start (or resume) the job on the Run page (%1)")
+                                  .arg(m_startAction->shortcut().toString(QKeySequence::NativeText)));
     m_cancelAction->setText(tr("&Cancel Run"));
-    m_cancelAction->setToolTip(tr("Stop the run at the next step; it can be resumed (%1)").arg(m_cancelAction->shortcut().toString(QKeySequence::NativeText)));
+    m_cancelAction->setToolTip(tr("Stop the run at the next step; it can be resumed (%1)")
+                                   .arg(m_cancelAction->shortcut().toString(QKeySequence::NativeText)));
     m_fileMenu->setTitle(tr("&File"));
     m_openAction->setText(tr("&Open Model Folder…"));
     m_recentMenu->setTitle(tr("Open &Recent"));

@@ -24,16 +24,16 @@ class RunPage;
 
 /// What `qat-studio` was asked to open on its command line (see app/qat-studio/main.cpp).
 struct StartupOptions {
-    QString model;               ///< a model folder to open
-    QStringList calibration;     ///< calibration text files for the Data page
-    QStringList evaluation;      ///< evaluation files for the Data page
-    QString preset;              ///< a preset (or run.json) for the Recipe and Data pages
+    QString model;           ///< a model folder to open
+    QStringList calibration; ///< calibration text files for the Data page
+    QStringList evaluation;  ///< evaluation files for the Data page
+    QString preset;          ///< a preset (or run.json) for the Recipe and Data pages
 };
 
 /// Main window. The sidebar ("navigation") lists the pages of the page stack ("pages");
 /// Model, Recipe, Data, Run and Results, in the order a user goes through them. The Results
-/// page lists the runs of the workspace (the run history) from the start. A folder dropped anywhere on the window opens on the
-/// Model page. Window geometry is kept in QSettings ("mainWindow/geometry").
+/// page lists the runs of the workspace (the run history) from the start. A folder dropped anywhere on the
+/// window opens on the Model page. Window geometry is kept in QSettings ("mainWindow/geometry").
 class MainWindow : public QMainWindow {
     Q_OBJECT
 

@@ -15,13 +15,13 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
-#include <QLocale>
 #include <QGroupBox>
 #include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QPalette>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
@@ -241,11 +241,12 @@ void ModelPage::retranslateUi() {
     m_estimateBox->setTitle(tr("Run estimate"));
     m_estimateMemoryName->setText(tr("Memory:"));
     m_estimateDiskName->setText(tr("Disk:"));
-    m_estimateBox->setToolTip(tr("At the peak: the model in its compute type plus Block-AP's activation caches and one "
-                                 "block's training state, or E2E-QP's activations and logits; for LR-QAT, Φ0, the adapters "
-                                 "and step sizes with their optimizer state, and the activations and logits. Disk: the run "
-                                 "folder (block checkpoints, quantized state, E2E-QP's or LR-QAT's checkpoint). Within tens "
-                                 "of percent."));
+    m_estimateBox->setToolTip(
+        tr("At the peak: the model in its compute type plus Block-AP's activation caches and one "
+           "block's training state, or E2E-QP's activations and logits; for LR-QAT, Φ0, the adapters "
+           "and step sizes with their optimizer state, and the activations and logits. Disk: the run "
+           "folder (block checkpoints, quantized state, E2E-QP's or LR-QAT's checkpoint). Within tens "
+           "of percent."));
     updateErrorLabel();
     updateEstimate();
 }
@@ -265,20 +266,22 @@ void ModelPage::updateEstimate() {
     const RunEstimate e = estimateRun(*m_summary, m_estimateJob);
     const QLocale locale;
     m_estimateMemory->setText(locale.formattedDataSize(static_cast<qint64>(e.peakMemoryBytes)));
-    m_estimateDisk->setText(e.cacheDiskBytes > 0 ? tr("%1, and %2 of activation caches while Block-AP runs")
-                                                       .arg(locale.formattedDataSize(static_cast<qint64>(e.diskBytes)),
-                                                            locale.formattedDataSize(static_cast<qint64>(e.cacheDiskBytes)))
-                                                 : locale.formattedDataSize(static_cast<qint64>(e.diskBytes)));
+    m_estimateDisk->setText(e.cacheDiskBytes > 0
+                                ? tr("%1, and %2 of activation caches while Block-AP runs")
+                                      .arg(locale.formattedDataSize(static_cast<qint64>(e.diskBytes)),
+                                           locale.formattedDataSize(static_cast<qint64>(e.cacheDiskBytes)))
+                                : locale.formattedDataSize(static_cast<qint64>(e.diskBytes)));
     const QuantizeJob& j = m_estimateJob;
-    m_estimateBasis->setText(j.method == Method::RoundToNearest
-                                 ? tr("For round-to-nearest W%1 g%2 (the Recipe page's).").arg(j.spec.bits).arg(j.spec.groupSize)
-                                 : tr("For %1 W%2 g%3 on %4 windows of %5 tokens, batch %6 (the Recipe and Data pages').")
-                                       .arg(QString::fromLatin1(methodName(j.method)))
-                                       .arg(j.spec.bits)
-                                       .arg(j.spec.groupSize)
-                                       .arg(formatCount(j.calibration.trainWindows + j.calibration.valWindows))
-                                       .arg(j.calibration.seqlen)
-                                       .arg(j.method == Method::LrQat ? j.lrQat.batchSize : j.blockAp.batchSize));
+    m_estimateBasis->setText(
+        j.method == Method::RoundToNearest
+            ? tr("For round-to-nearest W%1 g%2 (the Recipe page's).").arg(j.spec.bits).arg(j.spec.groupSize)
+            : tr("For %1 W%2 g%3 on %4 windows of %5 tokens, batch %6 (the Recipe and Data pages').")
+                  .arg(QString::fromLatin1(methodName(j.method)))
+                  .arg(j.spec.bits)
+                  .arg(j.spec.groupSize)
+                  .arg(formatCount(j.calibration.trainWindows + j.calibration.valWindows))
+                  .arg(j.calibration.seqlen)
+                  .arg(j.method == Method::LrQat ? j.lrQat.batchSize : j.blockAp.batchSize));
 }
 
 void ModelPage::reloadRecentModels() {

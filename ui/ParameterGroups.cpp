@@ -24,7 +24,9 @@ std::vector<ParameterGroup> groupParameters(const std::vector<TensorSummary>& te
 
     for (const TensorSummary& tensor : tensors) {
         switch (tensor.role) {
-        case TensorRole::Embedding: add(embedding, tensor); break;
+        case TensorRole::Embedding:
+            add(embedding, tensor);
+            break;
         case TensorRole::Layer: {
             const int layer = static_cast<int>(tensor.layer);
             ParameterGroup& group = layers[layer];
@@ -37,8 +39,12 @@ std::vector<ParameterGroup> groupParameters(const std::vector<TensorSummary>& te
             headStored = true;
             add(head, tensor);
             break;
-        case TensorRole::FinalNorm: add(head, tensor); break;
-        case TensorRole::Other: add(other, tensor); break;
+        case TensorRole::FinalNorm:
+            add(head, tensor);
+            break;
+        case TensorRole::Other:
+            add(other, tensor);
+            break;
         }
     }
 

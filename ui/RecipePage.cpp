@@ -59,16 +59,24 @@ RecipePage::RecipePage(QWidget* parent) : QWidget(parent) {
     m_tr.item(m_method, 1, QT_TR_NOOP("Block-AP only"));
     m_tr.item(m_method, 2, QT_TR_NOOP("LR-QAT (low-rank adapters, end to end)"));
     m_tr.item(m_method, 3, QT_TR_NOOP("Round-to-nearest (no training)"));
-    m_tr.toolTip(m_method, QT_TR_NOOP("EfficientQAT trains each block (Block-AP), then the step sizes end to end (E2E-QP); Block-AP alone stops after the first phase; LR-QAT trains low-rank adapters inside the rounding and the step sizes end to end, then merges the adapters into the integers; round-to-nearest needs no data"));
+    m_tr.toolTip(m_method,
+                 QT_TR_NOOP("EfficientQAT trains each block (Block-AP), then the step sizes end to end "
+                            "(E2E-QP); Block-AP alone stops after the first phase; LR-QAT trains low-rank "
+                            "adapters inside the rounding and the step sizes end to end, then merges the "
+                            "adapters into the integers; round-to-nearest needs no data"));
     m_bits = intSpin(QStringLiteral("bitsSpin"), JobSettingId::Bits);
     m_tr.toolTip(m_bits, QT_TR_NOOP("Bits per weight: integers in [0, 2^bits - 1]"));
     m_group = new QComboBox(this);
     m_group->setObjectName(QStringLiteral("groupCombo"));
     m_group->setEditable(true);
-    for (int g : {32, 64, 128}) m_group->addItem(QString::number(g), g);
+    for (int g : {32, 64, 128})
+        m_group->addItem(QString::number(g), g);
     m_group->addItem(QString(), 0);
     m_tr.item(m_group, m_group->count() - 1, QT_TR_NOOP("whole row"));
-    m_tr.toolTip(m_group, QT_TR_NOOP("Weights per group along the input dimension, each with its own step size and zero point"));
+    m_tr.toolTip(
+        m_group,
+        QT_TR_NOOP(
+            "Weights per group along the input dimension, each with its own step size and zero point"));
     m_bitsPerParam = new QLabel(this);
     m_bitsPerParam->setObjectName(QStringLiteral("bitsPerParamLabel"));
     m_size = new QLabel(this);
@@ -79,25 +87,33 @@ RecipePage::RecipePage(QWidget* parent) : QWidget(parent) {
     m_batch = intSpin(QStringLiteral("batchSpin"), JobSettingId::BlockApBatch);
     m_tr.toolTip(m_batch, QT_TR_NOOP("Block-AP windows per optimizer step (paper: 2)"));
     m_weightLr = lrSpin(QStringLiteral("weightLrSpin"), JobSettingId::BlockApWeightLr);
-    m_tr.toolTip(m_weightLr, QT_TR_NOOP("Block-AP learning rate of the weights and norms; 0: by bits (paper: 2e-5 at 2 bits, 1e-5 above)"));
+    m_tr.toolTip(m_weightLr, QT_TR_NOOP("Block-AP learning rate of the weights and norms; 0: by bits (paper: "
+                                        "2e-5 at 2 bits, 1e-5 above)"));
     m_quantLr = lrSpin(QStringLiteral("quantLrSpin"), JobSettingId::BlockApQuantLr);
-    m_tr.toolTip(m_quantLr, QT_TR_NOOP("Block-AP learning rate of the step sizes and zero points (paper: 1e-4)"));
+    m_tr.toolTip(m_quantLr,
+                 QT_TR_NOOP("Block-AP learning rate of the step sizes and zero points (paper: 1e-4)"));
     m_trainNorms = new QCheckBox(this);
     m_tr.text(m_trainNorms, QT_TR_NOOP("Train the norm weights"));
     m_trainNorms->setObjectName(QStringLiteral("trainNormsCheck"));
-    m_tr.toolTip(m_trainNorms, QT_TR_NOOP("Block-AP trains the two RMSNorm weights of each block (paper: yes)"));
+    m_tr.toolTip(m_trainNorms,
+                 QT_TR_NOOP("Block-AP trains the two RMSNorm weights of each block (paper: yes)"));
     m_cacheDType = new QComboBox(this);
     m_cacheDType->setObjectName(QStringLiteral("cacheDTypeCombo"));
-    for (const auto& t : nameTable<CacheDType>()) m_cacheDType->addItem(QString::fromLatin1(t.name), int(t.value));
+    for (const auto& t : nameTable<CacheDType>())
+        m_cacheDType->addItem(QString::fromLatin1(t.name), int(t.value));
     m_tr.toolTip(m_cacheDType, QT_TR_NOOP("Storage of Block-AP's activation caches (paper: float16)"));
     m_e2eLr = lrSpin(QStringLiteral("e2eLrSpin"), JobSettingId::E2eLr);
-    m_tr.toolTip(m_e2eLr, QT_TR_NOOP("E2E-QP peak learning rate of the step sizes; 0: by bits (paper: 2e-5 at 2 bits, 1e-5 above)"));
+    m_tr.toolTip(
+        m_e2eLr,
+        QT_TR_NOOP(
+            "E2E-QP peak learning rate of the step sizes; 0: by bits (paper: 2e-5 at 2 bits, 1e-5 above)"));
     m_e2eEpochs = intSpin(QStringLiteral("e2eEpochsSpin"), JobSettingId::E2eEpochs);
     m_tr.toolTip(m_e2eEpochs, QT_TR_NOOP("E2E-QP passes over the training windows (paper: 1)"));
     m_e2eBatch = intSpin(QStringLiteral("e2eBatchSpin"), JobSettingId::E2eBatch);
     m_tr.toolTip(m_e2eBatch, QT_TR_NOOP("E2E-QP windows per forward and backward pass (paper: 2)"));
     m_e2eAccumulation = intSpin(QStringLiteral("e2eAccumulationSpin"), JobSettingId::E2eAccumulation);
-    m_tr.toolTip(m_e2eAccumulation, QT_TR_NOOP("E2E-QP micro-batches per optimizer step (paper: 16, an effective batch of 32)"));
+    m_tr.toolTip(m_e2eAccumulation,
+                 QT_TR_NOOP("E2E-QP micro-batches per optimizer step (paper: 16, an effective batch of 32)"));
     m_e2eClip = doubleSpin(QStringLiteral("e2eClipSpin"), JobSettingId::E2eClip, 3);
     m_tr.toolTip(m_e2eClip, QT_TR_NOOP("E2E-QP gradient-norm clip, 0 for none (paper: 0.3)"));
     m_e2eTrainZeros = new QCheckBox(this);
@@ -106,43 +122,63 @@ RecipePage::RecipePage(QWidget* parent) : QWidget(parent) {
     m_tr.toolTip(m_e2eTrainZeros, QT_TR_NOOP("E2E-QP trains the step sizes only by default (paper)"));
 
     m_lrRank = intSpin(QStringLiteral("lrQatRankSpin"), JobSettingId::LrQatRank);
-    m_tr.toolTip(m_lrRank, QT_TR_NOOP("LR-QAT rank r of the adapters A (out × r) and B (r × in) in every decoder linear (paper: 32)"));
+    m_tr.toolTip(
+        m_lrRank,
+        QT_TR_NOOP(
+            "LR-QAT rank r of the adapters A (out × r) and B (r × in) in every decoder linear (paper: 32)"));
     m_lrAlpha = doubleSpin(QStringLiteral("lrQatAlphaSpin"), JobSettingId::LrQatAlpha, 2);
     m_tr.specialValue(m_lrAlpha, QT_TR_NOOP("= rank"));
-    m_tr.toolTip(m_lrAlpha, QT_TR_NOOP("LR-QAT scale α: the adapters' product A·B is multiplied by α / r; 0: α = r (the default)"));
+    m_tr.toolTip(
+        m_lrAlpha,
+        QT_TR_NOOP(
+            "LR-QAT scale α: the adapters' product A·B is multiplied by α / r; 0: α = r (the default)"));
     m_lrAdapterLr = lrSpin(QStringLiteral("lrQatLrSpin"), JobSettingId::LrQatLr);
-    m_tr.toolTip(m_lrAdapterLr, QT_TR_NOOP("LR-QAT peak learning rate of the adapters A and B, after a linear warm-up, then decaying linearly to 0 (paper: 1e-3)"));
+    m_tr.toolTip(m_lrAdapterLr, QT_TR_NOOP("LR-QAT peak learning rate of the adapters A and B, after a "
+                                           "linear warm-up, then decaying linearly to 0 (paper: 1e-3)"));
     m_lrScaleLr = lrSpin(QStringLiteral("lrQatScaleLrSpin"), JobSettingId::LrQatScaleLr);
-    m_tr.toolTip(m_lrScaleLr, QT_TR_NOOP("LR-QAT peak learning rate of the step sizes; 0 keeps them at their initial range (paper: 1e-5)"));
+    m_tr.toolTip(m_lrScaleLr, QT_TR_NOOP("LR-QAT peak learning rate of the step sizes; 0 keeps them at their "
+                                         "initial range (paper: 1e-5)"));
     m_lrEpochs = intSpin(QStringLiteral("lrQatEpochsSpin"), JobSettingId::LrQatEpochs);
-    m_tr.toolTip(m_lrEpochs, QT_TR_NOOP("LR-QAT passes over the training windows, when no number of steps is given (default: 1)"));
+    m_tr.toolTip(
+        m_lrEpochs,
+        QT_TR_NOOP("LR-QAT passes over the training windows, when no number of steps is given (default: 1)"));
     m_lrSteps = intSpin(QStringLiteral("lrQatStepsSpin"), JobSettingId::LrQatSteps);
     m_tr.specialValue(m_lrSteps, QT_TR_NOOP("by epochs"));
-    m_tr.toolTip(m_lrSteps, QT_TR_NOOP("LR-QAT optimizer steps in all, instead of epochs; 0: as many as the epochs take"));
+    m_tr.toolTip(
+        m_lrSteps,
+        QT_TR_NOOP("LR-QAT optimizer steps in all, instead of epochs; 0: as many as the epochs take"));
     m_lrBatch = intSpin(QStringLiteral("lrQatBatchSpin"), JobSettingId::LrQatBatch);
     m_tr.toolTip(m_lrBatch, QT_TR_NOOP("LR-QAT windows per forward and backward pass (default: 2)"));
     m_phi0 = new QComboBox(this);
     m_phi0->setObjectName(QStringLiteral("phi0Combo"));
-    for (const auto& t : nameTable<Phi0Storage>()) m_phi0->addItem(QString::fromLatin1(t.name), int(t.value));
-    m_tr.toolTip(m_phi0, QT_TR_NOOP("How LR-QAT keeps the frozen Φ0 = W0 / s0: int8 fixed point (1 byte per weight, the default), bfloat16 (2 bytes) or float32 (4 bytes, exact)"));
+    for (const auto& t : nameTable<Phi0Storage>())
+        m_phi0->addItem(QString::fromLatin1(t.name), int(t.value));
+    m_tr.toolTip(m_phi0, QT_TR_NOOP("How LR-QAT keeps the frozen Φ0 = W0 / s0: int8 fixed point (1 byte per "
+                                    "weight, the default), bfloat16 (2 bytes) or float32 (4 bytes, exact)"));
     m_symmetric = new QCheckBox(this);
     m_symmetric->setObjectName(QStringLiteral("symmetricCheck"));
     m_tr.text(m_symmetric, QT_TR_NOOP("Symmetric (signed integers, no zero point)"));
-    m_tr.toolTip(m_symmetric, QT_TR_NOOP("Round-to-nearest with integers in [-2^(bits-1), 2^(bits-1) - 1] and step sizes from the range search below; off: min-max with a zero point per group (EfficientQAT's form)"));
+    m_tr.toolTip(
+        m_symmetric,
+        QT_TR_NOOP("Round-to-nearest with integers in [-2^(bits-1), 2^(bits-1) - 1] and step sizes from the "
+                   "range search below; off: min-max with a zero point per group (EfficientQAT's form)"));
     m_range = new QComboBox(this);
     m_range->setObjectName(QStringLiteral("rangeCombo"));
     m_range->addItem(QString(), int(RangeInit::Lp));
     m_range->addItem(QString(), int(RangeInit::MinMax));
     m_tr.item(m_range, 0, QT_TR_NOOP("Lp search"));
     m_tr.item(m_range, 1, QT_TR_NOOP("min-max"));
-    m_tr.toolTip(m_range, QT_TR_NOOP("How the symmetric step sizes start: per group, the step with the smallest Lp error (paper), or min-max, which clips no weight"));
+    m_tr.toolTip(m_range, QT_TR_NOOP("How the symmetric step sizes start: per group, the step with the "
+                                     "smallest Lp error (paper), or min-max, which clips no weight"));
     m_p = doubleSpin(QStringLiteral("lpNormSpin"), JobSettingId::QuantizerP, 1);
     m_p->setSingleStep(0.5);
     m_tr.toolTip(m_p, QT_TR_NOOP("The norm p of the Lp range search (paper: 4)"));
-    for (QComboBox* c : {m_phi0, m_range}) connect(c, &QComboBox::currentIndexChanged, this, &RecipePage::recipeChanged);
+    for (QComboBox* c : {m_phi0, m_range})
+        connect(c, &QComboBox::currentIndexChanged, this, &RecipePage::recipeChanged);
     connect(m_symmetric, &QCheckBox::toggled, this, &RecipePage::recipeChanged);
     // Epochs count only without a number of steps; p only for the Lp search.
-    connect(m_lrSteps, &QSpinBox::valueChanged, this, [this](int steps) { m_lrEpochs->setEnabled(steps == 0); });
+    connect(m_lrSteps, &QSpinBox::valueChanged, this,
+            [this](int steps) { m_lrEpochs->setEnabled(steps == 0); });
     connect(m_range, &QComboBox::currentIndexChanged, this,
             [this] { m_p->setEnabled(m_range->currentData().toInt() == int(RangeInit::Lp)); });
 
@@ -168,8 +204,9 @@ RecipePage::RecipePage(QWidget* parent) : QWidget(parent) {
     auto* advancedForm = new QFormLayout(m_advanced);
     // Each row with the methods it belongs to; updateAdvancedRows() shows the chosen method's.
     const auto bit = [](Method m) { return 1u << static_cast<unsigned>(m); };
-    const unsigned blockAp = bit(Method::BlockAp) | bit(Method::EfficientQat), e2e = bit(Method::EfficientQat),
-                   lrQat = bit(Method::LrQat), rtn = bit(Method::RoundToNearest);
+    const unsigned blockAp = bit(Method::BlockAp) | bit(Method::EfficientQat),
+                   e2e = bit(Method::EfficientQat), lrQat = bit(Method::LrQat),
+                   rtn = bit(Method::RoundToNearest);
     const auto row = [&](const char* label, QWidget* field, unsigned methods) {
         QLabel* l = label ? m_tr.label(field, label) : nullptr;
         advancedForm->addRow(l, field);
@@ -216,17 +253,25 @@ RecipePage::RecipePage(QWidget* parent) : QWidget(parent) {
     connect(m_group, &QComboBox::currentTextChanged, this, &RecipePage::recipeChanged);
     connect(this, &RecipePage::recipeChanged, this, &RecipePage::updateEstimates);
     connect(m_loadPreset, &QPushButton::clicked, this, [this] {
-        const QString file = QFileDialog::getOpenFileName(this, tr("Load preset"), QString(), tr("Presets (*.json)"));
+        const QString file =
+            QFileDialog::getOpenFileName(this, tr("Load preset"), QString(), tr("Presets (*.json)"));
         QString error;
-        if (!file.isEmpty() && !loadPreset(file, &error)) QMessageBox::warning(this, tr("Load preset"), error);
+        if (!file.isEmpty() && !loadPreset(file, &error))
+            QMessageBox::warning(this, tr("Load preset"), error);
     });
     connect(m_savePreset, &QPushButton::clicked, this, [this] {
-        const QString file = QFileDialog::getSaveFileName(this, tr("Save preset"), QString(), tr("Presets (*.json)"));
+        const QString file =
+            QFileDialog::getSaveFileName(this, tr("Save preset"), QString(), tr("Presets (*.json)"));
         QString error;
-        if (!file.isEmpty() && !savePreset(file, &error)) QMessageBox::warning(this, tr("Save preset"), error);
+        if (!file.isEmpty() && !savePreset(file, &error))
+            QMessageBox::warning(this, tr("Save preset"), error);
     });
-    m_tr.toolTip(m_loadPreset, QT_TR_NOOP("Read a recipe from a preset or a run's run.json (qat-cli quantize --config files)"));
-    m_tr.toolTip(m_savePreset, QT_TR_NOOP("Write this recipe as a preset that qat-cli quantize --config and this page can read"));
+    m_tr.toolTip(
+        m_loadPreset,
+        QT_TR_NOOP("Read a recipe from a preset or a run's run.json (qat-cli quantize --config files)"));
+    m_tr.toolTip(
+        m_savePreset,
+        QT_TR_NOOP("Write this recipe as a preset that qat-cli quantize --config and this page can read"));
     m_tr.apply(this);
     setFrom(QuantizeJob{});
 }
@@ -244,8 +289,10 @@ void RecipePage::setFrom(const QuantizeJob& job) {
     m_method->setCurrentIndex(m_method->findData(int(job.method)));
     m_bits->setValue(job.spec.bits);
     const int g = m_group->findData(static_cast<int>(job.spec.groupSize));
-    if (g >= 0) m_group->setCurrentIndex(g);
-    else m_group->setEditText(QString::number(job.spec.groupSize));
+    if (g >= 0)
+        m_group->setCurrentIndex(g);
+    else
+        m_group->setEditText(QString::number(job.spec.groupSize));
     m_epochs->setValue(static_cast<int>(job.blockAp.epochs));
     m_batch->setValue(static_cast<int>(job.blockAp.batchSize));
     m_weightLr->setValue(job.blockAp.weightLr);
@@ -292,9 +339,10 @@ void RecipePage::applyTo(QuantizeJob& job) const {
     job.method = static_cast<Method>(m_method->currentData().toInt());
     job.spec.bits = m_bits->value();
     const QVariant data = m_group->currentData();
-    job.spec.groupSize = m_group->currentText() == m_group->itemText(m_group->currentIndex()) && data.isValid()
-                             ? data.toInt()
-                             : m_group->currentText().toLongLong();
+    job.spec.groupSize =
+        m_group->currentText() == m_group->itemText(m_group->currentIndex()) && data.isValid()
+            ? data.toInt()
+            : m_group->currentText().toLongLong();
     job.blockAp.epochs = m_epochs->value();
     job.blockAp.batchSize = m_batch->value();
     job.blockAp.weightLr = m_weightLr->value();
@@ -332,7 +380,8 @@ void RecipePage::updateEstimates() {
     const double bpp = bitsPerParameter(job.spec, m_rowLength);
     m_bitsPerParam->setText(QString::number(bpp, 'f', 3));
     m_size->setText(m_parameters > 0 ? tr("about %1 for the decoder weights")
-                                           .arg(QLocale().formattedDataSize(static_cast<qint64>(bpp * static_cast<double>(m_parameters) / 8.0)))
+                                           .arg(QLocale().formattedDataSize(static_cast<qint64>(
+                                               bpp * static_cast<double>(m_parameters) / 8.0)))
                                      : tr("open a model to see"));
 }
 
@@ -358,7 +407,8 @@ bool RecipePage::savePreset(const QString& file, QString* error) const {
     QuantizeJob job;
     applyTo(job);
     QSaveFile f(file); // written to a temporary name and renamed
-    if (!f.open(QIODevice::WriteOnly) || f.write(QByteArray::fromStdString(jobConfigJson(job))) < 0 || !f.commit()) {
+    if (!f.open(QIODevice::WriteOnly) || f.write(QByteArray::fromStdString(jobConfigJson(job))) < 0 ||
+        !f.commit()) {
         if (error) *error = tr("%1: cannot be written").arg(file);
         return false;
     }

@@ -13,8 +13,8 @@ namespace qat {
 
 namespace {
 
-const QColor kColors[] = {QColor(52, 101, 164), QColor(230, 145, 56), QColor(78, 154, 6), QColor(117, 80, 123),
-                          QColor(204, 0, 0), QColor(193, 125, 17)};
+const QColor kColors[] = {QColor(52, 101, 164), QColor(230, 145, 56), QColor(78, 154, 6),
+                          QColor(117, 80, 123), QColor(204, 0, 0),    QColor(193, 125, 17)};
 
 } // namespace
 
@@ -33,10 +33,13 @@ ResultsChart::ResultsChart(QWidget* parent) : QCustomPlot(parent) {
     retranslateUi();
 }
 
-bool ResultsChart::logarithmic() const { return yAxis->scaleType() == QCPAxis::stLogarithmic; }
+bool ResultsChart::logarithmic() const {
+    return yAxis->scaleType() == QCPAxis::stLogarithmic;
+}
 
 void ResultsChart::setResults(const ResultsModel& model) {
-    for (QCPBars* b : std::as_const(m_bars)) removePlottable(b);
+    for (QCPBars* b : std::as_const(m_bars))
+        removePlottable(b);
     m_bars.clear();
     const auto& rows = model.rows();
     const int sets = static_cast<int>(model.evalSets().size());
@@ -74,12 +77,14 @@ void ResultsChart::setResults(const ResultsModel& model) {
         yAxis->setScaleType(QCPAxis::stLogarithmic);
         yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
         yAxis->setRange(lo / 1.5, hi * 1.5);
-        for (QCPBars* b : std::as_const(m_bars)) b->setBaseValue(lo / 1.5);
+        for (QCPBars* b : std::as_const(m_bars))
+            b->setBaseValue(lo / 1.5);
     } else {
         yAxis->setScaleType(QCPAxis::stLinear);
         yAxis->setTicker(QSharedPointer<QCPAxisTicker>::create());
         yAxis->setRange(0, hi > 0 ? hi * 1.1 : 1.0);
-        for (QCPBars* b : std::as_const(m_bars)) b->setBaseValue(0);
+        for (QCPBars* b : std::as_const(m_bars))
+            b->setBaseValue(0);
     }
     legend->setVisible(sets > 0);
     replot();

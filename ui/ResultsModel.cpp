@@ -32,7 +32,10 @@ QString evalSetKey(const QString& file, qint64 seqlen, qint64 maxWindows) {
 QString formatDuration(double seconds) {
     if (!std::isfinite(seconds) || seconds < 0) return QStringLiteral("–");
     const qint64 t = static_cast<qint64>(seconds + 0.5);
-    return t >= 3600 ? QStringLiteral("%1:%2:%3").arg(t / 3600).arg(t / 60 % 60, 2, 10, QLatin1Char('0')).arg(t % 60, 2, 10, QLatin1Char('0'))
+    return t >= 3600 ? QStringLiteral("%1:%2:%3")
+                           .arg(t / 3600)
+                           .arg(t / 60 % 60, 2, 10, QLatin1Char('0'))
+                           .arg(t % 60, 2, 10, QLatin1Char('0'))
                      : QStringLiteral("%1:%2").arg(t / 60).arg(t % 60, 2, 10, QLatin1Char('0'));
 }
 
@@ -40,7 +43,7 @@ ResultsModel::ResultsModel(QObject* parent) : QAbstractTableModel(parent) {}
 
 void ResultsModel::setRuns(const QVector<RunRecord>& runs) {
     m_runs = runs;
-    m_facts.clear();  // the model folders may have changed on disk
+    m_facts.clear(); // the model folders may have changed on disk
     rebuild();
 }
 
@@ -53,12 +56,17 @@ const ResultsModel::ModelFacts& ResultsModel::factsOf(const QString& modelFolder
         facts.ok = true;
         for (const TensorSummary& t : summary.tensors) {
             // The decoder linears are the layers' matrices; norms are vectors.
-            if (t.role == TensorRole::Layer && t.shape.size() == 2) facts.linearParameters += static_cast<double>(t.parameters);
-            else facts.otherParameters += static_cast<double>(t.parameters);
+            if (t.role == TensorRole::Layer && t.shape.size() == 2)
+                facts.linearParameters += static_cast<double>(t.parameters);
+            else
+                facts.otherParameters += static_cast<double>(t.parameters);
         }
         facts.hidden = static_cast<double>(summary.config.hiddenSize);
         facts.sizeOnDisk = static_cast<double>(summary.sizeOnDisk);
-        facts.dtypeBits = summary.dtype == "F32" ? 32 : summary.dtype == "F64" ? 64 : summary.dtype == "mixed" ? kNaN : 16;
+        facts.dtypeBits = summary.dtype == "F32"     ? 32
+                          : summary.dtype == "F64"   ? 64
+                          : summary.dtype == "mixed" ? kNaN
+                                                     : 16;
     }
     return *m_facts.insert(modelFolder, facts);
 }
@@ -73,7 +81,7 @@ void ResultsModel::rebuild() {
             if (!m_evalSets.contains(key)) m_evalSets << key;
         }
 
-    QSet<QString> fpSeen;  // one full-precision row per model and evaluation protocol
+    QSet<QString> fpSeen; // one full-precision row per model and evaluation protocol
     for (const RunRecord& run : std::as_const(m_runs)) {
         const ModelFacts& facts = factsOf(run.modelFolder);
         const QString modelName = QFileInfo(run.modelFolder).fileName();
@@ -92,12 +100,14 @@ void ResultsModel::rebuild() {
             row.stage = s.stage;
             row.perplexity = QVector<double>(m_evalSets.size(), kNaN);
             for (int i = 0; i < run.evalFiles.size() && i < s.perplexity.size(); ++i)
-                row.perplexity[m_evalSets.indexOf(evalSetKey(run.evalFiles[i], run.evalSeqlen, run.evalMaxWindows))] = s.perplexity[i];
+                row.perplexity[m_evalSets.indexOf(
+                    evalSetKey(run.evalFiles[i], run.evalSeqlen, run.evalMaxWindows))] = s.perplexity[i];
             if (s.stage == QLatin1String(stageName(Stage::FullPrecision))) {
                 QStringList keys;
                 for (const QString& f : run.evalFiles)
                     keys << evalSetKey(f, run.evalSeqlen, run.evalMaxWindows);
-                const QString key = QDir::cleanPath(run.modelFolder) + QLatin1Char('\n') + keys.join(QLatin1Char('\n'));
+                const QString key =
+                    QDir::cleanPath(run.modelFolder) + QLatin1Char('\n') + keys.join(QLatin1Char('\n'));
                 if (fpSeen.contains(key)) continue;
                 fpSeen.insert(key);
                 row.bitsPerParameter = facts.ok ? facts.dtypeBits : kNaN;
@@ -118,7 +128,8 @@ void ResultsModel::rebuild() {
                     row.bitsPerParameter = bitsPerParameter(spec, static_cast<int64_t>(facts.hidden));
                     // The packed model: decoder linears at bits per parameter, the rest (embeddings,
                     // norms, head) at 16 bits.
-                    row.sizeBytes = facts.linearParameters * row.bitsPerParameter / 8.0 + facts.otherParameters * 2.0;
+                    row.sizeBytes =
+                        facts.linearParameters * row.bitsPerParameter / 8.0 + facts.otherParameters * 2.0;
                 } else {
                     row.bitsPerParameter = row.sizeBytes = kNaN;
                 }
@@ -132,8 +143,9 @@ void ResultsModel::rebuild() {
 
 void ResultsModel::retranslate() {
     for (ResultRow& row : m_rows)
-        row.label = row.runFolder.isEmpty() ? tr("%1 · full precision").arg(row.modelName)
-                                            : QStringLiteral("%1 · %2").arg(row.runName, stageDisplayName(row.stage));
+        row.label = row.runFolder.isEmpty()
+                        ? tr("%1 · full precision").arg(row.modelName)
+                        : QStringLiteral("%1 · %2").arg(row.runName, stageDisplayName(row.stage));
     if (!m_rows.isEmpty()) Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, columnCount() - 1));
     Q_EMIT headerDataChanged(Qt::Horizontal, 0, columnCount() - 1);
 }
@@ -145,7 +157,9 @@ const RunRecord* ResultsModel::runOf(int row) const {
     return nullptr;
 }
 
-int ResultsModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : static_cast<int>(m_rows.size()); }
+int ResultsModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : static_cast<int>(m_rows.size());
+}
 
 int ResultsModel::columnCount(const QModelIndex& parent) const {
     return parent.isValid() ? 0 : FirstPerplexityColumn + static_cast<int>(m_evalSets.size());
@@ -158,26 +172,41 @@ QVariant ResultsModel::data(const QModelIndex& index, int role) const {
     const QLocale locale;
     if (role == RawRole) {
         switch (c) {
-        case ModelColumn: return r.modelFolder;
-        case RunColumn: return r.runFolder;
-        case MethodColumn: return r.stage;
-        case BitsColumn: return r.bitsPerParameter;
-        case SizeColumn: return r.sizeBytes;
-        case TimeColumn: return r.seconds;
-        case StatusColumn: return r.finished;
-        default: return r.perplexity.value(c - FirstPerplexityColumn, kNaN);
+        case ModelColumn:
+            return r.modelFolder;
+        case RunColumn:
+            return r.runFolder;
+        case MethodColumn:
+            return r.stage;
+        case BitsColumn:
+            return r.bitsPerParameter;
+        case SizeColumn:
+            return r.sizeBytes;
+        case TimeColumn:
+            return r.seconds;
+        case StatusColumn:
+            return r.finished;
+        default:
+            return r.perplexity.value(c - FirstPerplexityColumn, kNaN);
         }
     }
     if (role == Qt::DisplayRole) {
         switch (c) {
-        case ModelColumn: return r.modelName;
-        case RunColumn: return r.runFolder.isEmpty() ? QStringLiteral("–") : r.runName;
+        case ModelColumn:
+            return r.modelName;
+        case RunColumn:
+            return r.runFolder.isEmpty() ? QStringLiteral("–") : r.runName;
         case MethodColumn:
-            return r.bits > 0 ? tr("%1 W%2 g%3").arg(stageDisplayName(r.stage)).arg(r.bits).arg(r.groupSize) : stageDisplayName(r.stage);
-        case BitsColumn: return std::isfinite(r.bitsPerParameter) ? locale.toString(r.bitsPerParameter, 'f', 2) : QStringLiteral("–");
+            return r.bits > 0 ? tr("%1 W%2 g%3").arg(stageDisplayName(r.stage)).arg(r.bits).arg(r.groupSize)
+                              : stageDisplayName(r.stage);
+        case BitsColumn:
+            return std::isfinite(r.bitsPerParameter) ? locale.toString(r.bitsPerParameter, 'f', 2)
+                                                     : QStringLiteral("–");
         case SizeColumn:
-            return std::isfinite(r.sizeBytes) ? locale.formattedDataSize(static_cast<qint64>(r.sizeBytes)) : QStringLiteral("–");
-        case TimeColumn: return formatDuration(r.seconds);
+            return std::isfinite(r.sizeBytes) ? locale.formattedDataSize(static_cast<qint64>(r.sizeBytes))
+                                              : QStringLiteral("–");
+        case TimeColumn:
+            return formatDuration(r.seconds);
         case StatusColumn:
             if (r.runFolder.isEmpty()) return QStringLiteral("–");
             return r.finished ? tr("finished") : tr("partial");
@@ -192,9 +221,11 @@ QVariant ResultsModel::data(const QModelIndex& index, int role) const {
     if (role == Qt::ToolTipRole) {
         if (c == RunColumn && !r.runFolder.isEmpty()) return QDir::toNativeSeparators(r.runFolder);
         if (c == ModelColumn) return QDir::toNativeSeparators(r.modelFolder);
-        if (c == StatusColumn && !r.finished) return tr("Not finished: select it and press Resume to continue it on the Run page");
+        if (c == StatusColumn && !r.finished)
+            return tr("Not finished: select it and press Resume to continue it on the Run page");
     }
-    if (role == Qt::ForegroundRole && !r.finished) return QBrush(QPalette().color(QPalette::Disabled, QPalette::Text));
+    if (role == Qt::ForegroundRole && !r.finished)
+        return QBrush(QPalette().color(QPalette::Disabled, QPalette::Text));
     return {};
 }
 
@@ -202,24 +233,39 @@ QVariant ResultsModel::headerData(int section, Qt::Orientation orientation, int 
     if (orientation != Qt::Horizontal) return {};
     if (role == Qt::DisplayRole) {
         switch (section) {
-        case ModelColumn: return tr("Model");
-        case RunColumn: return tr("Run");
-        case MethodColumn: return tr("Method");
-        case BitsColumn: return tr("Bits/param");
-        case SizeColumn: return tr("Size");
-        case TimeColumn: return tr("Time");
-        case StatusColumn: return tr("Status");
-        default: return tr("PPL %1").arg(m_evalSets.value(section - FirstPerplexityColumn));
+        case ModelColumn:
+            return tr("Model");
+        case RunColumn:
+            return tr("Run");
+        case MethodColumn:
+            return tr("Method");
+        case BitsColumn:
+            return tr("Bits/param");
+        case SizeColumn:
+            return tr("Size");
+        case TimeColumn:
+            return tr("Time");
+        case StatusColumn:
+            return tr("Status");
+        default:
+            return tr("PPL %1").arg(m_evalSets.value(section - FirstPerplexityColumn));
         }
     }
     if (role == Qt::ToolTipRole) {
         switch (section) {
-        case BitsColumn: return tr("Storage per weight of the decoder linears: the code plus each group's 16-bit scale and zero point");
-        case SizeColumn: return tr("The packed model: decoder linears at their bits per parameter, embeddings, norms and head at 16 bits (full precision: the weight files)");
-        case TimeColumn: return tr("Time the run had spent when this stage's evaluation ended (all sessions of a resumed run)");
+        case BitsColumn:
+            return tr("Storage per weight of the decoder linears: the code plus each group's 16-bit scale "
+                      "and zero point");
+        case SizeColumn:
+            return tr("The packed model: decoder linears at their bits per parameter, embeddings, norms and "
+                      "head at 16 bits (full precision: the weight files)");
+        case TimeColumn:
+            return tr(
+                "Time the run had spent when this stage's evaluation ended (all sessions of a resumed run)");
         default:
             if (section >= FirstPerplexityColumn)
-                return tr("Perplexity on %1 (file · window length × windows); lower is better").arg(m_evalSets.value(section - FirstPerplexityColumn));
+                return tr("Perplexity on %1 (file · window length × windows); lower is better")
+                    .arg(m_evalSets.value(section - FirstPerplexityColumn));
         }
     }
     return {};

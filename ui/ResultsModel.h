@@ -15,27 +15,36 @@ namespace qat {
 
 /// One row of the results table.
 struct ResultRow {
-    QString label;        ///< "stories260K · full precision", "run-name · EfficientQAT"
-    QString modelName;    ///< the model folder's name
+    QString label;     ///< "stories260K · full precision", "run-name · EfficientQAT"
+    QString modelName; ///< the model folder's name
     QString modelFolder;
-    QString runFolder;    ///< empty for full-precision rows
+    QString runFolder; ///< empty for full-precision rows
     QString runName;
-    QString stage;        ///< a stage name (qat::stageName)
-    int bits = 0;         ///< 0 for full precision
+    QString stage; ///< a stage name (qat::stageName)
+    int bits = 0;  ///< 0 for full precision
     qint64 groupSize = 0;
-    double bitsPerParameter = 0.0;  ///< NaN when the model cannot be read
-    double sizeBytes = 0.0;         ///< NaN when the model cannot be read
-    double seconds = 0.0;           ///< NaN when unknown (and for full precision)
-    bool finished = false;          ///< the run has its quantized.safetensors
-    bool isFinalStage = false;      ///< the last stage of its method (the quantized model)
-    QVector<double> perplexity;     ///< per column of ResultsModel::evalSets (NaN: not measured)
+    double bitsPerParameter = 0.0; ///< NaN when the model cannot be read
+    double sizeBytes = 0.0;        ///< NaN when the model cannot be read
+    double seconds = 0.0;          ///< NaN when unknown (and for full precision)
+    bool finished = false;         ///< the run has its quantized.safetensors
+    bool isFinalStage = false;     ///< the last stage of its method (the quantized model)
+    QVector<double> perplexity;    ///< per column of ResultsModel::evalSets (NaN: not measured)
 };
 
 class ResultsModel : public QAbstractTableModel {
     Q_OBJECT
 
 public:
-    enum Column { ModelColumn, RunColumn, MethodColumn, BitsColumn, SizeColumn, TimeColumn, StatusColumn, FirstPerplexityColumn };
+    enum Column {
+        ModelColumn,
+        RunColumn,
+        MethodColumn,
+        BitsColumn,
+        SizeColumn,
+        TimeColumn,
+        StatusColumn,
+        FirstPerplexityColumn
+    };
     /// Qt::UserRole gives the raw value of a cell (a double for the numbers).
     static constexpr int RawRole = Qt::UserRole;
 

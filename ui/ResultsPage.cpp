@@ -70,7 +70,8 @@ ResultsPage::ResultsPage(QWidget* parent) : QWidget(parent) {
     m_left->setObjectName(QStringLiteral("leftModelCombo"));
     m_right = new QComboBox(m_compareBox);
     m_right->setObjectName(QStringLiteral("rightModelCombo"));
-    for (QComboBox* c : {m_left, m_right}) c->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    for (QComboBox* c : {m_left, m_right})
+        c->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_leftLabel = new QLabel(m_compareBox);
     m_leftLabel->setBuddy(m_left);
     m_rightLabel = new QLabel(m_compareBox);
@@ -92,7 +93,8 @@ ResultsPage::ResultsPage(QWidget* parent) : QWidget(parent) {
     m_generate->setDefault(false);
     for (int side = 0; side < 2; ++side) {
         m_outputs[side] = new QPlainTextEdit(m_compareBox);
-        m_outputs[side]->setObjectName(side == 0 ? QStringLiteral("leftOutput") : QStringLiteral("rightOutput"));
+        m_outputs[side]->setObjectName(side == 0 ? QStringLiteral("leftOutput")
+                                                 : QStringLiteral("rightOutput"));
         m_outputs[side]->setReadOnly(true);
         m_outputs[side]->setMinimumHeight(70);
     }
@@ -157,9 +159,11 @@ ResultsPage::ResultsPage(QWidget* parent) : QWidget(parent) {
     connect(m_prompt, &QLineEdit::returnPressed, this, &ResultsPage::generate);
     connect(m_export, &QPushButton::clicked, this, &ResultsPage::exportSelected);
     connect(m_resume, &QPushButton::clicked, this, [this] {
-        if (const RunRecord* run = selectedRun(); run && run->resumable()) Q_EMIT resumeRequested(run->folder);
+        if (const RunRecord* run = selectedRun(); run && run->resumable())
+            Q_EMIT resumeRequested(run->folder);
     });
-    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &ResultsPage::updateActions);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &ResultsPage::updateActions);
     connect(m_model, &QAbstractItemModel::modelReset, this, &ResultsPage::updateActions);
     retranslateUi();
     updateActions();
@@ -185,7 +189,9 @@ const RunRecord* ResultsPage::selectedRun() const {
     return rows.isEmpty() ? nullptr : m_model->runOf(rows.first().row());
 }
 
-void ResultsPage::selectRow(int row) { m_table->selectRow(row); }
+void ResultsPage::selectRow(int row) {
+    m_table->selectRow(row);
+}
 
 void ResultsPage::updateActions() {
     const RunRecord* run = selectedRun();
@@ -219,10 +225,16 @@ void ResultsPage::fillGenerationChoices() {
             } else {
                 text = QFileInfo(c.second).fileName();
                 for (const RunRecord& run : m_model->runs())
-                    if (run.folder == c.second) text = tr("%1 (%2 W%3 g%4)").arg(run.name, stageDisplayName(finalStageOf(run.method))).arg(run.bits).arg(run.groupSize);
+                    if (run.folder == c.second)
+                        text = tr("%1 (%2 W%3 g%4)")
+                                   .arg(run.name, stageDisplayName(finalStageOf(run.method)))
+                                   .arg(run.bits)
+                                   .arg(run.groupSize);
             }
             combo->addItem(text, c.first + QLatin1Char('\n') + c.second);
-            combo->setItemData(combo->count() - 1, QDir::toNativeSeparators(c.second.isEmpty() ? c.first : c.second), Qt::ToolTipRole);
+            combo->setItemData(combo->count() - 1,
+                               QDir::toNativeSeparators(c.second.isEmpty() ? c.first : c.second),
+                               Qt::ToolTipRole);
         }
         const int i = combo->findData(previous);
         if (i >= 0) combo->setCurrentIndex(i);
@@ -242,7 +254,9 @@ void ResultsPage::setComparison(int left, int right) {
     m_right->setCurrentIndex(right);
 }
 
-bool ResultsPage::isGenerating() const { return m_generator->pending() > 0; }
+bool ResultsPage::isGenerating() const {
+    return m_generator->pending() > 0;
+}
 
 void ResultsPage::generate() {
     if (isGenerating() || m_left->count() == 0) return;
@@ -267,10 +281,11 @@ void ResultsPage::generate() {
 void ResultsPage::onGenerated(const GenerationResult& result) {
     const int side = result.slot & 1;
     m_continuations[side] = result.text;
-    m_outputs[side]->setPlainText(result.error.isEmpty()
-                                      ? m_prompt->text() + result.text + QStringLiteral("\n\n") +
-                                            tr("(%1 tokens in %2 s)").arg(result.tokens).arg(result.seconds, 0, 'f', 1)
-                                      : tr("Could not generate: %1").arg(result.error));
+    m_outputs[side]->setPlainText(
+        result.error.isEmpty()
+            ? m_prompt->text() + result.text + QStringLiteral("\n\n") +
+                  tr("(%1 tokens in %2 s)").arg(result.tokens).arg(result.seconds, 0, 'f', 1)
+            : tr("Could not generate: %1").arg(result.error));
     if (!isGenerating()) {
         updateActions();
         Q_EMIT generationFinished();
@@ -285,13 +300,18 @@ void ResultsPage::exportSelected() {
 }
 
 void ResultsPage::saveChartAs() {
-    const QString start = QDir(QStandardPaths::writableLocation(QStandardPaths::PicturesLocation)).filePath(QStringLiteral("perplexity.png"));
+    const QString start = QDir(QStandardPaths::writableLocation(QStandardPaths::PicturesLocation))
+                              .filePath(QStringLiteral("perplexity.png"));
     QString selected;
-    const QString file = QFileDialog::getSaveFileName(this, tr("Save Chart"), start, tr("PNG image (*.png);;PDF document (*.pdf)"), &selected);
+    const QString file = QFileDialog::getSaveFileName(
+        this, tr("Save Chart"), start, tr("PNG image (*.png);;PDF document (*.pdf)"), &selected);
     if (file.isEmpty()) return;
     QString path = file;
-    if (QFileInfo(path).suffix().isEmpty()) path += selected.contains(QLatin1String("pdf")) ? QStringLiteral(".pdf") : QStringLiteral(".png");
-    if (!m_chart->saveChart(path)) QMessageBox::warning(this, tr("Save Chart"), tr("Could not write %1.").arg(QDir::toNativeSeparators(path)));
+    if (QFileInfo(path).suffix().isEmpty())
+        path += selected.contains(QLatin1String("pdf")) ? QStringLiteral(".pdf") : QStringLiteral(".png");
+    if (!m_chart->saveChart(path))
+        QMessageBox::warning(this, tr("Save Chart"),
+                             tr("Could not write %1.").arg(QDir::toNativeSeparators(path)));
 }
 
 void ResultsPage::changeEvent(QEvent* event) {
@@ -311,10 +331,12 @@ void ResultsPage::retranslateUi() {
     m_resume->setText(tr("&Resume…"));
     m_resume->setToolTip(tr("Open the selected unfinished run on the Run page to continue it"));
     m_export->setText(tr("E&xport…"));
-    m_export->setToolTip(tr("Write the selected finished run as a model folder other tools load (GPTQ packed or dequantized)"));
+    m_export->setToolTip(tr(
+        "Write the selected finished run as a model folder other tools load (GPTQ packed or dequantized)"));
     m_saveChart->setText(tr("Save &Chart…"));
     m_saveChart->setToolTip(tr("Save the perplexity chart as a PNG image or a PDF document"));
-    m_emptyLabel->setText(tr("No runs in the workspace yet: start one on the Run page, or choose another workspace in Settings."));
+    m_emptyLabel->setText(tr(
+        "No runs in the workspace yet: start one on the Run page, or choose another workspace in Settings."));
     m_compareBox->setTitle(tr("Compare generations"));
     m_leftLabel->setText(tr("&Left:"));
     m_rightLabel->setText(tr("R&ight:"));
@@ -325,7 +347,8 @@ void ResultsPage::retranslateUi() {
     m_tokensLabel->setText(tr("&Tokens:"));
     m_tokens->setToolTip(tr("How many new tokens each model writes at most"));
     m_generate->setText(tr("&Generate"));
-    m_generate->setToolTip(tr("Generate with both models (on a worker thread; models stay loaded for the next prompt)"));
+    m_generate->setToolTip(
+        tr("Generate with both models (on a worker thread; models stay loaded for the next prompt)"));
 }
 
 } // namespace qat

@@ -10,7 +10,8 @@
 
 namespace qat {
 
-QCustomPlot* RunCharts::makePlot(QWidget* parent, const QString& name, const QString& x, const QString& y, bool logY) {
+QCustomPlot* RunCharts::makePlot(QWidget* parent, const QString& name, const QString& x, const QString& y,
+                                 bool logY) {
     auto* plot = new QCustomPlot(parent);
     plot->setObjectName(name);
     plot->setMinimumSize(280, 180);
@@ -21,7 +22,8 @@ QCustomPlot* RunCharts::makePlot(QWidget* parent, const QString& name, const QSt
         plot->yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
     }
     plot->plotLayout()->insertRow(0);
-    plot->plotLayout()->addElement(0, 0, new QCPTextElement(plot, QString(), QFont(plot->font().family(), -1, QFont::Bold)));
+    plot->plotLayout()->addElement(
+        0, 0, new QCPTextElement(plot, QString(), QFont(plot->font().family(), -1, QFont::Bold)));
     return plot;
 }
 
@@ -130,7 +132,8 @@ void RunCharts::onPhaseChanged(int phase, int, int) {
 }
 
 void RunCharts::clear() {
-    for (QCPGraph* g : {m_stepLoss, m_valLoss, m_e2eLoss, m_e2eValLoss, m_pplPoints}) g->data()->clear();
+    for (QCPGraph* g : {m_stepLoss, m_valLoss, m_e2eLoss, m_e2eValLoss, m_pplPoints})
+        g->data()->clear();
     m_mseBefore->data()->clear();
     m_mseAfter->data()->clear();
     m_block = -1;
@@ -165,14 +168,15 @@ void RunCharts::onStepLosses(const QVector<StepPoint>& points) {
 void RunCharts::onEpochEnded(qint64 block, qint64 epoch, qint64 epochs, double, double valLoss) {
     if (!std::isfinite(valLoss) || valLoss <= 0 || epochs <= 0) return;
     // Block-AP's steps count within the block, end-to-end steps (block -1) over the phase.
-    const double at = static_cast<double>(block >= 0 ? m_stepsPerEpoch : m_e2eSteps) * static_cast<double>(epoch + 1) /
-                      static_cast<double>(epochs);
+    const double at = static_cast<double>(block >= 0 ? m_stepsPerEpoch : m_e2eSteps) *
+                      static_cast<double>(epoch + 1) / static_cast<double>(epochs);
     (block >= 0 ? m_valLoss : m_e2eValLoss)->addData(at, valLoss);
     m_dirty.insert(block >= 0 ? m_blockLoss : m_e2e);
 }
 
 void RunCharts::onBlockFinished(qint64 block, double mseBefore, double mseAfter, double) {
-    if (std::isfinite(mseBefore) && mseBefore > 0) m_mseBefore->addData(static_cast<double>(block), mseBefore);
+    if (std::isfinite(mseBefore) && mseBefore > 0)
+        m_mseBefore->addData(static_cast<double>(block), mseBefore);
     if (std::isfinite(mseAfter) && mseAfter > 0) m_mseAfter->addData(static_cast<double>(block), mseAfter);
     m_dirty.insert(m_blockMse);
 }
@@ -188,7 +192,8 @@ void RunCharts::replotDirty() {
         p->rescaleAxes();
         // Room around the data: half a bar (or point) on x, a margin on y.
         if (p == m_blockMse) p->xAxis->setRange(p->xAxis->range().lower - 0.6, p->xAxis->range().upper + 0.6);
-        if (p == m_perplexity) p->xAxis->setRange(-0.5, std::max(2, m_stages - 1) + 0.5);  // fp, then up to two phases
+        if (p == m_perplexity)
+            p->xAxis->setRange(-0.5, std::max(2, m_stages - 1) + 0.5); // fp, then up to two phases
         p->yAxis->scaleRange(1.15, p->yAxis->range().center());
         p->replot(QCustomPlot::rpQueuedReplot);
     }

@@ -50,7 +50,8 @@ protected:
     void changeEvent(QEvent* event) override;
 
 private:
-    static QCustomPlot* makePlot(QWidget* parent, const QString& name, const QString& x, const QString& y, bool logY);
+    static QCustomPlot* makePlot(QWidget* parent, const QString& name, const QString& x, const QString& y,
+                                 bool logY);
     void retranslateUi();
 
     QCustomPlot* m_blockLoss = nullptr;

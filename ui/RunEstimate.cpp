@@ -39,7 +39,8 @@ RunEstimate estimateRun(const ModelSummary& summary, const QuantizeJob& job) {
         return e;
     }
 
-    const double seqlen = static_cast<double>(std::min<int64_t>(job.calibration.seqlen, c.maxPositionEmbeddings));
+    const double seqlen =
+        static_cast<double>(std::min<int64_t>(job.calibration.seqlen, c.maxPositionEmbeddings));
     const double heads = static_cast<double>(c.numHeads);
     // A batch's activations of one block kept for its backward pass (q, k, v, attention
     // scores, MLP), in float32.
@@ -49,14 +50,17 @@ RunEstimate estimateRun(const ModelSummary& summary, const QuantizeJob& job) {
     // End-to-end training, checkpointed per block: each block's input, one block's
     // activations, and the logits with their gradient.
     const auto endToEnd = [&](double batch) {
-        return batch * seqlen * hidden * layers * 4 + blockActivations(batch) + batch * seqlen * static_cast<double>(c.vocabSize) * 4 * 3;
+        return batch * seqlen * hidden * layers * 4 + blockActivations(batch) +
+               batch * seqlen * static_cast<double>(c.vocabSize) * 4 * 3;
     };
 
     if (job.method == Method::LrQat) {
         // The full-precision weights stay (they come back on a failure); besides them Φ0 in
         // its storage type, A and B with gradients and AdamW's two moments, the step sizes
         // likewise in float32, and the end-to-end activations.
-        const double phi0 = job.lrQat.phi0 == Phi0Storage::Int8 ? 1.0 : job.lrQat.phi0 == Phi0Storage::BFloat16 ? 2.0 : 4.0;
+        const double phi0 = job.lrQat.phi0 == Phi0Storage::Int8       ? 1.0
+                            : job.lrQat.phi0 == Phi0Storage::BFloat16 ? 2.0
+                                                                      : 4.0;
         const double adapterBytes = job.lrQat.bf16Adapters ? 2.0 : 4.0;
         e.trainingBytes = linear * phi0 + adapters * adapterBytes * 4 + groups * 4 * 4 +
                           endToEnd(static_cast<double>(job.lrQat.batchSize));
@@ -66,18 +70,22 @@ RunEstimate estimateRun(const ModelSummary& summary, const QuantizeJob& job) {
         return e;
     }
 
-    e.diskBytes = quantized * 2;  // Block-AP's block checkpoints + quantized.safetensors
-    if (job.method == Method::EfficientQat) e.diskBytes += groups * 4 * 3;  // step sizes with AdamW's moments
+    e.diskBytes = quantized * 2; // Block-AP's block checkpoints + quantized.safetensors
+    if (job.method == Method::EfficientQat) e.diskBytes += groups * 4 * 3; // step sizes with AdamW's moments
     const double windows = static_cast<double>(job.calibration.trainWindows + job.calibration.valWindows);
     const double caches = static_cast<double>(blockApCacheBytes(job.blockAp, static_cast<int64_t>(windows),
                                                                 static_cast<int64_t>(seqlen), c.hiddenSize));
-    if (job.blockAp.cacheDir.empty()) e.cacheBytes = caches;
-    else e.cacheDiskBytes = caches;
+    if (job.blockAp.cacheDir.empty())
+        e.cacheBytes = caches;
+    else
+        e.cacheDiskBytes = caches;
     // One block trained: weights, gradients and AdamW's two moments in float32, and a batch's
     // activations.
     const double block = (linear + norms) / layers;
     const double blockAp = block * 4 * 4 + blockActivations(static_cast<double>(job.blockAp.batchSize));
-    const double e2e = job.method == Method::EfficientQat ? endToEnd(static_cast<double>(job.e2e.batchSize)) + groups * 4 * 4 : 0;
+    const double e2e = job.method == Method::EfficientQat
+                           ? endToEnd(static_cast<double>(job.e2e.batchSize)) + groups * 4 * 4
+                           : 0;
     e.trainingBytes = std::max(blockAp, e2e);
     e.peakMemoryBytes = e.modelBytes + std::max(e.cacheBytes + blockAp, e2e);
     return e;

@@ -16,9 +16,9 @@
 namespace qat {
 
 struct RunEstimate {
-    double modelBytes = 0;     ///< the model's weights in the compute dtype
-    double cacheBytes = 0;     ///< Block-AP's activation caches (0 when in files, or for RTN)
-    double trainingBytes = 0;  ///< the larger of one Block-AP block's training state and E2E-QP's; LR-QAT's
+    double modelBytes = 0;    ///< the model's weights in the compute dtype
+    double cacheBytes = 0;    ///< Block-AP's activation caches (0 when in files, or for RTN)
+    double trainingBytes = 0; ///< the larger of one Block-AP block's training state and E2E-QP's; LR-QAT's
     double peakMemoryBytes = 0;
     double diskBytes = 0;      ///< the run folder
     double cacheDiskBytes = 0; ///< Block-AP caches kept in files (a cache folder was given)

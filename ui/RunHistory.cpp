@@ -19,9 +19,13 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-QString fromPath(const std::filesystem::path& p) { return QString::fromStdString(p.string()); }
+QString fromPath(const std::filesystem::path& p) {
+    return QString::fromStdString(p.string());
+}
 
-QString fileNameOf(const std::filesystem::path& p) { return QString::fromStdString(p.filename().string()); }
+QString fileNameOf(const std::filesystem::path& p) {
+    return QString::fromStdString(p.filename().string());
+}
 
 } // namespace
 
@@ -42,13 +46,15 @@ std::optional<RunRecord> readRun(const QString& folder, QString* error) {
     run.created = QString::fromStdString(r.created);
     run.finished = r.hasQuantizedState;
     run.blocksDone = r.blocksDone();
-    for (const auto& f : r.evalFiles) run.evalFiles << fileNameOf(f);
+    for (const auto& f : r.evalFiles)
+        run.evalFiles << fileNameOf(f);
     run.evalSeqlen = r.evalSeqlen;
     run.evalMaxWindows = r.evalMaxWindows;
     if (r.eval) {
         if (!r.eval->files.empty()) {
             run.evalFiles.clear();
-            for (const auto& f : r.eval->files) run.evalFiles << fileNameOf(f);
+            for (const auto& f : r.eval->files)
+                run.evalFiles << fileNameOf(f);
         }
         if (r.eval->seqlen > 0) run.evalSeqlen = r.eval->seqlen;
         if (r.eval->maxWindows > 0) run.evalMaxWindows = r.eval->maxWindows;
@@ -77,7 +83,8 @@ QVector<RunRecord> scanWorkspace(const QString& workspace) {
         if (!QFileInfo::exists(dir.filePath(name + QStringLiteral("/run.json")))) continue;
         if (auto run = readRun(dir.filePath(name))) runs << *run;
     }
-    std::stable_sort(runs.begin(), runs.end(), [](const RunRecord& a, const RunRecord& b) { return a.created > b.created; });
+    std::stable_sort(runs.begin(), runs.end(),
+                     [](const RunRecord& a, const RunRecord& b) { return a.created > b.created; });
     return runs;
 }
 
@@ -91,11 +98,16 @@ QString stageDisplayName(const QString& stage) {
     const auto s = stageFromName(stage.toStdString());
     if (!s) return stage;
     switch (*s) {
-    case Stage::FullPrecision: return QCoreApplication::translate("qat::RunHistory", "Full precision");
-    case Stage::RoundToNearest: return QCoreApplication::translate("qat::RunHistory", "RTN");
-    case Stage::BlockAp: return QCoreApplication::translate("qat::RunHistory", "Block-AP");
-    case Stage::BlockApE2eQp: return QCoreApplication::translate("qat::RunHistory", "EfficientQAT");
-    case Stage::LrQat: return QCoreApplication::translate("qat::RunHistory", "LR-QAT");
+    case Stage::FullPrecision:
+        return QCoreApplication::translate("qat::RunHistory", "Full precision");
+    case Stage::RoundToNearest:
+        return QCoreApplication::translate("qat::RunHistory", "RTN");
+    case Stage::BlockAp:
+        return QCoreApplication::translate("qat::RunHistory", "Block-AP");
+    case Stage::BlockApE2eQp:
+        return QCoreApplication::translate("qat::RunHistory", "EfficientQAT");
+    case Stage::LrQat:
+        return QCoreApplication::translate("qat::RunHistory", "LR-QAT");
     }
     return stage;
 }

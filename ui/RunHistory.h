@@ -17,7 +17,7 @@ namespace qat {
 /// One evaluated stage of a run (named by qat::stageName).
 struct StageRecord {
     QString stage;
-    QVector<double> perplexity;  ///< per file of RunRecord::evalFiles (NaN: not measured)
+    QVector<double> perplexity; ///< per file of RunRecord::evalFiles (NaN: not measured)
     /// Active seconds of the run until this stage's evaluation ended (NaN: unknown, e.g. in
     /// runs written before evaluation results named their stage).
     double seconds = 0.0;
@@ -25,10 +25,10 @@ struct StageRecord {
 
 /// A run folder as found on disk.
 struct RunRecord {
-    QString folder;        ///< absolute
-    QString name;          ///< the folder's name
-    QString modelFolder;   ///< the full-precision model folder (RunFolder::modelFolder)
-    QString method;        ///< run.json's method name (qat::methodName)
+    QString folder;      ///< absolute
+    QString name;        ///< the folder's name
+    QString modelFolder; ///< the full-precision model folder (RunFolder::modelFolder)
+    QString method;      ///< run.json's method name (qat::methodName)
     int bits = 0;
     qint64 groupSize = 0;
     QString created;       ///< run.json's "created" (ISO 8601, UTC)

@@ -22,7 +22,10 @@ namespace {
 QString clockText(double seconds) {
     if (!std::isfinite(seconds) || seconds < 0) return QStringLiteral("--:--");
     const qint64 t = static_cast<qint64>(seconds + 0.5);
-    return t >= 3600 ? QStringLiteral("%1:%2:%3").arg(t / 3600).arg(t / 60 % 60, 2, 10, QLatin1Char('0')).arg(t % 60, 2, 10, QLatin1Char('0'))
+    return t >= 3600 ? QStringLiteral("%1:%2:%3")
+                           .arg(t / 3600)
+                           .arg(t / 60 % 60, 2, 10, QLatin1Char('0'))
+                           .arg(t % 60, 2, 10, QLatin1Char('0'))
                      : QStringLiteral("%1:%2").arg(t / 60).arg(t % 60, 2, 10, QLatin1Char('0'));
 }
 
@@ -92,7 +95,9 @@ RunPage::RunPage(QWidget* parent) : QWidget(parent) {
     setState(State::Idle);
 }
 
-RunPage::~RunPage() { m_controller->shutdown(); }
+RunPage::~RunPage() {
+    m_controller->shutdown();
+}
 
 void RunPage::setJob(const QuantizeJob& job) {
     m_job = job;
@@ -151,8 +156,10 @@ void RunPage::connectWorker(RunWorker* w) {
         // The fraction of the phase done after `steps` steps of the point's block (Block-AP) or
         // of the end-to-end phase (block -1: E2E-QP, LR-QAT).
         const auto done = [this](const StepPoint& p, qint64 steps) {
-            const double inBlock = static_cast<double>(steps) / static_cast<double>(std::max<qint64>(1, p.steps));
-            return p.block >= 0 ? (static_cast<double>(m_block) + inBlock) / static_cast<double>(m_blocks) : inBlock;
+            const double inBlock =
+                static_cast<double>(steps) / static_cast<double>(std::max<qint64>(1, p.steps));
+            return p.block >= 0 ? (static_cast<double>(m_block) + inBlock) / static_cast<double>(m_blocks)
+                                : inBlock;
         };
         if (m_phaseStart < 0) m_phaseStart = done(points.front(), points.front().step);
         const StepPoint& p = points.back();
@@ -161,7 +168,8 @@ void RunPage::connectWorker(RunWorker* w) {
         m_overall->setValue(static_cast<int>((m_phaseIndex + phase) / m_phaseCount * 1000));
         // The rate of this session: a resumed run counts only the steps it has made itself.
         const double elapsed = m_phaseClock.elapsed() / 1000.0, made = phase - m_phaseStart;
-        m_etaLabel->setText(tr("%1 left in this phase").arg(clockText(made > 0 ? elapsed * (1.0 - phase) / made : NAN)));
+        m_etaLabel->setText(
+            tr("%1 left in this phase").arg(clockText(made > 0 ? elapsed * (1.0 - phase) / made : NAN)));
     });
     connect(w, &RunWorker::phaseChanged, m_charts, &RunCharts::onPhaseChanged);
     connect(w, &RunWorker::stepLosses, m_charts, &RunCharts::onStepLosses);
@@ -169,9 +177,14 @@ void RunPage::connectWorker(RunWorker* w) {
     connect(w, &RunWorker::epochEnded, m_charts, &RunCharts::onEpochEnded);
     connect(w, &RunWorker::blockFinished, m_charts, &RunCharts::onBlockFinished);
     connect(w, &RunWorker::evalResult, m_charts, &RunCharts::onEvalResult);
-    connect(w, &RunWorker::blockFinished, this, [this](qint64 block, double before, double after, double seconds) {
-        appendLog(tr("block %1: MSE %2 → %3 (%4 s)").arg(block).arg(before, 0, 'g', 4).arg(after, 0, 'g', 4).arg(seconds, 0, 'f', 1));
-    });
+    connect(w, &RunWorker::blockFinished, this,
+            [this](qint64 block, double before, double after, double seconds) {
+                appendLog(tr("block %1: MSE %2 → %3 (%4 s)")
+                              .arg(block)
+                              .arg(before, 0, 'g', 4)
+                              .arg(after, 0, 'g', 4)
+                              .arg(seconds, 0, 'f', 1));
+            });
     connect(w, &RunWorker::evalResult, this, [this](const QString& dataset, double ppl, qint64 windows) {
         appendLog(tr("perplexity on %1: %2 (%3 windows)").arg(dataset).arg(ppl, 0, 'f', 4).arg(windows));
     });
@@ -186,9 +199,11 @@ void RunPage::onFinished(const RunOutcome& outcome) {
         m_etaLabel->clear();
         setState(State::Finished);
     } else if (outcome.errorKind == static_cast<int>(ErrorKind::Cancelled)) {
-        appendLog(m_job && m_job->method == Method::LrQat
-                      ? tr("Cancelled. The run folder keeps LR-QAT's last checkpoint (written every minute): Resume continues from there.")
-                      : tr("Cancelled. The run folder keeps every finished block: Resume continues from there."));
+        appendLog(
+            m_job && m_job->method == Method::LrQat
+                ? tr("Cancelled. The run folder keeps LR-QAT's last checkpoint (written every minute): "
+                     "Resume continues from there.")
+                : tr("Cancelled. The run folder keeps every finished block: Resume continues from there."));
         setState(State::Cancelled);
     } else {
         appendLog(tr("Failed: %1").arg(outcome.message));
@@ -197,7 +212,9 @@ void RunPage::onFinished(const RunOutcome& outcome) {
     Q_EMIT runFinished(outcome);
 }
 
-void RunPage::appendLog(const QString& line) { m_log->appendPlainText(line); }
+void RunPage::appendLog(const QString& line) {
+    m_log->appendPlainText(line);
+}
 
 void RunPage::setState(State state) {
     m_state = state;
@@ -206,12 +223,24 @@ void RunPage::setState(State state) {
     m_cancelButton->setEnabled(state == State::Running);
     m_resumeButton->setEnabled(m_job.has_value() && (state == State::Cancelled || state == State::Failed));
     switch (state) {
-    case State::Idle: m_stateLabel->setText(m_job ? tr("Ready") : QString()); break;
-    case State::Running: m_stateLabel->setText(tr("Running…")); break;
-    case State::Cancelling: m_stateLabel->setText(tr("Cancelling at the next step…")); break;
-    case State::Finished: m_stateLabel->setText(tr("Finished")); break;
-    case State::Cancelled: m_stateLabel->setText(tr("Cancelled (resumable)")); break;
-    case State::Failed: m_stateLabel->setText(tr("Failed")); break;
+    case State::Idle:
+        m_stateLabel->setText(m_job ? tr("Ready") : QString());
+        break;
+    case State::Running:
+        m_stateLabel->setText(tr("Running…"));
+        break;
+    case State::Cancelling:
+        m_stateLabel->setText(tr("Cancelling at the next step…"));
+        break;
+    case State::Finished:
+        m_stateLabel->setText(tr("Finished"));
+        break;
+    case State::Cancelled:
+        m_stateLabel->setText(tr("Cancelled (resumable)"));
+        break;
+    case State::Failed:
+        m_stateLabel->setText(tr("Failed"));
+        break;
     }
     Q_EMIT stateChanged(state);
 }

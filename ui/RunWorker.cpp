@@ -16,11 +16,13 @@ public:
 
     void onLog(const std::string& line) override { Q_EMIT m_worker.logLine(QString::fromStdString(line)); }
     void onEvalProgress(const EvalProgress& p) override {
-        Q_EMIT m_worker.evalProgress(QString::fromStdString(p.dataset), p.windowsDone, p.windowsTotal, p.runningPerplexity);
+        Q_EMIT m_worker.evalProgress(QString::fromStdString(p.dataset), p.windowsDone, p.windowsTotal,
+                                     p.runningPerplexity);
     }
     void onPhase(const PhaseChanged& e) override {
         flush();
-        Q_EMIT m_worker.phaseChanged(static_cast<int>(e.phase), static_cast<int>(e.index), static_cast<int>(e.count));
+        Q_EMIT m_worker.phaseChanged(static_cast<int>(e.phase), static_cast<int>(e.index),
+                                     static_cast<int>(e.count));
     }
     void onBlockStarted(const BlockStarted& e) override {
         flush();

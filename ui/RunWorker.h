@@ -34,8 +34,8 @@ struct RunOutcome {
     QString runFolder;
     bool resumed = false;
     qint64 evalSeqlen = 0;
-    QStringList stages;                   ///< stage names (qat::stageName)
-    QVector<QVector<double>> perplexity;  ///< per stage, per evaluation file
+    QStringList stages;                  ///< stage names (qat::stageName)
+    QVector<QVector<double>> perplexity; ///< per stage, per evaluation file
     bool ok() const { return errorKind == 0; }
 };
 

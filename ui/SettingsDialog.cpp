@@ -27,7 +27,9 @@ Device deviceSetting() {
     return device == Device::Cuda && cudaAvailable() ? Device::Cuda : Device::Cpu;
 }
 
-int threadsSetting() { return std::max(0, QSettings().value(QStringLiteral("threads"), 0).toInt()); }
+int threadsSetting() {
+    return std::max(0, QSettings().value(QStringLiteral("threads"), 0).toInt());
+}
 
 SettingsDialog::SettingsDialog(QWidget* parent) : QDialog(parent) {
     setObjectName(QStringLiteral("settingsDialog"));
@@ -38,7 +40,8 @@ SettingsDialog::SettingsDialog(QWidget* parent) : QDialog(parent) {
     m_browse = new QPushButton(this);
     m_browse->setObjectName(QStringLiteral("workspaceBrowseButton"));
     connect(m_browse, &QPushButton::clicked, this, [this] {
-        const QString dir = QFileDialog::getExistingDirectory(this, tr("Workspace folder"), m_workspace->text());
+        const QString dir =
+            QFileDialog::getExistingDirectory(this, tr("Workspace folder"), m_workspace->text());
         if (!dir.isEmpty()) m_workspace->setText(QDir::toNativeSeparators(dir));
     });
 
@@ -57,13 +60,16 @@ SettingsDialog::SettingsDialog(QWidget* parent) : QDialog(parent) {
 
     m_language = new QComboBox(this);
     m_language->setObjectName(QStringLiteral("languageCombo"));
-    m_language->addItem(QString(), QString());  // the system's
+    m_language->addItem(QString(), QString()); // the system's
     for (const QString& name : availableLanguages()) {
         const QLocale locale(name);
         QString native = locale.nativeLanguageName();
-        if (locale.language() == QLocale::Chinese) native = QStringLiteral("简体中文");
-        else if (locale.language() == QLocale::English) native = QStringLiteral("English");
-        else if (!native.isEmpty()) native[0] = native[0].toUpper();
+        if (locale.language() == QLocale::Chinese)
+            native = QStringLiteral("简体中文");
+        else if (locale.language() == QLocale::English)
+            native = QStringLiteral("English");
+        else if (!native.isEmpty())
+            native[0] = native[0].toUpper();
         m_language->addItem(native, name);
     }
     const int lang = m_language->findData(languageSetting());
@@ -90,7 +96,8 @@ SettingsDialog::SettingsDialog(QWidget* parent) : QDialog(parent) {
     form->addRow(m_threadsLabel, m_threads);
     form->addRow(m_languageLabel, m_language);
 
-    m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel | QDialogButtonBox::Apply, this);
+    m_buttons =
+        new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel | QDialogButtonBox::Apply, this);
     m_buttons->setObjectName(QStringLiteral("buttonBox"));
     connect(m_buttons, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
@@ -118,8 +125,9 @@ void SettingsDialog::apply() {
     settings.setValue(QStringLiteral("threads"), m_threads->value());
     const QString language = m_language->currentData().toString();
     if (language != languageSetting()) {
-        settings.setValue(QLatin1String(kLanguageKey), language.isEmpty() ? QStringLiteral("system") : language);
-        installTranslators(language);  // sends LanguageChange to every widget
+        settings.setValue(QLatin1String(kLanguageKey),
+                          language.isEmpty() ? QStringLiteral("system") : language);
+        installTranslators(language); // sends LanguageChange to every widget
     }
     Q_EMIT settingsApplied(!workspace.isEmpty() && workspace != oldWorkspace);
 }
@@ -137,15 +145,18 @@ void SettingsDialog::changeEvent(QEvent* event) {
 void SettingsDialog::retranslateUi() {
     setWindowTitle(tr("Settings"));
     m_workspaceLabel->setText(tr("&Workspace:"));
-    m_workspace->setToolTip(tr("The folder that holds one run folder per run; the Results page lists the runs found there"));
+    m_workspace->setToolTip(
+        tr("The folder that holds one run folder per run; the Results page lists the runs found there"));
     m_browse->setText(tr("&Browse…"));
     m_deviceLabel->setText(tr("&Device:"));
     m_device->setItemText(0, tr("CPU"));
     m_device->setItemText(1, cudaAvailable() ? tr("CUDA GPU") : tr("CUDA GPU (not available)"));
-    m_device->setToolTip(tr("Where runs and generation compute; CUDA needs a CUDA build of LibTorch and a GPU"));
+    m_device->setToolTip(
+        tr("Where runs and generation compute; CUDA needs a CUDA build of LibTorch and a GPU"));
     m_threadsLabel->setText(tr("CPU &threads:"));
     m_threads->setSpecialValueText(tr("automatic"));
-    m_threads->setToolTip(tr("Threads for computing on the CPU; automatic uses LibTorch's default (one per core)"));
+    m_threads->setToolTip(
+        tr("Threads for computing on the CPU; automatic uses LibTorch's default (one per core)"));
     m_languageLabel->setText(tr("&Language:"));
     m_language->setItemText(0, tr("System language"));
     m_language->setToolTip(tr("The language of the user interface; changes at once"));

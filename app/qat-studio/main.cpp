@@ -21,7 +21,8 @@ int main(int argc, char* argv[]) {
     parser.addVersionOption();
     const QCommandLineOption modelOption(
         {QStringLiteral("m"), QStringLiteral("model")},
-        QCoreApplication::translate("main", "The model folder to open (config.json and safetensors weights)."),
+        QCoreApplication::translate("main",
+                                    "The model folder to open (config.json and safetensors weights)."),
         QStringLiteral("DIR"));
     const QCommandLineOption calibrationOption(
         {QStringLiteral("c"), QStringLiteral("calibration")},
@@ -33,7 +34,8 @@ int main(int argc, char* argv[]) {
         QStringLiteral("FILE"));
     const QCommandLineOption presetOption(
         {QStringLiteral("p"), QStringLiteral("preset")},
-        QCoreApplication::translate("main", "A preset (the JSON of qat-cli quantize --config, or a run's run.json) for the Recipe and Data pages."),
+        QCoreApplication::translate("main", "A preset (the JSON of qat-cli quantize --config, or a run's "
+                                            "run.json) for the Recipe and Data pages."),
         QStringLiteral("FILE"));
     parser.addOptions({modelOption, calibrationOption, evalOption, presetOption});
     parser.addPositionalArgument(
@@ -57,6 +59,7 @@ int main(int argc, char* argv[]) {
     qat::MainWindow window;
     window.show();
     QString error;
-    if (!window.applyStartupOptions(options, &error)) std::fprintf(stderr, "qat-studio: %s\n", qPrintable(error));
+    if (!window.applyStartupOptions(options, &error))
+        std::fprintf(stderr, "qat-studio: %s\n", qPrintable(error));
     return app.exec();
 }

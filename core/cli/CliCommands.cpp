@@ -8,20 +8,19 @@
 #include "qat/Model.h"
 #include "qat/ModelSummary.h"
 #include "qat/Quantization.h"
-#include "qat/Version.h"
 #include "qat/RunFolder.h"
+#include "qat/Version.h"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include <cctype>
 #include <cstdio>
-#include <map>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <sstream>
 #include <unistd.h>
-
 
 namespace qat::cli {
 
@@ -39,15 +38,20 @@ struct ModelArgs {
 void addModelArgs(CLI::App* cmd, ModelArgs& a) {
     cmd->add_option("--model,-m", a.model, "Model folder (config.json, model.safetensors, tokenizer.model)")
         ->check(CLI::ExistingDirectory);
-    cmd->add_option("--run", a.run,
-                    "A qat-cli quantize run folder: its model (or --model) with the run's quantized.safetensors")
+    cmd->add_option(
+           "--run", a.run,
+           "A qat-cli quantize run folder: its model (or --model) with the run's quantized.safetensors")
         ->check(CLI::ExistingDirectory);
-    cmd->add_option("--device", a.device, "cpu or cuda")->check(CLI::IsMember({"cpu", "cuda"}))->capture_default_str();
+    cmd->add_option("--device", a.device, "cpu or cuda")
+        ->check(CLI::IsMember({"cpu", "cuda"}))
+        ->capture_default_str();
     cmd->add_option("--dtype", a.dtype, "Compute dtype: float32 or bfloat16")
         ->check(CLI::IsMember({"float32", "bfloat16"}))
         ->capture_default_str();
-    cmd->add_option("--tokenizer", a.tokenizer, "tokenizer.model to use when the folder has none")->check(CLI::ExistingFile);
-    cmd->add_option("--threads", a.threads, "CPU threads (0: LibTorch's default)")->check(CLI::NonNegativeNumber);
+    cmd->add_option("--tokenizer", a.tokenizer, "tokenizer.model to use when the folder has none")
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--threads", a.threads, "CPU threads (0: LibTorch's default)")
+        ->check(CLI::NonNegativeNumber);
 }
 
 LoadOptions toLoadOptions(const ModelArgs& a) {
@@ -77,11 +81,13 @@ Status loadModel(const ModelArgs& a, std::unique_ptr<Model>& model, QuantSpec* s
         if (!read.ok()) return read;
         if (folder.empty()) folder = run.modelFolder;
         if (folder.empty())
-            return Status::error(ErrorKind::BadInput, run.layout.runJson().string() + ": field model.folder: missing");
+            return Status::error(ErrorKind::BadInput,
+                                 run.layout.runJson().string() + ": field model.folder: missing");
         if (options.tokenizerPath.empty()) options.tokenizerPath = run.tokenizer;
         if (!run.hasQuantizedState)
-            return Status::error(ErrorKind::BadInput, a.run + ": no quantized.safetensors yet: the run has not finished "
-                                                              "(run qat-cli quantize on it again to resume)");
+            return Status::error(ErrorKind::BadInput,
+                                 a.run + ": no quantized.safetensors yet: the run has not finished "
+                                         "(run qat-cli quantize on it again to resume)");
         state = run.layout.quantizedState();
     }
     if (folder.empty()) return Status::error(ErrorKind::BadInput, "give --model DIR or --run RUN");
@@ -101,9 +107,10 @@ public:
         if (!m_enabled) return;
         const int width = 30;
         const int filled = p.windowsTotal ? static_cast<int>(width * p.windowsDone / p.windowsTotal) : width;
-        std::fprintf(stderr, "\r%s [%s%s] %lld/%lld windows  ppl %.4f", p.dataset.c_str(), std::string(filled, '#').c_str(),
-                     std::string(width - filled, '.').c_str(), static_cast<long long>(p.windowsDone),
-                     static_cast<long long>(p.windowsTotal), p.runningPerplexity);
+        std::fprintf(stderr, "\r%s [%s%s] %lld/%lld windows  ppl %.4f", p.dataset.c_str(),
+                     std::string(filled, '#').c_str(), std::string(width - filled, '.').c_str(),
+                     static_cast<long long>(p.windowsDone), static_cast<long long>(p.windowsTotal),
+                     p.runningPerplexity);
         std::fflush(stderr);
         m_printed = true;
     }
@@ -146,9 +153,15 @@ int cmdEval(const EvalArgs& a) {
     }
     if (!st.ok()) return report(st);
     if (a.json) {
-        nlohmann::json j = {{"model", model->folder().string()}, {"data", a.data},           {"seqlen", a.seqlen},
-                            {"perplexity", r.perplexity}, {"mean_nll", r.meanNll},   {"windows", r.windows},
-                            {"tokens", r.tokens},        {"predictions", r.predictions}, {"seconds", r.seconds},
+        nlohmann::json j = {{"model", model->folder().string()},
+                            {"data", a.data},
+                            {"seqlen", a.seqlen},
+                            {"perplexity", r.perplexity},
+                            {"mean_nll", r.meanNll},
+                            {"windows", r.windows},
+                            {"tokens", r.tokens},
+                            {"predictions", r.predictions},
+                            {"seconds", r.seconds},
                             {"tokens_per_second", r.tokensPerSecond}};
         if (!a.model.run.empty()) {
             j["run"] = a.model.run;
@@ -157,9 +170,10 @@ int cmdEval(const EvalArgs& a) {
         }
         std::cout << j.dump() << "\n";
     } else {
-        std::printf("perplexity %.4f  (mean NLL %.5f nats over %lld predictions, %lld windows of %lld tokens)\n",
-                    r.perplexity, r.meanNll, static_cast<long long>(r.predictions), static_cast<long long>(r.windows),
-                    static_cast<long long>(a.seqlen));
+        std::printf(
+            "perplexity %.4f  (mean NLL %.5f nats over %lld predictions, %lld windows of %lld tokens)\n",
+            r.perplexity, r.meanNll, static_cast<long long>(r.predictions), static_cast<long long>(r.windows),
+            static_cast<long long>(a.seqlen));
         std::printf("%.1f tokens/s (%.2f s)\n", r.tokensPerSecond, r.seconds);
     }
     return 0;
@@ -186,7 +200,9 @@ int cmdGenerate(const GenerateArgs& a) {
     if (!a.promptIds.empty()) {
         prompt = a.promptIds;
     } else {
-        if (!tok) return report(Status::error(ErrorKind::BadInput, a.model.model + ": no tokenizer.model; give --tokenizer or --ids"));
+        if (!tok)
+            return report(Status::error(ErrorKind::BadInput,
+                                        a.model.model + ": no tokenizer.model; give --tokenizer or --ids"));
         prompt.push_back(tok->bosId());
         if (!a.prompt.empty()) {
             const auto ids = tok->encode(a.prompt);
@@ -208,7 +224,8 @@ int cmdGenerate(const GenerateArgs& a) {
         std::cout << j.dump() << "\n";
     } else {
         std::ostringstream ids;
-        for (size_t i = 0; i < out.size(); ++i) ids << (i ? " " : "") << out[i];
+        for (size_t i = 0; i < out.size(); ++i)
+            ids << (i ? " " : "") << out[i];
         if (tok) std::cout << (a.prompt.empty() ? "" : a.prompt) << text << "\n";
         std::cout << "ids: " << ids.str() << "\n";
     }
@@ -236,10 +253,11 @@ bool parseByteSize(const std::string& text, uint64_t& out) {
         return false;
     }
     std::string unit = text.substr(pos);
-    for (auto& c : unit) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    const std::pair<const char*, double> units[] = {{"", 1},         {"B", 1},           {"KB", 1e3},
-                                                    {"MB", 1e6},     {"GB", 1e9},        {"KIB", 1024.0},
-                                                    {"MIB", 1048576.0}, {"GIB", 1073741824.0}};
+    for (auto& c : unit)
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    const std::pair<const char*, double> units[] = {
+        {"", 1},     {"B", 1},        {"KB", 1e3},        {"MB", 1e6},
+        {"GB", 1e9}, {"KIB", 1024.0}, {"MIB", 1048576.0}, {"GIB", 1073741824.0}};
     for (const auto& [name, factor] : units)
         if (unit == name && value > 0) {
             out = static_cast<uint64_t>(value * factor);
@@ -250,20 +268,25 @@ bool parseByteSize(const std::string& text, uint64_t& out) {
 
 std::string humanBytes(uint64_t bytes) {
     char buf[32];
-    if (bytes >= 1000ull * 1000 * 1000) std::snprintf(buf, sizeof buf, "%.2f GB", bytes / 1e9);
-    else if (bytes >= 1000ull * 1000) std::snprintf(buf, sizeof buf, "%.2f MB", bytes / 1e6);
-    else if (bytes >= 1000ull) std::snprintf(buf, sizeof buf, "%.1f kB", bytes / 1e3);
-    else std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(bytes));
+    if (bytes >= 1000ull * 1000 * 1000)
+        std::snprintf(buf, sizeof buf, "%.2f GB", bytes / 1e9);
+    else if (bytes >= 1000ull * 1000)
+        std::snprintf(buf, sizeof buf, "%.2f MB", bytes / 1e6);
+    else if (bytes >= 1000ull)
+        std::snprintf(buf, sizeof buf, "%.1f kB", bytes / 1e3);
+    else
+        std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(bytes));
     return buf;
 }
 
 int cmdExport(const ExportArgs& a) {
     ExportOptions o;
     if (!parseExportFormat(a.format, o.format))
-        return report(Status::error(ErrorKind::BadInput, "--format must be gptq or fake, got '" + a.format + "'"));
+        return report(
+            Status::error(ErrorKind::BadInput, "--format must be gptq or fake, got '" + a.format + "'"));
     if (!parseByteSize(a.maxShardSize, o.maxShardBytes))
-        return report(Status::error(ErrorKind::BadInput,
-                                    "--max-shard-size '" + a.maxShardSize + "' is not a size such as 5GB, 500MB or 2GiB"));
+        return report(Status::error(ErrorKind::BadInput, "--max-shard-size '" + a.maxShardSize +
+                                                             "' is not a size such as 5GB, 500MB or 2GiB"));
     o.out = a.out;
     o.overwrite = a.overwrite;
     o.dtype = a.dtype;
@@ -287,7 +310,8 @@ int cmdExport(const ExportArgs& a) {
             j["layers"].push_back(e);
         }
         j["files"] = nlohmann::json::object();
-        for (const auto& f : r.files) j["files"][f.name] = f.bytes;
+        for (const auto& f : r.files)
+            j["files"][f.name] = f.bytes;
         std::cout << j.dump() << "\n";
         return 0;
     }
@@ -300,51 +324,72 @@ int cmdExport(const ExportArgs& a) {
         for (const auto& l : r.layers)
             if (!l.packed) byReason[l.reason].push_back(l.name);
         for (const auto& [reason, layers] : byReason) {
-            std::cout << "  kept as " << a.dtype << " weights (" << layers.size() << " layers): " << reason << "\n    ";
-            for (size_t i = 0; i < layers.size(); ++i) std::cout << (i ? ", " : "") << layers[i];
+            std::cout << "  kept as " << a.dtype << " weights (" << layers.size() << " layers): " << reason
+                      << "\n    ";
+            for (size_t i = 0; i < layers.size(); ++i)
+                std::cout << (i ? ", " : "") << layers[i];
             std::cout << "\n";
         }
     }
     char bpw[32];
     std::snprintf(bpw, sizeof bpw, "%.3f", r.bitsPerWeight());
     std::cout << "  decoder linears: " << bpw << " stored bits per weight\n";
-    for (const auto& f : r.files) std::cout << "  " << f.name << "  " << humanBytes(f.bytes) << "\n";
-    std::cout << "  total " << humanBytes(r.totalBytes) << (r.shards > 1 ? ", " + std::to_string(r.shards) + " shards" : "")
-              << "\n";
+    for (const auto& f : r.files)
+        std::cout << "  " << f.name << "  " << humanBytes(f.bytes) << "\n";
+    std::cout << "  total " << humanBytes(r.totalBytes)
+              << (r.shards > 1 ? ", " + std::to_string(r.shards) + " shards" : "") << "\n";
     return 0;
 }
 
 } // namespace
 
 int run(int argc, char** argv) {
-    CLI::App app{"qat-cli: quantization-aware training of Llama-family models (QAT Studio, headless)", "qat-cli"};
+    CLI::App app{"qat-cli: quantization-aware training of Llama-family models (QAT Studio, headless)",
+                 "qat-cli"};
     app.set_version_flag("--version", std::string("qat-cli ") + QAT_VERSION);
     app.require_subcommand(1);
 
     std::string inspectFolder;
     bool inspectJson = false;
-    auto* inspect = app.add_subcommand("inspect", "Summarize a model folder (architecture, parameters, tensors)");
+    auto* inspect =
+        app.add_subcommand("inspect", "Summarize a model folder (architecture, parameters, tensors)");
     inspect->add_option("model", inspectFolder, "Model folder")->required();
     inspect->add_flag("--json", inspectJson, "Print JSON");
 
     EvalArgs ev;
-    auto* eval = app.add_subcommand("eval", "Perplexity on a text or JSONL file (GPTQ/EfficientQAT protocol), of a model or of a quantize run");
+    auto* eval = app.add_subcommand(
+        "eval",
+        "Perplexity on a text or JSONL file (GPTQ/EfficientQAT protocol), of a model or of a quantize run");
     addModelArgs(eval, ev.model);
-    eval->add_option("--data,-d", ev.data, "Text file, or JSONL with a 'text' field")->required()->check(CLI::ExistingFile);
-    eval->add_option("--seqlen", ev.seqlen, "Window length in tokens")->capture_default_str()->check(CLI::Range(int64_t{2}, int64_t{1} << 20));
-    eval->add_option("--batch", ev.batch, "Windows per forward pass")->capture_default_str()->check(CLI::PositiveNumber);
-    eval->add_option("--max-windows", ev.maxWindows, "Evaluate only the first N windows (0: all)")->check(CLI::NonNegativeNumber);
+    eval->add_option("--data,-d", ev.data, "Text file, or JSONL with a 'text' field")
+        ->required()
+        ->check(CLI::ExistingFile);
+    eval->add_option("--seqlen", ev.seqlen, "Window length in tokens")
+        ->capture_default_str()
+        ->check(CLI::Range(int64_t{2}, int64_t{1} << 20));
+    eval->add_option("--batch", ev.batch, "Windows per forward pass")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    eval->add_option("--max-windows", ev.maxWindows, "Evaluate only the first N windows (0: all)")
+        ->check(CLI::NonNegativeNumber);
     eval->add_flag("--json", ev.json, "Print the result as JSON");
 
     GenerateArgs gen;
-    auto* genCmd = app.add_subcommand("generate", "Continue a prompt (greedy or top-p sampling, with a KV cache)");
+    auto* genCmd =
+        app.add_subcommand("generate", "Continue a prompt (greedy or top-p sampling, with a KV cache)");
     addModelArgs(genCmd, gen.model);
     genCmd->add_option("--prompt,-p", gen.prompt, "Prompt text (BOS is prepended); empty: start from BOS");
     genCmd->add_option("--ids", gen.promptIds, "Prompt as token ids instead of text (include BOS)");
-    genCmd->add_option("--max-new-tokens,-n", gen.maxNewTokens, "Tokens to generate")->capture_default_str()->check(CLI::PositiveNumber);
+    genCmd->add_option("--max-new-tokens,-n", gen.maxNewTokens, "Tokens to generate")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
     genCmd->add_flag("--sample", gen.sample, "Sample with temperature and top-p instead of greedy decoding");
-    genCmd->add_option("--temperature", gen.temperature, "Sampling temperature")->capture_default_str()->check(CLI::PositiveNumber);
-    genCmd->add_option("--top-p", gen.topP, "Nucleus mass")->capture_default_str()->check(CLI::Range(0.0, 1.0));
+    genCmd->add_option("--temperature", gen.temperature, "Sampling temperature")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    genCmd->add_option("--top-p", gen.topP, "Nucleus mass")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 1.0));
     genCmd->add_option("--seed", gen.seed, "Sampling seed")->capture_default_str();
     genCmd->add_flag("--json", gen.json, "Print JSON");
 
@@ -352,8 +397,11 @@ int run(int argc, char** argv) {
     auto* quantCmd = addQuantizeCommand(app, quant);
 
     ExportArgs ex;
-    auto* exportCmd = app.add_subcommand("export", "Write a finished run as a model folder other tools load (GPTQ v2 packed, or dequantized)");
-    exportCmd->add_option("--run", ex.run, "The quantize run folder")->required()->check(CLI::ExistingDirectory);
+    auto* exportCmd = app.add_subcommand(
+        "export", "Write a finished run as a model folder other tools load (GPTQ v2 packed, or dequantized)");
+    exportCmd->add_option("--run", ex.run, "The quantize run folder")
+        ->required()
+        ->check(CLI::ExistingDirectory);
     exportCmd->add_option("--format,-f", ex.format, "gptq (packed GPTQ v2) or fake (dequantized weights)")
         ->check(CLI::IsMember({"gptq", "fake"}))
         ->capture_default_str();
@@ -361,10 +409,13 @@ int run(int argc, char** argv) {
     exportCmd->add_option("--dtype", ex.dtype, "dtype of the unquantized tensors (fake: of every weight)")
         ->check(CLI::IsMember({"float16", "bfloat16", "float32"}))
         ->capture_default_str();
-    exportCmd->add_option("--max-shard-size", ex.maxShardSize, "Largest shard (e.g. 5GB, 500MB); one file when all fits")
+    exportCmd
+        ->add_option("--max-shard-size", ex.maxShardSize,
+                     "Largest shard (e.g. 5GB, 500MB); one file when all fits")
         ->capture_default_str();
     exportCmd->add_flag("--overwrite", ex.overwrite, "Replace the destination when it exists");
-    exportCmd->add_option("--threads", ex.threads, "CPU threads (0: LibTorch's default)")->check(CLI::NonNegativeNumber);
+    exportCmd->add_option("--threads", ex.threads, "CPU threads (0: LibTorch's default)")
+        ->check(CLI::NonNegativeNumber);
     exportCmd->add_flag("--json", ex.json, "Print the export report as JSON");
 
     try {
@@ -376,7 +427,7 @@ int run(int argc, char** argv) {
     } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        app.exit(e);  // prints the message
+        app.exit(e); // prints the message
         return exitCodeFor(ErrorKind::BadInput);
     }
 

@@ -15,19 +15,18 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
-#include <cstdlib>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iomanip>
 #include <iostream>
 #include <map>
 #include <memory>
 #include <set>
-#include <iomanip>
 #include <sstream>
 #include <unistd.h>
-
 
 namespace qat::cli {
 
@@ -35,7 +34,9 @@ namespace {
 
 std::atomic<bool> g_interrupted{false};
 
-extern "C" void onSigint(int) { g_interrupted = true; }
+extern "C" void onSigint(int) {
+    g_interrupted = true;
+}
 
 int report(const Status& s) {
     if (s.ok()) return 0;
@@ -56,7 +57,8 @@ std::string clock(double seconds) {
 
 std::string bar(double fraction, int width = 24) {
     const int filled = std::clamp(static_cast<int>(fraction * width + 0.5), 0, width);
-    return "[" + std::string(static_cast<size_t>(filled), '#') + std::string(static_cast<size_t>(width - filled), '.') + "]";
+    return "[" + std::string(static_cast<size_t>(filled), '#') +
+           std::string(static_cast<size_t>(width - filled), '.') + "]";
 }
 
 // The terminal side of the progress: JSON lines on stdout (--json), or a live line on a
@@ -78,9 +80,11 @@ public:
     }
     void onEvalProgress(const EvalProgress& p) override {
         if (!m_tty) return;
-        const double f = p.windowsTotal ? static_cast<double>(p.windowsDone) / static_cast<double>(p.windowsTotal) : 1.0;
-        live("%s %s %lld/%lld windows  ppl %.4f", p.dataset.c_str(), bar(f).c_str(), static_cast<long long>(p.windowsDone),
-             static_cast<long long>(p.windowsTotal), p.runningPerplexity);
+        const double f =
+            p.windowsTotal ? static_cast<double>(p.windowsDone) / static_cast<double>(p.windowsTotal) : 1.0;
+        live("%s %s %lld/%lld windows  ppl %.4f", p.dataset.c_str(), bar(f).c_str(),
+             static_cast<long long>(p.windowsDone), static_cast<long long>(p.windowsTotal),
+             p.runningPerplexity);
     }
     void onPhase(const PhaseChanged& e) override {
         json(e);
@@ -97,16 +101,18 @@ public:
     void onStepLoss(const StepLoss& e) override {
         json(e);
         if (!m_tty || e.block < 0) return;
-        const double done = static_cast<double>(e.step + 1) / static_cast<double>(std::max<int64_t>(1, e.steps));
+        const double done =
+            static_cast<double>(e.step + 1) / static_cast<double>(std::max<int64_t>(1, e.steps));
         const double elapsed = seconds(m_blockStart);
         const double blockLeft = elapsed / done - elapsed;
         // The blocks after this one take about as long as the blocks timed so far.
-        const double perBlock = m_blocksTimed ? m_blockSeconds / static_cast<double>(m_blocksTimed) : elapsed / done;
+        const double perBlock =
+            m_blocksTimed ? m_blockSeconds / static_cast<double>(m_blocksTimed) : elapsed / done;
         const double phaseLeft = blockLeft + perBlock * static_cast<double>(m_blocks - e.block - 1);
         live("Block-AP block %lld/%lld %s step %lld/%lld  loss %.4g  left: block %s, Block-AP %s",
              static_cast<long long>(e.block + 1), static_cast<long long>(m_blocks), bar(done).c_str(),
-             static_cast<long long>(e.step + 1), static_cast<long long>(e.steps), e.loss, clock(blockLeft).c_str(),
-             clock(phaseLeft).c_str());
+             static_cast<long long>(e.step + 1), static_cast<long long>(e.steps), e.loss,
+             clock(blockLeft).c_str(), clock(phaseLeft).c_str());
     }
     void onEpochEnd(const EpochEnd& e) override { json(e); }
     void onBlockFinished(const BlockFinished& e) override {
@@ -117,8 +123,8 @@ public:
         }
         if (m_json) return;
         endLine();
-        std::printf("block %lld: MSE %.6g -> %.6g  (%.1f s)\n", static_cast<long long>(e.block), e.mseBefore, e.mseAfter,
-                    e.seconds);
+        std::printf("block %lld: MSE %.6g -> %.6g  (%.1f s)\n", static_cast<long long>(e.block), e.mseBefore,
+                    e.mseAfter, e.seconds);
         std::fflush(stdout);
     }
     void onE2eStep(const E2eStep& e) override {
@@ -131,10 +137,12 @@ public:
         }
         const double done = static_cast<double>(e.step + 1 - m_e2eFirst);
         const double left = seconds(m_e2eStart) / done * static_cast<double>(e.steps - e.step - 1);
-        live("%s %s step %lld/%lld  loss %.4g  lr %.3g  left %s",
-             m_phase == Phase::LrQat ? "LR-QAT" : "E2E-QP",
-             bar(static_cast<double>(e.step + 1) / static_cast<double>(std::max<int64_t>(1, e.steps))).c_str(),
-             static_cast<long long>(e.step + 1), static_cast<long long>(e.steps), e.loss, e.lr, clock(left).c_str());
+        live(
+            "%s %s step %lld/%lld  loss %.4g  lr %.3g  left %s",
+            m_phase == Phase::LrQat ? "LR-QAT" : "E2E-QP",
+            bar(static_cast<double>(e.step + 1) / static_cast<double>(std::max<int64_t>(1, e.steps))).c_str(),
+            static_cast<long long>(e.step + 1), static_cast<long long>(e.steps), e.loss, e.lr,
+            clock(left).c_str());
     }
     void onEvalResult(const EvalResult& e) override {
         json(e);
@@ -180,7 +188,8 @@ private:
     int64_t m_e2eSteps = -1, m_e2eFirst = 0;
 };
 
-// The option's first name as CLI11 counts it: "--model" of "--model,-m", "--freeze-norms" of "!--freeze-norms".
+// The option's first name as CLI11 counts it: "--model" of "--model,-m", "--freeze-norms" of
+// "!--freeze-norms".
 std::string optionName(const char* option) {
     std::string name(option);
     if (!name.empty() && name[0] == '!') name.erase(0, 1);
@@ -204,14 +213,16 @@ std::string number(double v) {
 // The setting's valid range as a CLI11 validator (its message from the table).
 CLI::Validator rangeCheck(const JobSetting& s) {
     const std::string low = s.aboveMinimum ? "(" : "[";
-    const std::string text = std::isfinite(s.maximum) ? low + number(s.minimum) + " - " + number(s.maximum) + "]"
-                                                      : (s.aboveMinimum ? "> " : ">= ") + number(s.minimum);
+    const std::string text = std::isfinite(s.maximum)
+                                 ? low + number(s.minimum) + " - " + number(s.maximum) + "]"
+                                 : (s.aboveMinimum ? "> " : ">= ") + number(s.minimum);
     return CLI::Validator(
         [&s](std::string& in) -> std::string {
             double v = 0.0;
             if (!CLI::detail::lexical_cast(in, v)) return "not a number: " + in;
             const std::string why = settingRangeError(s, v);
-            return why.empty() ? std::string() : "--" + optionName(s.cliOption).substr(2) + " " + in + ": " + why;
+            return why.empty() ? std::string()
+                               : "--" + optionName(s.cliOption).substr(2) + " " + in + ": " + why;
         },
         text);
 }
@@ -227,9 +238,13 @@ void addSettingOption(CLI::App* q, const JobSetting& s, SettingValue& slot) {
     case SettingKind::Double:
         o = q->add_option(s.cliOption, std::get<double>(slot), s.help)->capture_default_str();
         break;
-    case SettingKind::Bool: q->add_flag(s.cliOption, std::get<bool>(slot), s.help); return;
+    case SettingKind::Bool:
+        q->add_flag(s.cliOption, std::get<bool>(slot), s.help);
+        return;
     case SettingKind::Choice:
-        q->add_option(s.cliOption, std::get<std::string>(slot), s.help)->check(CLI::IsMember(s.choices))->capture_default_str();
+        q->add_option(s.cliOption, std::get<std::string>(slot), s.help)
+            ->check(CLI::IsMember(s.choices))
+            ->capture_default_str();
         return;
     case SettingKind::Folder:
         q->add_option(s.cliOption, std::get<std::string>(slot), s.help)->check(CLI::ExistingDirectory);
@@ -238,7 +253,8 @@ void addSettingOption(CLI::App* q, const JobSetting& s, SettingValue& slot) {
         q->add_option(s.cliOption, std::get<std::string>(slot), s.help)->check(CLI::ExistingFile);
         return;
     case SettingKind::Files:
-        q->add_option(s.cliOption, std::get<std::vector<std::string>>(slot), s.help)->check(CLI::ExistingFile);
+        q->add_option(s.cliOption, std::get<std::vector<std::string>>(slot), s.help)
+            ->check(CLI::ExistingFile);
         return;
     }
     if (ranged) o->check(rangeCheck(s));
@@ -263,16 +279,19 @@ Status makeJob(const QuantizeArgs& a, QuantizeJob& job) {
         Status st = applyJobConfig(text, a.config, job, keep);
         if (!st.ok()) return st;
     } else if (!given(jobSetting(JobSettingId::Method))) {
-        return Status::error(ErrorKind::BadInput,
-                             "no method: give --method " + nameList(jobSetting(JobSettingId::Method).choices));
+        return Status::error(ErrorKind::BadInput, "no method: give --method " +
+                                                      nameList(jobSetting(JobSettingId::Method).choices));
     }
     for (const JobSetting& s : table)
         if (given(s)) s.set(job, a.settings.at(optionRow(s)));
-    if (job.model.empty()) return Status::error(ErrorKind::BadInput, "no model: give --model DIR (or a --config that names one)");
+    if (job.model.empty())
+        return Status::error(ErrorKind::BadInput,
+                             "no model: give --model DIR (or a --config that names one)");
     if (job.method != Method::RoundToNearest && job.calibration.files.empty() && job.generatedDocuments == 0)
-        return Status::error(ErrorKind::BadInput, std::string("--method ") + methodName(job.method) +
-                                                      " needs calibration text: give --calib FILE, or --calib-generate N "
-                                                      "to let the model write it (rtn needs none)");
+        return Status::error(ErrorKind::BadInput,
+                             std::string("--method ") + methodName(job.method) +
+                                 " needs calibration text: give --calib FILE, or --calib-generate N "
+                                 "to let the model write it (rtn needs none)");
     return Status::success(); // the rest is checkJob's, in runQuantizeJob
 }
 
@@ -290,17 +309,21 @@ void addRunOptions(CLI::App* q, QuantizeArgs& a) {
     q->add_option("--config", a.config,
                   "JSON preset (or a run's run.json) giving every setting not given on the command line")
         ->check(CLI::ExistingFile);
-    q->add_option("--out,-o", a.out, "Run folder: created when new, resumed when it holds the same run")->required();
+    q->add_option("--out,-o", a.out, "Run folder: created when new, resumed when it holds the same run")
+        ->required();
     q->add_option("--cache-dir", j.blockAp.cacheDir,
                   "Keep Block-AP's activation caches in files there (memory-mapped) instead of RAM");
-    q->add_option("--e2e-checkpoint-seconds", j.e2e.checkpointSeconds,
-                  "E2E-QP: write a resumable checkpoint at most this often (0: only when cancelled and at the end)")
+    q->add_option(
+         "--e2e-checkpoint-seconds", j.e2e.checkpointSeconds,
+         "E2E-QP: write a resumable checkpoint at most this often (0: only when cancelled and at the end)")
         ->capture_default_str()
         ->check(CLI::NonNegativeNumber);
-    q->add_flag("!--no-gradient-checkpointing", j.e2e.gradientCheckpointing,
-                "E2E-QP and LR-QAT: keep every block's activations for the backward pass (faster, more memory)");
-    q->add_option("--lr-qat-checkpoint-seconds", j.lrQat.checkpointSeconds,
-                  "LR-QAT: write a resumable checkpoint at most this often (0: only when cancelled and at the end)")
+    q->add_flag(
+        "!--no-gradient-checkpointing", j.e2e.gradientCheckpointing,
+        "E2E-QP and LR-QAT: keep every block's activations for the backward pass (faster, more memory)");
+    q->add_option(
+         "--lr-qat-checkpoint-seconds", j.lrQat.checkpointSeconds,
+         "LR-QAT: write a resumable checkpoint at most this often (0: only when cancelled and at the end)")
         ->capture_default_str()
         ->check(CLI::NonNegativeNumber);
     q->add_flag("--json", a.json, "Print progress events and the result as JSON lines on stdout");
@@ -309,18 +332,22 @@ void addRunOptions(CLI::App* q, QuantizeArgs& a) {
 } // namespace
 
 CLI::App* addQuantizeCommand(CLI::App& app, QuantizeArgs& a) {
-    auto* q = app.add_subcommand(
-        "quantize",
-        "Quantize a model: rtn, block-ap, efficientqat (Block-AP then E2E-QP) or lr-qat (low-rank adapters inside the\n"
-        "rounding, trained end to end), with perplexity before and after.\n"
-        "The run folder (--out) keeps run.json, metrics.jsonl, a checkpoint per finished block, the E2E-QP / LR-QAT\n"
-        "checkpoint,\n"
-        "quantized.safetensors and eval.json. Running the same command on a folder that holds an interrupted run\n"
-        "(Ctrl-C, a crash, a kill) resumes it after its last finished block and ends as an uninterrupted run would.");
+    auto* q =
+        app.add_subcommand("quantize", "Quantize a model: rtn, block-ap, efficientqat (Block-AP then E2E-QP) "
+                                       "or lr-qat (low-rank adapters inside the\n"
+                                       "rounding, trained end to end), with perplexity before and after.\n"
+                                       "The run folder (--out) keeps run.json, metrics.jsonl, a checkpoint "
+                                       "per finished block, the E2E-QP / LR-QAT\n"
+                                       "checkpoint,\n"
+                                       "quantized.safetensors and eval.json. Running the same command on a "
+                                       "folder that holds an interrupted run\n"
+                                       "(Ctrl-C, a crash, a kill) resumes it after its last finished block "
+                                       "and ends as an uninterrupted run would.");
     a.command = q;
     const auto& table = jobSettings();
     a.settings.clear();
-    for (const JobSetting& s : table) a.settings.push_back(s.defaultValue);
+    for (const JobSetting& s : table)
+        a.settings.push_back(s.defaultValue);
     for (size_t i = 0; i < table.size(); ++i)
         if (table[i].cliOption && optionRow(table[i]) == i) addSettingOption(q, table[i], a.settings[i]);
     addRunOptions(q, a);
@@ -341,27 +368,34 @@ int runQuantize(const QuantizeArgs& args) {
     if (!st.ok()) return reportRun(st, args.out);
 
     std::vector<std::string> names;
-    for (const auto& f : job.evalFiles) names.push_back(f.filename().string());
+    for (const auto& f : job.evalFiles)
+        names.push_back(f.filename().string());
     if (args.json) {
         nlohmann::json stages = nlohmann::json::array();
         for (const auto& s : result.stages) {
             nlohmann::json r = nlohmann::json::object();
-            for (size_t i = 0; i < s.perplexity.size(); ++i) r[names[i]] = {{"perplexity", s.perplexity[i]}, {"windows", s.windows[i]}};
+            for (size_t i = 0; i < s.perplexity.size(); ++i)
+                r[names[i]] = {{"perplexity", s.perplexity[i]}, {"windows", s.windows[i]}};
             stages.push_back({{"stage", s.stage}, {"results", r}});
         }
-        nlohmann::json done = {{"event", "done"}, {"run", result.runFolder.string()}, {"seqlen", result.evalSeqlen}, {"stages", stages}};
+        nlohmann::json done = {{"event", "done"},
+                               {"run", result.runFolder.string()},
+                               {"seqlen", result.evalSeqlen},
+                               {"stages", stages}};
         std::printf("%s\n", done.dump().c_str());
     } else if (!result.stages.empty()) {
         std::printf("\n%-18s", "stage");
-        for (const auto& n : names) std::printf("  %14s", n.c_str());
+        for (const auto& n : names)
+            std::printf("  %14s", n.c_str());
         std::printf("\n");
         for (const auto& s : result.stages) {
             std::printf("%-18s", s.stage.c_str());
-            for (double p : s.perplexity) std::printf("  %14.4f", p);
+            for (double p : s.perplexity)
+                std::printf("  %14.4f", p);
             std::printf("\n");
         }
-        std::printf("perplexity, windows of %lld tokens; run folder %s\n", static_cast<long long>(result.evalSeqlen),
-                    result.runFolder.string().c_str());
+        std::printf("perplexity, windows of %lld tokens; run folder %s\n",
+                    static_cast<long long>(result.evalSeqlen), result.runFolder.string().c_str());
     } else {
         std::printf("done; run folder %s\n", result.runFolder.string().c_str());
     }

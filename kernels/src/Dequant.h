@@ -3,8 +3,8 @@
 /// \file Dequant.h
 /// The CPU dequantization inner loop shared by dequantize() and dequantMatmul(). Internal.
 
-#include "qat/kernels/PackedOps.h"
 #include "qat/kernels/PackedLayout.h"
+#include "qat/kernels/PackedOps.h"
 
 #include <torch/torch.h>
 

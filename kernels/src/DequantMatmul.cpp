@@ -63,9 +63,10 @@ QAT_KERNELS_INLINE void registerTile(const detail::PreparedWeight& w, const floa
                 const int up = layout::kWordBits - shift;
 #pragma GCC unroll 64
                 for (int c = 0; c < COLS; ++c)
-                    wv[c] = (static_cast<float>(static_cast<int32_t>(((lo[c] >> shift) | (hi[c] << up)) & mask)) -
-                             z[c]) *
-                            s[c];
+                    wv[c] =
+                        (static_cast<float>(static_cast<int32_t>(((lo[c] >> shift) | (hi[c] << up)) & mask)) -
+                         z[c]) *
+                        s[c];
             } else {
 #pragma GCC unroll 64
                 for (int c = 0; c < COLS; ++c)
@@ -109,7 +110,8 @@ QAT_KERNELS_INLINE void fusedColumns(const detail::PreparedWeight& w, const floa
 static_assert(kFusedTile % registerColumns(1) == 0 && registerColumns(kFusedMaxRows) * kFusedMaxRows <= 64);
 
 template <int M>
-QAT_KERNELS_INLINE void tileRows(const detail::PreparedWeight& w, const float* x, int64_t c0, int64_t c1, float* y) {
+QAT_KERNELS_INLINE void tileRows(const detail::PreparedWeight& w, const float* x, int64_t c0, int64_t c1,
+                                 float* y) {
     constexpr int64_t cols = registerColumns(M);
     int64_t c = c0;
     for (; c + cols <= c1; c += cols)
@@ -121,14 +123,30 @@ QAT_KERNELS_INLINE void tileRows(const detail::PreparedWeight& w, const float* x
 QAT_KERNELS_MULTIVERSION
 void fusedTile(const detail::PreparedWeight& w, const float* x, int64_t m, int64_t c0, int64_t c1, float* y) {
     switch (m) {
-    case 1: tileRows<1>(w, x, c0, c1, y); break;
-    case 2: tileRows<2>(w, x, c0, c1, y); break;
-    case 3: tileRows<3>(w, x, c0, c1, y); break;
-    case 4: tileRows<4>(w, x, c0, c1, y); break;
-    case 5: tileRows<5>(w, x, c0, c1, y); break;
-    case 6: tileRows<6>(w, x, c0, c1, y); break;
-    case 7: tileRows<7>(w, x, c0, c1, y); break;
-    default: tileRows<8>(w, x, c0, c1, y); break;
+    case 1:
+        tileRows<1>(w, x, c0, c1, y);
+        break;
+    case 2:
+        tileRows<2>(w, x, c0, c1, y);
+        break;
+    case 3:
+        tileRows<3>(w, x, c0, c1, y);
+        break;
+    case 4:
+        tileRows<4>(w, x, c0, c1, y);
+        break;
+    case 5:
+        tileRows<5>(w, x, c0, c1, y);
+        break;
+    case 6:
+        tileRows<6>(w, x, c0, c1, y);
+        break;
+    case 7:
+        tileRows<7>(w, x, c0, c1, y);
+        break;
+    default:
+        tileRows<8>(w, x, c0, c1, y);
+        break;
     }
 }
 
@@ -170,7 +188,8 @@ namespace detail {
 
 torch::Tensor cpuMatmul(const torch::Tensor& x, const PreparedPacked& weight) {
     const PreparedWeight& w = *weight.cpu();
-    const torch::Tensor x2 = x.scalar_type() == torch::kFloat ? x.contiguous() : x.to(torch::kFloat).contiguous();
+    const torch::Tensor x2 =
+        x.scalar_type() == torch::kFloat ? x.contiguous() : x.to(torch::kFloat).contiguous();
     torch::Tensor y = torch::empty({x2.size(0), w.shape.out}, torch::kFloat);
     if (x2.size(0) <= kFusedMaxRows)
         fused(w, x2, y);
@@ -215,8 +234,8 @@ torch::Tensor multiply(const torch::Tensor& x, const torch::Tensor& x2, const Pr
 
 } // namespace
 
-PreparedPacked preparePacked(const torch::Tensor& qweight, const torch::Tensor& qzeros, const torch::Tensor& scales,
-                             int bits, int64_t group) {
+PreparedPacked preparePacked(const torch::Tensor& qweight, const torch::Tensor& qzeros,
+                             const torch::Tensor& scales, int bits, int64_t group) {
     PreparedPacked p;
     p.m_shape = checkPacked(qweight, qzeros, scales, bits, group);
     // Own handles on the storages: a layer's buffer may later be given new data (Module::to uses
@@ -235,8 +254,8 @@ PreparedPacked preparePacked(const torch::Tensor& qweight, const torch::Tensor& 
     return p;
 }
 
-bool PreparedPacked::isFor(const torch::Tensor& qweight, const torch::Tensor& qzeros, const torch::Tensor& scales,
-                           int bits, int64_t group) const {
+bool PreparedPacked::isFor(const torch::Tensor& qweight, const torch::Tensor& qzeros,
+                           const torch::Tensor& scales, int bits, int64_t group) const {
     const auto same = [](const torch::Tensor& held, const torch::Tensor& t, uint32_t version) {
         return t.defined() && t.data_ptr() == held.data_ptr() && t.device() == held.device() &&
                t.scalar_type() == held.scalar_type() && t.sizes() == held.sizes() &&

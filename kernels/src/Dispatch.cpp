@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // THE registration point of the packed ops: device type → implementation (Dispatch.h).
 
-#include "qat/kernels/BuildConfig.h"
 #include "Dispatch.h"
+#include "qat/kernels/BuildConfig.h"
 
 #include "qat/kernels/Dispatch.h"
 

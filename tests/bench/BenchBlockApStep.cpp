@@ -28,8 +28,8 @@
 #include "BlockShapes.h"
 
 #include "formats/SafeTensorsFile.h"
-#include "model/TensorNames.h"
 #include "model/Layers.h"
+#include "model/TensorNames.h"
 #include "quant/QuantLinear.h"
 
 #include <ATen/DeviceAccelerator.h>

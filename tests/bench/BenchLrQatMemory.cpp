@@ -65,7 +65,9 @@ public:
         void* data = ctx->inner.get();
         return {data, ctx, &CountingCpuAllocator::release, c10::Device(c10::DeviceType::CPU)};
     }
-    void copy_data(void* dest, const void* src, std::size_t count) const override { std::memcpy(dest, src, count); }
+    void copy_data(void* dest, const void* src, std::size_t count) const override {
+        std::memcpy(dest, src, count);
+    }
 
     int64_t current() const { return m_current.load(); }
     int64_t peak() const { return m_peak.load(); }
@@ -108,7 +110,8 @@ Options parseOptions(int argc, char** argv) {
         if (i + 1 >= argc) throw std::runtime_error("usage: " + flag + " needs a value");
         const std::string value = argv[++i];
         if (flag == "--device") {
-            if (value != "cpu" && value != "cuda") throw std::runtime_error("--device: cpu or cuda, not " + value);
+            if (value != "cpu" && value != "cuda")
+                throw std::runtime_error("--device: cpu or cuda, not " + value);
             if (value == "cuda" && !torch::cuda::is_available())
                 throw std::runtime_error("--device cuda: LibTorch sees no GPU");
             o.device = torch::Device(value);
@@ -146,7 +149,8 @@ Usage usage(const torch::Device& d) {
     if (d.is_cuda()) {
         at::accelerator::synchronizeDevice(0);
         const auto s = at::accelerator::getDeviceStats(0);
-        return {static_cast<double>(s.allocated_bytes[0].current), static_cast<double>(s.allocated_bytes[0].peak)};
+        return {static_cast<double>(s.allocated_bytes[0].current),
+                static_cast<double>(s.allocated_bytes[0].peak)};
     }
     return {static_cast<double>(g_counter->current()), static_cast<double>(g_counter->peak())};
 }
@@ -155,19 +159,27 @@ enum class Side { FullQat, LrQat, LrQatBf16Phi0, LrQatKeepWeight };
 
 const char* sideName(Side s) {
     switch (s) {
-    case Side::FullQat: return "full-weight QAT";
-    case Side::LrQat: return "LR-QAT";
-    case Side::LrQatBf16Phi0: return "LR-QAT, Φ0 bfloat16";
-    case Side::LrQatKeepWeight: return "LR-QAT, ŵ kept for autograd";
+    case Side::FullQat:
+        return "full-weight QAT";
+    case Side::LrQat:
+        return "LR-QAT";
+    case Side::LrQatBf16Phi0:
+        return "LR-QAT, Φ0 bfloat16";
+    case Side::LrQatKeepWeight:
+        return "LR-QAT, ŵ kept for autograd";
     }
     return "";
 }
 const char* sideKey(Side s) {
     switch (s) {
-    case Side::FullQat: return "full_qat";
-    case Side::LrQat: return "lr_qat";
-    case Side::LrQatBf16Phi0: return "lr_qat_phi0_bf16";
-    case Side::LrQatKeepWeight: return "lr_qat_no_weight_checkpointing";
+    case Side::FullQat:
+        return "full_qat";
+    case Side::LrQat:
+        return "lr_qat";
+    case Side::LrQatBf16Phi0:
+        return "lr_qat_phi0_bf16";
+    case Side::LrQatKeepWeight:
+        return "lr_qat_no_weight_checkpointing";
     }
     return "";
 }
@@ -209,10 +221,11 @@ json runSide(Side side, const qat::ModelConfig& c, const Options& o) {
     using qat::names::LinearSlot;
     auto lin = [&](LinearSlot s) { return linears[static_cast<size_t>(s)]; };
     const auto ones = torch::ones({c.hiddenSize}, torch::TensorOptions().device(dev));
-    qat::DecoderBlock block(qat::RmsNorm(ones, c.rmsNormEps),
-                            qat::Attention(c, lin(LinearSlot::Q), lin(LinearSlot::K), lin(LinearSlot::V), lin(LinearSlot::O)),
-                            qat::RmsNorm(ones.clone(), c.rmsNormEps),
-                            qat::Mlp(lin(LinearSlot::Gate), lin(LinearSlot::Up), lin(LinearSlot::Down)));
+    qat::DecoderBlock block(
+        qat::RmsNorm(ones, c.rmsNormEps),
+        qat::Attention(c, lin(LinearSlot::Q), lin(LinearSlot::K), lin(LinearSlot::V), lin(LinearSlot::O)),
+        qat::RmsNorm(ones.clone(), c.rmsNormEps),
+        qat::Mlp(lin(LinearSlot::Gate), lin(LinearSlot::Up), lin(LinearSlot::Down)));
     const torch::Tensor x = torch::randn({o.batch, o.seqlen, c.hiddenSize}).to(dev);
     const torch::Tensor y = torch::randn({o.batch, o.seqlen, c.hiddenSize}).to(dev);
     const auto [ropeCos, ropeSin] = qat::RotaryEmbedding(c).tables(0, o.seqlen, dev);
@@ -232,7 +245,8 @@ json runSide(Side side, const qat::ModelConfig& c, const Options& o) {
         trained += t.numel();
         bigBytes += t.numel() * t.element_size();
     }
-    for (const auto& t : small) trained += t.numel();
+    for (const auto& t : small)
+        trained += t.numel();
     const Usage resident = usage(dev);
     resetPeak(dev);
     std::vector<double> losses, ms;
@@ -244,11 +258,13 @@ json runSide(Side side, const qat::ModelConfig& c, const Options& o) {
         loss.backward();
         optimizer.step();
         if (dev.is_cuda()) at::accelerator::synchronizeDevice(0);
-        ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+        ms.push_back(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
         losses.push_back(value);
-        std::cout << "[" << sideName(side) << "] step " << i + 1 << ": loss " << value << ", " << ms.back() << " ms"
-                  << std::endl;
-        if (!std::isfinite(value)) throw std::runtime_error(std::string(sideName(side)) + ": loss is not finite");
+        std::cout << "[" << sideName(side) << "] step " << i + 1 << ": loss " << value << ", " << ms.back()
+                  << " ms" << std::endl;
+        if (!std::isfinite(value))
+            throw std::runtime_error(std::string(sideName(side)) + ": loss is not finite");
     }
     const Usage after = usage(dev);
     return {{"side", sideName(side)},
@@ -270,10 +286,12 @@ int main(int argc, char** argv) {
         if (const int64_t threads = envInt("QAT_BENCH_THREADS", 0); threads > 0)
             torch::set_num_threads(static_cast<int>(threads));
         const qat::ModelConfig c = llama2Block();
-        std::printf("LR-QAT memory: one Llama-2-7B-shaped block, W4 per channel, rank %lld, batch %lld x %lld tokens, "
+        std::printf("LR-QAT memory: one Llama-2-7B-shaped block, W4 per channel, rank %lld, batch %lld x "
+                    "%lld tokens, "
                     "%s, %lld steps per side\n",
-                    static_cast<long long>(o.rank), static_cast<long long>(o.batch), static_cast<long long>(o.seqlen),
-                    o.device.is_cuda() ? "cuda" : "cpu", static_cast<long long>(o.steps));
+                    static_cast<long long>(o.rank), static_cast<long long>(o.batch),
+                    static_cast<long long>(o.seqlen), o.device.is_cuda() ? "cuda" : "cpu",
+                    static_cast<long long>(o.steps));
         json sides = json::object();
         for (Side s : {Side::FullQat, Side::LrQat, Side::LrQatBf16Phi0, Side::LrQatKeepWeight})
             sides[sideKey(s)] = runSide(s, c, o);
@@ -286,17 +304,20 @@ int main(int argc, char** argv) {
                     {"rank", o.rank},
                     {"bits", 4},
                     {"group", "per channel"},
-                    {"memory_method", o.device.is_cuda() ? "CUDA caching allocator's allocated bytes"
-                                                         : "live bytes through c10's CPU allocator (counting wrapper)"},
+                    {"memory_method", o.device.is_cuda()
+                                          ? "CUDA caching allocator's allocated bytes"
+                                          : "live bytes through c10's CPU allocator (counting wrapper)"},
                     {"sides", sides},
                     {"peak_ratio_full_over_lr_qat", full / lr},
-                    {"resident_ratio_full_over_lr_qat",
-                     sides["full_qat"]["resident_mib"].get<double>() / sides["lr_qat"]["resident_mib"].get<double>()}};
-        std::printf("\n%-30s %14s %14s %14s %12s\n", "side", "trained", "resident MiB", "peak MiB", "ms/step");
+                    {"resident_ratio_full_over_lr_qat", sides["full_qat"]["resident_mib"].get<double>() /
+                                                            sides["lr_qat"]["resident_mib"].get<double>()}};
+        std::printf("\n%-30s %14s %14s %14s %12s\n", "side", "trained", "resident MiB", "peak MiB",
+                    "ms/step");
         for (const auto& [key, s] : sides.items())
             std::printf("%-30s %14lld %14.1f %14.1f %12.0f\n", s["side"].get<std::string>().c_str(),
-                        static_cast<long long>(s["trained_parameters"].get<int64_t>()), s["resident_mib"].get<double>(),
-                        s["peak_mib"].get<double>(), s["ms_per_step"].get<double>());
+                        static_cast<long long>(s["trained_parameters"].get<int64_t>()),
+                        s["resident_mib"].get<double>(), s["peak_mib"].get<double>(),
+                        s["ms_per_step"].get<double>());
         std::printf("peak memory, full-weight QAT / LR-QAT: %.2fx (resident %.2fx)\n", full / lr,
                     out["resident_ratio_full_over_lr_qat"].get<double>());
         const std::filesystem::path dir = envOr("QAT_BENCH_DIR", QAT_BENCH_DIR);
@@ -304,8 +325,10 @@ int main(int argc, char** argv) {
         std::ofstream(dir / "bench_lrqat_memory.json") << out.dump(2) << "\n";
         std::printf("wrote %s\n", (dir / "bench_lrqat_memory.json").string().c_str());
         if (!(lr < full)) {
-            std::fprintf(stderr, "BenchLrQatMemory: LR-QAT's peak (%.1f MiB) is not below full-weight QAT's (%.1f MiB)\n",
-                         lr, full);
+            std::fprintf(
+                stderr,
+                "BenchLrQatMemory: LR-QAT's peak (%.1f MiB) is not below full-weight QAT's (%.1f MiB)\n", lr,
+                full);
             return 1;
         }
         return 0;

@@ -36,11 +36,11 @@
 // Output: a table on stdout and ${QAT_BENCH_DIR:-<build>/bench}/bench_packed_gemv.json (cuda) or
 // bench_packed_gemv_cpu.json (cpu). Never fails on speed. Exit codes: 0 ok, 1 failure, 77 skipped.
 
-#include "qat/kernels/BuildConfig.h"
 #include "BenchSupport.h"
+#include "qat/kernels/BuildConfig.h"
 
-#include "qat/kernels/PackedOps.h"
 #include "qat/kernels/Dispatch.h"
+#include "qat/kernels/PackedOps.h"
 
 #ifdef QAT_KERNELS_HAVE_CUDA
 #include "PackedCudaCheck.h"
@@ -228,8 +228,8 @@ int runCpu(const Options& o) {
     // wide models) where the per-call work is a large share, and one 7B shape where it is not.
     std::printf("\n%-20s %16s %16s %9s\n", "case (1 row)", "per-call us", "prepared us", "ratio");
     json prepRows = json::array();
-    for (const Case& c : std::vector<Case>{{4, 64, 64, 64}, {4, 32, 64, 64}, {4, 32, 288, 288},
-                                           {4, 128, 768, 768}, {4, 128, 4096, 4096}}) {
+    for (const Case& c : std::vector<Case>{
+             {4, 64, 64, 64}, {4, 32, 64, 64}, {4, 32, 288, 288}, {4, 128, 768, 768}, {4, 128, 4096, 4096}}) {
         torch::manual_seed(2);
         torch::Tensor qweight, qzeros, scales;
         std::tie(qweight, qzeros, scales) = randomCpuWeight(c);
@@ -241,7 +241,8 @@ int runCpu(const Options& o) {
         const double perCall = bestMs(
                                    [&] {
                                        for (int i = 0; i < calls; ++i)
-                                           yPer = kn::dequantMatmul(x, qweight, qzeros, scales, c.bits, c.group);
+                                           yPer =
+                                               kn::dequantMatmul(x, qweight, qzeros, scales, c.bits, c.group);
                                    },
                                    reps) *
                                1000.0 / calls;
@@ -253,7 +254,8 @@ int runCpu(const Options& o) {
                                 reps) *
                             1000.0 / calls;
         if (!torch::equal(yPer, yPrep)) {
-            std::cerr << "FAIL: the prepared product differs from the per-call one at " << c.name() << std::endl;
+            std::cerr << "FAIL: the prepared product differs from the per-call one at " << c.name()
+                      << std::endl;
             return 1;
         }
         std::printf("%-20s %16.2f %16.2f %9.2f\n", c.name().c_str(), perCall, prep, perCall / prep);

@@ -22,9 +22,15 @@
 
 namespace qat::test::stories {
 
-inline std::string modelDir() { return sharedPath("models/stories260K").toStdString(); }
-inline std::string evalFile() { return sharedPath("data/tinystories-gen/eval.txt").toStdString(); }
-inline std::string calibFile() { return sharedPath("data/tinystories-gen/calib.txt").toStdString(); }
+inline std::string modelDir() {
+    return sharedPath("models/stories260K").toStdString();
+}
+inline std::string evalFile() {
+    return sharedPath("data/tinystories-gen/eval.txt").toStdString();
+}
+inline std::string calibFile() {
+    return sharedPath("data/tinystories-gen/calib.txt").toStdString();
+}
 
 inline std::unique_ptr<Model> load() {
     std::unique_ptr<Model> model;

@@ -7,8 +7,14 @@
 
 namespace qat::test {
 
-inline QString sharedDir() { return QString::fromUtf8(QAT_SHARED_DIR); }
-inline QString sharedPath(const QString& relative) { return QDir(sharedDir()).filePath(relative); }
-inline QString sourcePath(const QString& relative) { return QDir(QString::fromUtf8(QAT_SOURCE_DIR)).filePath(relative); }
+inline QString sharedDir() {
+    return QString::fromUtf8(QAT_SHARED_DIR);
+}
+inline QString sharedPath(const QString& relative) {
+    return QDir(sharedDir()).filePath(relative);
+}
+inline QString sourcePath(const QString& relative) {
+    return QDir(QString::fromUtf8(QAT_SOURCE_DIR)).filePath(relative);
+}
 
 } // namespace qat::test

@@ -22,7 +22,7 @@ inline std::string headerViolation(const SafeTensorsHeader& h, const uint8_t* fi
     // JSON text holds no raw NUL; a parser that stops at one has ignored the rest of the header.
     if (std::memchr(file + 8, 0, h.headerLength) != nullptr) return "accepted a header with a NUL byte";
     const uint64_t dataSize = fileSize - h.dataOffset;
-    uint64_t lastEnd = 0;  // end of the furthest non-empty tensor so far
+    uint64_t lastEnd = 0; // end of the furthest non-empty tensor so far
     for (size_t i = 0; i < h.tensors.size(); ++i) {
         const TensorEntry& t = h.tensors[i];
         if (t.name == "__metadata__") return "__metadata__ listed as a tensor";
@@ -72,13 +72,14 @@ inline std::string headerViolation(const SafeTensorsHeader& h, const uint8_t* fi
 /// the tensor checks behind it.
 inline std::vector<uint8_t> withFittedLength(const uint8_t* data, size_t size) {
     if (size <= 8) return {};
-    size_t end = 0;  // one past the last '}'
+    size_t end = 0; // one past the last '}'
     for (size_t i = size; i > 8 && end == 0; --i)
         if (data[i - 1] == '}') end = i;
     if (end == 0) return {};
     std::vector<uint8_t> out(data, data + size);
     const uint64_t n = end - 8;
-    for (int i = 0; i < 8; ++i) out[i] = static_cast<uint8_t>(n >> (8 * i));
+    for (int i = 0; i < 8; ++i)
+        out[i] = static_cast<uint8_t>(n >> (8 * i));
     return out;
 }
 

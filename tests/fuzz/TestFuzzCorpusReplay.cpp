@@ -89,13 +89,14 @@ void TestFuzzCorpusReplay::replay() {
     else if (name.startsWith("invalid-"))
         QVERIFY2(outcome == Outcome::Refused, "accepted");
 
-    const std::vector<uint8_t> fitted =
-        qat::fuzz::withFittedLength(reinterpret_cast<const uint8_t*>(bytes.constData()), size_t(bytes.size()));
+    const std::vector<uint8_t> fitted = qat::fuzz::withFittedLength(
+        reinterpret_cast<const uint8_t*>(bytes.constData()), size_t(bytes.size()));
     if (!fitted.empty()) {
         const QByteArray again(reinterpret_cast<const char*>(fitted.data()), qsizetype(fitted.size()));
         QVERIFY2(parse(again, fileName, outcome, detail), qPrintable("with the length fitted: " + detail));
         // A valid seed stays valid when its header padding moves into the data area.
-        if (name.startsWith("valid-")) QVERIFY2(outcome == Outcome::Accepted, qPrintable("fitted: " + detail));
+        if (name.startsWith("valid-"))
+            QVERIFY2(outcome == Outcome::Accepted, qPrintable("fitted: " + detail));
     }
 }
 

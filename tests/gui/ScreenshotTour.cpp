@@ -48,7 +48,8 @@ bool save(QWidget* widget, const QString& name) {
 template <class Pred> bool waitFor(Pred done, int ms) {
     QElapsedTimer t;
     t.start();
-    while (!done() && t.elapsed() < ms) QApplication::processEvents(QEventLoop::AllEvents, 50);
+    while (!done() && t.elapsed() < ms)
+        QApplication::processEvents(QEventLoop::AllEvents, 50);
     return done();
 }
 
@@ -139,7 +140,7 @@ int main(int argc, char* argv[]) {
         std::fprintf(stderr, "the run did not finish: %s\n", qPrintable(run->lastOutcome().message));
         return 1;
     }
-    waitFor([] { return false; }, 300);  // the charts' replot timer
+    waitFor([] { return false; }, 300); // the charts' replot timer
     ok &= save(&window, QStringLiteral("run-page"));
 
     navigation->setCurrentRow(MainWindow::ResultsPageIndex);

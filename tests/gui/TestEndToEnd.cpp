@@ -100,13 +100,15 @@ private Q_SLOTS:
         const ResultsModel& table = *results->model();
         QStringList seen;
         for (int r = 0; r < table.rowCount(); ++r) {
-            const double ppl = table.index(r, ResultsModel::FirstPerplexityColumn).data(ResultsModel::RawRole).toDouble();
+            const double ppl =
+                table.index(r, ResultsModel::FirstPerplexityColumn).data(ResultsModel::RawRole).toDouble();
             seen << table.rows()[r].stage;
             if (table.rows()[r].stage == QLatin1String("fp")) QCOMPARE(ppl, fp);
             if (table.rows()[r].stage == QLatin1String("block-ap")) {
                 QCOMPARE(ppl, quantized);
                 QCOMPARE(table.rows()[r].runFolder, outcome.runFolder);
-                QCOMPARE(table.index(r, ResultsModel::MethodColumn).data().toString(), QStringLiteral("Block-AP W2 g64"));
+                QCOMPARE(table.index(r, ResultsModel::MethodColumn).data().toString(),
+                         QStringLiteral("Block-AP W2 g64"));
             }
         }
         QCOMPARE(seen, (QStringList{"fp", "block-ap"}));
@@ -152,7 +154,8 @@ private Q_SLOTS:
         QVERIFY(!other.applyStartupOptions(bad, &error));
         QVERIFY2(error.contains(QStringLiteral("/nonexistent/calib.txt")), qPrintable(error));
         QCOMPARE(other.currentJob().spec.bits, 2);
-        QCOMPARE(other.findChild<QListWidget*>(QStringLiteral("navigation"))->currentRow(), int(MainWindow::ModelPageIndex));
+        QCOMPARE(other.findChild<QListWidget*>(QStringLiteral("navigation"))->currentRow(),
+                 int(MainWindow::ModelPageIndex));
     }
 };
 

@@ -22,13 +22,14 @@ namespace {
 class CountingWorker : public JobWorker {
 public:
     CountingWorker(int steps, int ms, int throwAt = -1) : m_steps(steps), m_ms(ms), m_throwAt(throwAt) {}
-    QString threadName;  // the thread work() ran on; read after the job ended
+    QString threadName; // the thread work() ran on; read after the job ended
 
 protected:
     JobOutcome work() override {
         threadName = QThread::currentThread()->objectName();
         for (int i = 1; i <= m_steps; ++i) {
-            if (isCancelled()) return {int(ErrorKind::Cancelled), QStringLiteral("cancelled before step %1").arg(i), i - 1};
+            if (isCancelled())
+                return {int(ErrorKind::Cancelled), QStringLiteral("cancelled before step %1").arg(i), i - 1};
             QThread::msleep(m_ms);
             if (i == m_throwAt) throw std::runtime_error("broken at step " + std::to_string(i));
             reportProgress(i, m_steps, QStringLiteral("counting"));
@@ -56,16 +57,17 @@ private Q_SLOTS:
         QCOMPARE(started.count(), 1);
         QVERIFY(runner.isRunning());
         QVERIFY(runner.worker() != nullptr);
-        QVERIFY(!runner.start(std::make_unique<CountingWorker>(1, 0)));  // one at a time
+        QVERIFY(!runner.start(std::make_unique<CountingWorker>(1, 0))); // one at a time
         QVERIFY(finished.wait(30000));
         QVERIFY(!runner.isRunning());
-        QVERIFY(runner.worker() == nullptr);  // deleted with its thread
+        QVERIFY(runner.worker() == nullptr); // deleted with its thread
         QCOMPARE(succeeded.count(), 1);
         QCOMPARE(succeeded.at(0).at(0).toString(), QStringLiteral("200 on qat-test"));
         const auto outcome = finished.at(0).at(0).value<JobOutcome>();
         QVERIFY(outcome.ok() && !outcome.cancelled());
         // 200 steps of at least 2 ms: at most one report per 50 ms (and the last), not 200.
-        QVERIFY2(progress.count() >= 2 && progress.count() <= 20, qPrintable(QString::number(progress.count())));
+        QVERIFY2(progress.count() >= 2 && progress.count() <= 20,
+                 qPrintable(QString::number(progress.count())));
         qint64 previous = 0;
         for (const auto& p : progress) {
             QVERIFY(p.at(0).toLongLong() > previous);
@@ -73,7 +75,7 @@ private Q_SLOTS:
             QCOMPARE(p.at(1).toLongLong(), 200);
             QCOMPARE(p.at(2).toString(), QStringLiteral("counting"));
         }
-        QCOMPARE(previous, 200);  // the last report is always delivered
+        QCOMPARE(previous, 200); // the last report is always delivered
     }
 
     void cancelStopsAtTheNextCheck() {
@@ -121,7 +123,7 @@ private Q_SLOTS:
         QVERIFY(runner.shutdown(30000));
         QVERIFY(!runner.isRunning());
         const int reported = progress.count();
-        QTest::qWait(200);  // whatever the job left queued is dropped
+        QTest::qWait(200); // whatever the job left queued is dropped
         QCOMPARE(finished.count(), 0);
         QCOMPARE(progress.count(), reported);
         QVERIFY(runner.start(std::make_unique<CountingWorker>(2, 0)));

@@ -29,8 +29,10 @@ private Q_SLOTS:
     void loadsTheDemoPreset() {
         RecipePage page;
         QString error;
-        QVERIFY2(page.loadPreset(QStringLiteral(QAT_SOURCE_DIR "/resources/presets/efficientqat-w2g64-demo.json"), &error),
-                 qPrintable(error));
+        QVERIFY2(
+            page.loadPreset(QStringLiteral(QAT_SOURCE_DIR "/resources/presets/efficientqat-w2g64-demo.json"),
+                            &error),
+            qPrintable(error));
         QuantizeJob job;
         page.applyTo(job);
         QCOMPARE(job.method, Method::EfficientQat);
@@ -40,7 +42,8 @@ private Q_SLOTS:
         QCOMPARE(job.e2e.gradientAccumulation, int64_t(1));
         QCOMPARE(page.findChild<QSpinBox*>(QStringLiteral("bitsSpin"))->value(), 2);
         // 2 + (16 + 2) / 64 bits per weight.
-        QCOMPARE(page.findChild<QLabel*>(QStringLiteral("bitsPerParamLabel"))->text(), QStringLiteral("2.281"));
+        QCOMPARE(page.findChild<QLabel*>(QStringLiteral("bitsPerParamLabel"))->text(),
+                 QStringLiteral("2.281"));
     }
 
     void fieldsWriteTheJobAndPresetsRoundTrip() {
@@ -49,7 +52,8 @@ private Q_SLOTS:
         auto* group = page.findChild<QComboBox*>(QStringLiteral("groupCombo"));
         group->setCurrentIndex(group->findData(128));
         page.findChild<QDoubleSpinBox*>(QStringLiteral("e2eLrSpin"))->setValue(3e-4);
-        QCOMPARE(page.findChild<QLabel*>(QStringLiteral("bitsPerParamLabel"))->text(), QStringLiteral("3.148"));
+        QCOMPARE(page.findChild<QLabel*>(QStringLiteral("bitsPerParamLabel"))->text(),
+                 QStringLiteral("3.148"));
         QTemporaryDir tmp;
         const QString file = tmp.path() + "/mine.json";
         QString error;
@@ -98,7 +102,8 @@ private Q_SLOTS:
         QCOMPARE(job.lrQat.range, RangeInit::MinMax);
 
         // The engine's JSON of the job, and a preset that reads back into another page.
-        const QJsonObject config = QJsonDocument::fromJson(QByteArray::fromStdString(jobConfigJson(job))).object();
+        const QJsonObject config =
+            QJsonDocument::fromJson(QByteArray::fromStdString(jobConfigJson(job))).object();
         QCOMPARE(config.value("method").toString(), QStringLiteral("lr-qat"));
         const QJsonObject l = config.value("lr_qat").toObject();
         QCOMPARE(l.value("rank").toInt(), 8);
@@ -110,9 +115,11 @@ private Q_SLOTS:
         QVERIFY2(page.savePreset(tmp.path() + "/lr-qat.json", &error), qPrintable(error));
         RecipePage other;
         QVERIFY2(other.loadPreset(tmp.path() + "/lr-qat.json", &error), qPrintable(error));
-        QCOMPARE(other.findChild<QComboBox*>(QStringLiteral("methodCombo"))->currentData().toInt(), int(Method::LrQat));
+        QCOMPARE(other.findChild<QComboBox*>(QStringLiteral("methodCombo"))->currentData().toInt(),
+                 int(Method::LrQat));
         QCOMPARE(other.findChild<QSpinBox*>(QStringLiteral("lrQatRankSpin"))->value(), 8);
-        QCOMPARE(other.findChild<QComboBox*>(QStringLiteral("phi0Combo"))->currentText(), QStringLiteral("bfloat16"));
+        QCOMPARE(other.findChild<QComboBox*>(QStringLiteral("phi0Combo"))->currentText(),
+                 QStringLiteral("bfloat16"));
         QuantizeJob back;
         other.applyTo(back);
         QCOMPARE(back.lrQat.scaleLr, 3e-5);
@@ -123,14 +130,16 @@ private Q_SLOTS:
         QTest::addColumn<int>("method");
         QTest::addColumn<QStringList>("shown");
         QTest::addColumn<QStringList>("hidden");
-        const QStringList lrQat{"lrQatRankSpin", "lrQatAlphaSpin", "lrQatLrSpin", "lrQatScaleLrSpin", "lrQatEpochsSpin",
-                                "lrQatStepsSpin", "lrQatBatchSpin", "phi0Combo"};
-        QTest::newRow("efficientqat") << int(Method::EfficientQat) << QStringList{"epochsSpin", "weightLrSpin", "e2eLrSpin"}
-                                      << lrQat + QStringList{"symmetricCheck", "rangeCombo", "lpNormSpin"};
+        const QStringList lrQat{"lrQatRankSpin",   "lrQatAlphaSpin", "lrQatLrSpin",    "lrQatScaleLrSpin",
+                                "lrQatEpochsSpin", "lrQatStepsSpin", "lrQatBatchSpin", "phi0Combo"};
+        QTest::newRow("efficientqat")
+            << int(Method::EfficientQat) << QStringList{"epochsSpin", "weightLrSpin", "e2eLrSpin"}
+            << lrQat + QStringList{"symmetricCheck", "rangeCombo", "lpNormSpin"};
         QTest::newRow("block-ap") << int(Method::BlockAp) << QStringList{"epochsSpin", "cacheDTypeCombo"}
                                   << lrQat + QStringList{"e2eLrSpin", "rangeCombo"};
         QTest::newRow("lr-qat") << int(Method::LrQat) << lrQat + QStringList{"rangeCombo", "lpNormSpin"}
-                                << QStringList{"epochsSpin", "weightLrSpin", "e2eLrSpin", "e2eTrainZerosCheck", "symmetricCheck"};
+                                << QStringList{"epochsSpin", "weightLrSpin", "e2eLrSpin",
+                                               "e2eTrainZerosCheck", "symmetricCheck"};
         QTest::newRow("rtn") << int(Method::RoundToNearest) << QStringList{"symmetricCheck"}
                              << lrQat + QStringList{"epochsSpin", "e2eLrSpin", "rangeCombo", "lpNormSpin"};
     }
@@ -151,14 +160,18 @@ private Q_SLOTS:
             auto* w = page.findChild<QWidget*>(name);
             if (!w) qFatal("no %s", qPrintable(name));
             QWidget* label = form->labelForField(w);
-            if (label && label->isVisibleTo(&page) != w->isVisibleTo(&page)) qFatal("%s: label apart", qPrintable(name));
+            if (label && label->isVisibleTo(&page) != w->isVisibleTo(&page))
+                qFatal("%s: label apart", qPrintable(name));
             return w->isVisibleTo(&page);
         };
-        for (const QString& name : shown) QVERIFY2(visible(name), qPrintable(name));
-        for (const QString& name : hidden) QVERIFY2(!visible(name), qPrintable(name));
+        for (const QString& name : shown)
+            QVERIFY2(visible(name), qPrintable(name));
+        for (const QString& name : hidden)
+            QVERIFY2(!visible(name), qPrintable(name));
         // Closed, the section shows nothing.
         advanced->setChecked(false);
-        for (const QString& name : shown) QVERIFY2(!visible(name), qPrintable(name));
+        for (const QString& name : shown)
+            QVERIFY2(!visible(name), qPrintable(name));
     }
 
     void symmetricRoundToNearest() {
@@ -183,7 +196,8 @@ private Q_SLOTS:
         RecipePage other;
         other.setFrom(job);
         QVERIFY(other.findChild<QCheckBox*>(QStringLiteral("symmetricCheck"))->isChecked());
-        QCOMPARE(other.findChild<QComboBox*>(QStringLiteral("rangeCombo"))->currentData().toInt(), int(RangeInit::MinMax));
+        QCOMPARE(other.findChild<QComboBox*>(QStringLiteral("rangeCombo"))->currentData().toInt(),
+                 int(RangeInit::MinMax));
     }
 
     void aBrokenPresetSaysWhy() {

@@ -11,10 +11,10 @@
 #include "ExportDialog.h"
 #include "JobRunner.h"
 #include "MainWindow.h"
+#include "ModelPage.h"
 #include "ResultsChart.h"
 #include "ResultsModel.h"
 #include "ResultsPage.h"
-#include "ModelPage.h"
 #include "RunEstimate.h"
 #include "RunPage.h"
 #include "TestPaths.h"
@@ -24,16 +24,16 @@
 #include <qat/Quantization.h>
 #include <qat/QuantizeJob.h>
 
-#include <QDir>
 #include <QComboBox>
 #include <QCoreApplication>
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QImage>
-#include <QLabel>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPlainTextEdit>
@@ -69,13 +69,18 @@ void writeRunFolder(const QString& folder, const QString& method, const QString&
     QVERIFY(QDir().mkpath(folder));
     const QString eval = test::sharedPath("data/tinystories-gen/eval.txt");
     const QJsonObject evalConfig{{"files", QJsonArray{eval}}, {"seqlen", 128}, {"max_windows", 8}};
-    const QJsonObject config{{"model", test::sharedPath("models/stories260K")}, {"method", method}, {"bits", 4},
-                             {"group", 64}, {"eval", evalConfig}};
+    const QJsonObject config{{"model", test::sharedPath("models/stories260K")},
+                             {"method", method},
+                             {"bits", 4},
+                             {"group", 64},
+                             {"eval", evalConfig}};
     QJsonArray stageArray;
     for (const auto& s : stages)
-        stageArray.append(QJsonObject{{"stage", s.first},
-                                      {"results", QJsonObject{{"eval.txt", QJsonObject{{"perplexity", s.second}, {"windows", 8}}}}}});
-    const QJsonObject evalJson{{"seqlen", 128}, {"max_windows", 8}, {"files", QJsonArray{eval}}, {"stages", stageArray}};
+        stageArray.append(QJsonObject{
+            {"stage", s.first},
+            {"results", QJsonObject{{"eval.txt", QJsonObject{{"perplexity", s.second}, {"windows", 8}}}}}});
+    const QJsonObject evalJson{
+        {"seqlen", 128}, {"max_windows", 8}, {"files", QJsonArray{eval}}, {"stages", stageArray}};
     const QVector<QPair<QString, QByteArray>> files{
         {"run.json", QJsonDocument(QJsonObject{{"created", created}, {"config", config}}).toJson()},
         {"eval.json", QJsonDocument(evalJson).toJson()},
@@ -175,7 +180,8 @@ private Q_SLOTS:
         dialog.startExport();
         QVERIFY(finished.wait(120000));
         QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(dialog.reportText()));
-        QVERIFY2(dialog.reportText().contains(QStringLiteral("Packed layers: 20 of 35")), qPrintable(dialog.reportText()));
+        QVERIFY2(dialog.reportText().contains(QStringLiteral("Packed layers: 20 of 35")),
+                 qPrintable(dialog.reportText()));
         QVERIFY(dialog.reportText().contains(QStringLiteral("172")));
         const QJsonObject config = readJson(dest + QStringLiteral("/config.json"));
         QCOMPARE(config.value("quantization_config").toObject().value("bits").toInt(), 4);
@@ -187,13 +193,15 @@ private Q_SLOTS:
         dialog.startExport();
         QVERIFY(finished.wait(120000));
         QVERIFY(!finished.at(1).at(0).toBool());
-        QVERIFY2(dialog.reportText().contains(QStringLiteral("already exists")), qPrintable(dialog.reportText()));
+        QVERIFY2(dialog.reportText().contains(QStringLiteral("already exists")),
+                 qPrintable(dialog.reportText()));
         dialog.setOverwrite(true);
         dialog.setFormatIndex(1);
         dialog.startExport();
         QVERIFY(finished.wait(120000));
         QVERIFY2(finished.at(2).at(0).toBool(), qPrintable(dialog.reportText()));
-        QVERIFY(!readJson(dest + QStringLiteral("/config.json")).contains(QStringLiteral("quantization_config")));
+        QVERIFY(
+            !readJson(dest + QStringLiteral("/config.json")).contains(QStringLiteral("quantization_config")));
     }
 
     // The dialog shows the export's progress (every layer converted, then the file written) and
@@ -219,9 +227,10 @@ private Q_SLOTS:
         QVERIFY(!cancel->isEnabled());
         QVERIFY(progress.count() >= 2);
         bool allConverted = false;
-        for (const auto& p : progress) allConverted |= p.at(0).toLongLong() == 35 && p.at(1).toLongLong() == 35;
-        QVERIFY(allConverted);  // stories260K: 5 blocks of 7 linears
-        QCOMPARE(progress.last().at(0).toLongLong(), 1);  // one model.safetensors written of one
+        for (const auto& p : progress)
+            allConverted |= p.at(0).toLongLong() == 35 && p.at(1).toLongLong() == 35;
+        QVERIFY(allConverted);                           // stories260K: 5 blocks of 7 linears
+        QCOMPARE(progress.last().at(0).toLongLong(), 1); // one model.safetensors written of one
         QCOMPARE(progress.last().at(1).toLongLong(), 1);
         QCOMPARE(bar->value(), bar->maximum());
         QCOMPARE(cancelled.count(), 0);
@@ -232,7 +241,7 @@ private Q_SLOTS:
         dialog.setDestination(other);
         connect(dialog.runner(), &JobRunner::started, &dialog, &ExportDialog::cancelExport);
         dialog.startExport();
-        QVERIFY(!cancel->isEnabled());  // cancelling already
+        QVERIFY(!cancel->isEnabled()); // cancelling already
         QVERIFY(finished.wait(120000));
         QVERIFY(!finished.at(1).at(0).toBool());
         QCOMPARE(cancelled.count(), 1);
@@ -278,24 +287,31 @@ private Q_SLOTS:
         const QJsonArray stages = readJson(m_rtnFolder + "/eval.json").value("stages").toArray();
         QCOMPARE(stages.size(), 2);
         const int col = ResultsModel::FirstPerplexityColumn;
-        const double fpJson = stages[0].toObject()["results"].toObject()["eval.txt"].toObject()["perplexity"].toDouble();
-        const double rtnJson = stages[1].toObject()["results"].toObject()["eval.txt"].toObject()["perplexity"].toDouble();
+        const double fpJson =
+            stages[0].toObject()["results"].toObject()["eval.txt"].toObject()["perplexity"].toDouble();
+        const double rtnJson =
+            stages[1].toObject()["results"].toObject()["eval.txt"].toObject()["perplexity"].toDouble();
         QCOMPARE(model.index(fpRow, col).data(ResultsModel::RawRole).toDouble(), fpJson);
         QCOMPARE(model.index(rtnRow, col).data(ResultsModel::RawRole).toDouble(), rtnJson);
         QVERIFY(std::abs(fpJson - m_rtn.stages[0].perplexity[0]) < 1e-12);
         QVERIFY(std::abs(rtnJson - m_rtn.stages[1].perplexity[0]) < 1e-12);
         QVERIFY(rtnJson > fpJson);
         // What the user reads: four decimals in the table view.
-        QCOMPARE(page.table()->model()->index(rtnRow, col).data().toString(), QLocale().toString(rtnJson, 'f', 4));
+        QCOMPARE(page.table()->model()->index(rtnRow, col).data().toString(),
+                 QLocale().toString(rtnJson, 'f', 4));
         // The partial run measured nothing after full precision yet.
         QVERIFY(std::isnan(model.index(partialRow, col).data(ResultsModel::RawRole).toDouble()));
-        QCOMPARE(model.index(partialRow, ResultsModel::StatusColumn).data().toString(), QStringLiteral("partial"));
+        QCOMPARE(model.index(partialRow, ResultsModel::StatusColumn).data().toString(),
+                 QStringLiteral("partial"));
 
         // Bits per parameter: 4 + (16 + 4) / 64; size below the full-precision model's.
-        QCOMPARE(model.index(rtnRow, ResultsModel::BitsColumn).data(ResultsModel::RawRole).toDouble(), 4 + 20.0 / 64);
+        QCOMPARE(model.index(rtnRow, ResultsModel::BitsColumn).data(ResultsModel::RawRole).toDouble(),
+                 4 + 20.0 / 64);
         QCOMPARE(model.index(fpRow, ResultsModel::BitsColumn).data(ResultsModel::RawRole).toDouble(), 32.0);
-        const double fpSize = model.index(fpRow, ResultsModel::SizeColumn).data(ResultsModel::RawRole).toDouble();
-        const double rtnSize = model.index(rtnRow, ResultsModel::SizeColumn).data(ResultsModel::RawRole).toDouble();
+        const double fpSize =
+            model.index(fpRow, ResultsModel::SizeColumn).data(ResultsModel::RawRole).toDouble();
+        const double rtnSize =
+            model.index(rtnRow, ResultsModel::SizeColumn).data(ResultsModel::RawRole).toDouble();
         QVERIFY(rtnSize > 0 && rtnSize < fpSize / 3);
         QVERIFY(model.index(rtnRow, ResultsModel::TimeColumn).data(ResultsModel::RawRole).toDouble() > 0);
 
@@ -306,7 +322,8 @@ private Q_SLOTS:
         QCOMPARE(data.size(), 2);
         QCOMPARE(data.at(0)->key, double(std::min(fpRow, rtnRow) + 1));
         QMap<double, double> bars;
-        for (auto it = data.constBegin(); it != data.constEnd(); ++it) bars[it->key] = it->value;
+        for (auto it = data.constBegin(); it != data.constEnd(); ++it)
+            bars[it->key] = it->value;
         QCOMPARE(bars.value(fpRow + 1), fpJson);
         QCOMPARE(bars.value(rtnRow + 1), rtnJson);
         QVERIFY(!bars.contains(partialRow + 1));
@@ -319,7 +336,8 @@ private Q_SLOTS:
         const QString lrqat = workspace.filePath(QStringLiteral("stories-lr-qat-w4g64"));
         writeRunFolder(eqat, QStringLiteral("efficientqat"), QStringLiteral("2026-01-01T10:00:00Z"),
                        {{"fp", 3.40}, {"block-ap", 3.71}, {"block-ap+e2e-qp", 3.62}});
-        writeRunFolder(lrqat, QStringLiteral("lr-qat"), QStringLiteral("2026-01-01T11:00:00Z"), {{"fp", 3.40}, {"lr-qat", 3.55}});
+        writeRunFolder(lrqat, QStringLiteral("lr-qat"), QStringLiteral("2026-01-01T11:00:00Z"),
+                       {{"fp", 3.40}, {"lr-qat", 3.55}});
         if (QTest::currentTestFailed()) return;
         ResultsPage page;
         page.setWorkspace(workspace.path());
@@ -333,20 +351,24 @@ private Q_SLOTS:
         const ResultRow& lr = model.rows()[lrRow];
         QVERIFY(lr.isFinalStage && lr.finished);
         QCOMPARE(lr.label, QStringLiteral("stories-lr-qat-w4g64 · LR-QAT"));
-        QCOMPARE(model.index(lrRow, ResultsModel::MethodColumn).data().toString(), QStringLiteral("LR-QAT W4 g64"));
-        QCOMPARE(model.index(eqatRow, ResultsModel::MethodColumn).data().toString(), QStringLiteral("EfficientQAT W4 g64"));
+        QCOMPARE(model.index(lrRow, ResultsModel::MethodColumn).data().toString(),
+                 QStringLiteral("LR-QAT W4 g64"));
+        QCOMPARE(model.index(eqatRow, ResultsModel::MethodColumn).data().toString(),
+                 QStringLiteral("EfficientQAT W4 g64"));
         // Same bits, same protocol: the same columns, to compare.
         QCOMPARE(model.evalSets(), QStringList{QStringLiteral("eval.txt · 128 × 8")});
         const int col = ResultsModel::FirstPerplexityColumn;
         QCOMPARE(model.index(lrRow, col).data(ResultsModel::RawRole).toDouble(), 3.55);
         QCOMPARE(model.index(eqatRow, col).data(ResultsModel::RawRole).toDouble(), 3.62);
-        QCOMPARE(model.index(lrRow, ResultsModel::BitsColumn).data(ResultsModel::RawRole).toDouble(), 4 + 20.0 / 64);
+        QCOMPARE(model.index(lrRow, ResultsModel::BitsColumn).data(ResultsModel::RawRole).toDouble(),
+                 4 + 20.0 / 64);
         QCOMPARE(model.index(lrRow, ResultsModel::SizeColumn).data(ResultsModel::RawRole).toDouble(),
                  model.index(eqatRow, ResultsModel::SizeColumn).data(ResultsModel::RawRole).toDouble());
 
         // The chart: a bar for each, labelled by method.
         QMap<double, double> bars;
-        for (auto it = page.chart()->bars()[0]->data()->constBegin(); it != page.chart()->bars()[0]->data()->constEnd(); ++it)
+        for (auto it = page.chart()->bars()[0]->data()->constBegin();
+             it != page.chart()->bars()[0]->data()->constEnd(); ++it)
             bars[it->key] = it->value;
         QCOMPARE(bars.value(lrRow + 1), 3.55);
         QCOMPARE(bars.value(eqatRow + 1), 3.62);
@@ -371,7 +393,7 @@ private Q_SLOTS:
         job.spec = QuantSpec{3, 64};
         QuantizeJobResult first, second;
         QVERIFY(runQuantizeJob(job, nullptr, first).ok());
-        QTest::qWait(1200);  // a gap between the sessions that must not count
+        QTest::qWait(1200); // a gap between the sessions that must not count
         QVERIFY(runQuantizeJob(job, nullptr, second).ok());
         QVERIFY(second.resumed);
 
@@ -392,7 +414,8 @@ private Q_SLOTS:
             }
             QVERIFY(!ends.isEmpty());
             ends.last() = t;
-            if (e.value("event").toString() == QLatin1String("eval_result") && e.value("stage").toString() == QLatin1String("rtn"))
+            if (e.value("event").toString() == QLatin1String("eval_result") &&
+                e.value("stage").toString() == QLatin1String("rtn"))
                 rtnAt = t;
         }
         QCOMPARE(starts.size(), 2);
@@ -410,16 +433,24 @@ private Q_SLOTS:
 
         // A hand-written history: two sessions an hour apart, no log text at all.
         const QString written = workspace.filePath(QStringLiteral("written"));
-        writeRunFolder(written, QStringLiteral("rtn"), QStringLiteral("2026-01-01T10:00:00Z"), {{"fp", 3.40}, {"rtn", 3.9}});
+        writeRunFolder(written, QStringLiteral("rtn"), QStringLiteral("2026-01-01T10:00:00Z"),
+                       {{"fp", 3.40}, {"rtn", 3.9}});
         if (QTest::currentTestFailed()) return;
         QFile lines(written + QStringLiteral("/metrics.jsonl"));
         QVERIFY(lines.open(QIODevice::WriteOnly));
-        lines.write(R"({"event":"run_started","time":1000.0,"resumed":false})" "\n"
-                    R"({"event":"eval_result","time":1004.0,"dataset":"eval.txt","perplexity":3.4,"windows":8,"seqlen":128,"stage":"fp"})" "\n"
-                    R"({"event":"run_ended","time":1010.0,"outcome":"cancelled","message":"cancelled"})" "\n"
-                    R"({"event":"run_started","time":4600.0,"resumed":true})" "\n"
-                    R"({"event":"eval_result","time":4625.0,"dataset":"eval.txt","perplexity":3.9,"windows":8,"seqlen":128,"stage":"rtn"})" "\n"
-                    R"({"event":"run_ended","time":4630.0,"outcome":"ok","message":""})" "\n");
+        lines.write(
+            R"({"event":"run_started","time":1000.0,"resumed":false})"
+            "\n"
+            R"({"event":"eval_result","time":1004.0,"dataset":"eval.txt","perplexity":3.4,"windows":8,"seqlen":128,"stage":"fp"})"
+            "\n"
+            R"({"event":"run_ended","time":1010.0,"outcome":"cancelled","message":"cancelled"})"
+            "\n"
+            R"({"event":"run_started","time":4600.0,"resumed":true})"
+            "\n"
+            R"({"event":"eval_result","time":4625.0,"dataset":"eval.txt","perplexity":3.9,"windows":8,"seqlen":128,"stage":"rtn"})"
+            "\n"
+            R"({"event":"run_ended","time":4630.0,"outcome":"ok","message":""})"
+            "\n");
         lines.close();
         const auto w = readRun(written);
         QVERIFY(w.has_value());
@@ -441,7 +472,8 @@ private Q_SLOTS:
         // Not blank: the bars are drawn in colour.
         QSet<QRgb> colours;
         for (int x = 0; x < image.width(); x += 7)
-            for (int y = 0; y < image.height(); y += 7) colours.insert(image.pixel(x, y));
+            for (int y = 0; y < image.height(); y += 7)
+                colours.insert(image.pixel(x, y));
         QVERIFY(colours.size() > 4);
         QFile f(pdf);
         QVERIFY(f.open(QIODevice::ReadOnly));
@@ -472,9 +504,12 @@ private Q_SLOTS:
             LoadOptions lo;
             lo.threads = 1;
             QVERIFY(Model::load(test::sharedPath("models/stories260K").toStdString(), lo, model).ok());
-            if (side == 1) QVERIFY(loadQuantizedState(*model, (m_rtnFolder + "/quantized.safetensors").toStdString()).ok());
+            if (side == 1)
+                QVERIFY(
+                    loadQuantizedState(*model, (m_rtnFolder + "/quantized.safetensors").toStdString()).ok());
             std::vector<int64_t> ids{model->tokenizer()->bosId()};
-            for (int64_t id : model->tokenizer()->encode(prompt.toStdString())) ids.push_back(id);
+            for (int64_t id : model->tokenizer()->encode(prompt.toStdString()))
+                ids.push_back(id);
             GenerateOptions o;
             o.maxNewTokens = 24;
             std::vector<int64_t> out;
@@ -482,7 +517,9 @@ private Q_SLOTS:
             const QString expected = QString::fromStdString(model->tokenizer()->decode(out));
             QVERIFY(!expected.isEmpty());
             QCOMPARE(page.outputText(side), expected);
-            QVERIFY(page.findChild<QPlainTextEdit*>(side ? "rightOutput" : "leftOutput")->toPlainText().startsWith(prompt + expected));
+            QVERIFY(page.findChild<QPlainTextEdit*>(side ? "rightOutput" : "leftOutput")
+                        ->toPlainText()
+                        .startsWith(prompt + expected));
         }
     }
 
@@ -524,7 +561,10 @@ private Q_SLOTS:
         const int row = rowOf(*results->model(), m_partialFolder, QStringLiteral("block-ap"));
         QVERIFY(row >= 0);
         QVERIFY(results->model()->rows()[row].finished);
-        QCOMPARE(results->model()->index(row, ResultsModel::FirstPerplexityColumn).data(ResultsModel::RawRole).toDouble(),
+        QCOMPARE(results->model()
+                     ->index(row, ResultsModel::FirstPerplexityColumn)
+                     .data(ResultsModel::RawRole)
+                     .toDouble(),
                  run->lastOutcome().perplexity.last().first());
 
         // The Model page's estimate of the run folder is within 25% of what the run wrote
@@ -533,13 +573,19 @@ private Q_SLOTS:
         QVERIFY(summary);
         const RunEstimate estimate = estimateRun(*summary, *run->job());
         qint64 written = QFileInfo(m_partialFolder + "/quantized.safetensors").size();
-        for (const QFileInfo& f : QDir(m_partialFolder + "/blocks").entryInfoList(QDir::Files)) written += f.size();
-        qInfo("run folder: estimated %.0f bytes, written %lld", estimate.diskBytes, static_cast<long long>(written));
+        for (const QFileInfo& f : QDir(m_partialFolder + "/blocks").entryInfoList(QDir::Files))
+            written += f.size();
+        qInfo("run folder: estimated %.0f bytes, written %lld", estimate.diskBytes,
+              static_cast<long long>(written));
         QVERIFY(std::abs(estimate.diskBytes - written) < 0.25 * written);
         QVERIFY(estimate.peakMemoryBytes > estimate.modelBytes + estimate.cacheBytes);
         QCOMPARE(estimate.modelBytes, 4.0 * summary->parameters);
-        QVERIFY(!window.modelPage()->findChild<QLabel*>(QStringLiteral("estimateDiskValue"))->text().isEmpty());
-        QVERIFY(window.modelPage()->findChild<QLabel*>(QStringLiteral("estimateBasisLabel"))->text().contains(QStringLiteral("block-ap W2 g64")));
+        QVERIFY(
+            !window.modelPage()->findChild<QLabel*>(QStringLiteral("estimateDiskValue"))->text().isEmpty());
+        QVERIFY(window.modelPage()
+                    ->findChild<QLabel*>(QStringLiteral("estimateBasisLabel"))
+                    ->text()
+                    .contains(QStringLiteral("block-ap W2 g64")));
     }
 };
 

@@ -106,7 +106,8 @@ private Q_SLOTS:
         connect(page.controller(), &RunController::started, this, [&](RunWorker* w) {
             connect(w, &RunWorker::phaseChanged, this, [&](int phase, int, int) { phases << phase; });
             connect(w, &RunWorker::stepLosses, this, [&](const QVector<StepPoint>& points) {
-                for (const StepPoint& p : points) steps += p.block == -1 && p.steps == 4 && std::isfinite(p.loss) ? 1 : -1000;
+                for (const StepPoint& p : points)
+                    steps += p.block == -1 && p.steps == 4 && std::isfinite(p.loss) ? 1 : -1000;
             });
         });
         QSignalSpy finished(&page, &RunPage::runFinished);
@@ -130,15 +131,18 @@ private Q_SLOTS:
         const RunEstimate estimate = estimateRun(summary, j);
         const QString folder = page.lastOutcome().runFolder;
         QVERIFY(QFileInfo::exists(folder + "/e2e.safetensors"));
-        const qint64 written = QFileInfo(folder + "/quantized.safetensors").size() + QFileInfo(folder + "/e2e.safetensors").size();
-        qInfo("LR-QAT run folder: estimated %.0f bytes, written %lld", estimate.diskBytes, static_cast<long long>(written));
+        const qint64 written = QFileInfo(folder + "/quantized.safetensors").size() +
+                               QFileInfo(folder + "/e2e.safetensors").size();
+        qInfo("LR-QAT run folder: estimated %.0f bytes, written %lld", estimate.diskBytes,
+              static_cast<long long>(written));
         QVERIFY(std::abs(estimate.diskBytes - written) < 0.25 * written);
         // Φ0 in float32 instead of int8: 3 more bytes per decoder-linear weight at the peak.
         QuantizeJob phi0Float = j;
         phi0Float.lrQat.phi0 = Phi0Storage::Float32;
         double linear = 0;
         for (const TensorSummary& t : summary.tensors)
-            if (t.role == TensorRole::Layer && t.shape.size() == 2) linear += static_cast<double>(t.parameters);
+            if (t.role == TensorRole::Layer && t.shape.size() == 2)
+                linear += static_cast<double>(t.parameters);
         QCOMPARE(estimateRun(summary, phi0Float).peakMemoryBytes - estimate.peakMemoryBytes, 3 * linear);
 
         // The Results table names the stage.
@@ -149,9 +153,11 @@ private Q_SLOTS:
             if (results.rows()[r].stage == QLatin1String("lr-qat")) row = r;
         QVERIFY(row >= 0);
         QVERIFY(results.rows()[row].finished && results.rows()[row].isFinalStage);
-        QCOMPARE(results.index(row, ResultsModel::MethodColumn).data().toString(), QStringLiteral("LR-QAT W4 g64"));
-        QCOMPARE(results.index(row, ResultsModel::FirstPerplexityColumn).data(ResultsModel::RawRole).toDouble(),
-                 page.lastOutcome().perplexity.at(1).at(0));
+        QCOMPARE(results.index(row, ResultsModel::MethodColumn).data().toString(),
+                 QStringLiteral("LR-QAT W4 g64"));
+        QCOMPARE(
+            results.index(row, ResultsModel::FirstPerplexityColumn).data(ResultsModel::RawRole).toDouble(),
+            page.lastOutcome().perplexity.at(1).at(0));
     }
 
     void cancelThenResume() {

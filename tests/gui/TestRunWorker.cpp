@@ -56,7 +56,8 @@ private Q_SLOTS:
                 mse << before << after;
             });
             connect(w, &RunWorker::stepLosses, this, [&](const QVector<StepPoint>& p) {
-                for (const auto& s : p) steps += std::isfinite(s.loss) ? 1 : -1000;
+                for (const auto& s : p)
+                    steps += std::isfinite(s.loss) ? 1 : -1000;
             });
         });
         QVERIFY(controller.start(job(m_tmp.path() + "/run")));
@@ -68,7 +69,8 @@ private Q_SLOTS:
         QVERIFY(!controller.isRunning());
         QCOMPARE(started, (QList<qint64>{0, 1, 2, 3, 4}));
         QCOMPARE(done, (QList<qint64>{0, 1, 2, 3, 4}));
-        for (double v : mse) QVERIFY(std::isfinite(v) && v > 0);
+        for (double v : mse)
+            QVERIFY(std::isfinite(v) && v > 0);
         QCOMPARE(steps, 5 * 8); // 16 windows / batch 2, one epoch, five blocks
         QCOMPARE(outcome.stages, (QStringList{"fp", "block-ap"}));
         QVERIFY(outcome.perplexity.at(1).at(0) > outcome.perplexity.at(0).at(0));

@@ -14,10 +14,10 @@
 #include <QComboBox>
 #include <QCoreApplication>
 #include <QDialogButtonBox>
+#include <QFile>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
-#include <QFile>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -62,8 +62,8 @@ private Q_SLOTS:
         auto* items = qobject_cast<QStandardItemModel*>(device->model());
         QCOMPARE(items->item(device->findData(QStringLiteral("cuda")))->isEnabled(), cudaAvailable());
         // Every field has a tooltip and a label with a mnemonic.
-        for (QWidget* w : {static_cast<QWidget*>(workspace), static_cast<QWidget*>(device), static_cast<QWidget*>(threads),
-                           static_cast<QWidget*>(language)})
+        for (QWidget* w : {static_cast<QWidget*>(workspace), static_cast<QWidget*>(device),
+                           static_cast<QWidget*>(threads), static_cast<QWidget*>(language)})
             QVERIFY(!w->toolTip().isEmpty());
 
         QTemporaryDir other;
@@ -87,9 +87,11 @@ private Q_SLOTS:
         QVERIFY(QDir(second.path()).mkpath(QStringLiteral("r1")));
         QFile runJson(second.filePath(QStringLiteral("r1/run.json")));
         QVERIFY(runJson.open(QIODevice::WriteOnly));
-        runJson.write(QStringLiteral(R"({"created":"2026-01-01T00:00:00Z","config":{"method":"rtn","bits":3,"group":64,"model":"%1"}})")
-                          .arg(test::sharedPath("models/stories260K"))
-                          .toUtf8());
+        runJson.write(
+            QStringLiteral(
+                R"({"created":"2026-01-01T00:00:00Z","config":{"method":"rtn","bits":3,"group":64,"model":"%1"}})")
+                .arg(test::sharedPath("models/stories260K"))
+                .toUtf8());
         runJson.close();
 
         MainWindow window;
@@ -108,7 +110,9 @@ private Q_SLOTS:
             dialog->findChild<QSpinBox*>(QStringLiteral("threadsSpin"))->setValue(1);
             auto* language = dialog->findChild<QComboBox*>(QStringLiteral("languageCombo"));
             language->setCurrentIndex(language->findData(QStringLiteral("de")));
-            QTest::mouseClick(dialog->findChild<QDialogButtonBox*>(QStringLiteral("buttonBox"))->button(QDialogButtonBox::Ok), Qt::LeftButton);
+            QTest::mouseClick(dialog->findChild<QDialogButtonBox*>(QStringLiteral("buttonBox"))
+                                  ->button(QDialogButtonBox::Ok),
+                              Qt::LeftButton);
         });
         window.showSettings();
         QVERIFY(sawDialog);
@@ -116,7 +120,8 @@ private Q_SLOTS:
         // The open window speaks German at once, the Results page included.
         QTRY_COMPARE(navigation->item(MainWindow::ModelPageIndex)->text(), QStringLiteral("Modell"));
         QCOMPARE(navigation->item(MainWindow::ResultsPageIndex)->text(), QStringLiteral("Ergebnisse"));
-        QTRY_COMPARE(window.resultsPage()->findChild<QPushButton*>(QStringLiteral("generateButton"))->text(), QStringLiteral("&Generieren"));
+        QTRY_COMPARE(window.resultsPage()->findChild<QPushButton*>(QStringLiteral("generateButton"))->text(),
+                     QStringLiteral("&Generieren"));
         // The Results page lists the new workspace's runs.
         QCOMPARE(window.resultsPage()->workspace(), second.path());
         QCOMPARE(window.resultsPage()->model()->runs().size(), 1);

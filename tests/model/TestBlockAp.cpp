@@ -172,10 +172,12 @@ private Q_SLOTS:
         runWith(CacheDType::Float16, cacheDir, base + "/disk.safetensors", disk);
         runWith(CacheDType::Float32, "", base + "/fp32.safetensors", fp32);
         QCOMPARE(disk, memory);
-        QFile a(QString::fromStdString(base + "/memory.safetensors")), b(QString::fromStdString(base + "/disk.safetensors"));
+        QFile a(QString::fromStdString(base + "/memory.safetensors")),
+            b(QString::fromStdString(base + "/disk.safetensors"));
         QVERIFY(a.open(QIODevice::ReadOnly) && b.open(QIODevice::ReadOnly));
         QVERIFY2(a.readAll() == b.readAll(), "disk caches changed the result");
-        QVERIFY2(QDir(QString::fromStdString(cacheDir)).entryList(QDir::Files).isEmpty(), "cache files left behind");
+        QVERIFY2(QDir(QString::fromStdString(cacheDir)).entryList(QDir::Files).isEmpty(),
+                 "cache files left behind");
         qInfo("last block's MSE after training: fp16 caches %.6g, fp32 caches %.6g", memory, fp32);
         QVERIFY(std::abs(fp32 - memory) < 0.05 * fp32);
         QCOMPARE(blockApCacheBytes(BlockApOptions{}, 10, 256, 64), int64_t(3 * 10 * 256 * 64 * 2));

@@ -63,13 +63,15 @@ private Q_SLOTS:
     void generateGreedy() {
         const Result r = run({"generate", "-m", stories(), "-n", "20"});
         QCOMPARE(r.code, 0);
-        QVERIFY2(r.out.contains("Once upon a time, there was a little girl named Lily. She loved to play"), qPrintable(r.out));
+        QVERIFY2(r.out.contains("Once upon a time, there was a little girl named Lily. She loved to play"),
+                 qPrintable(r.out));
         QVERIFY(r.out.contains("ids: 403 407 261 378"));
     }
 
     void evalJson() {
-        const Result r = run({"eval", "-m", stories(), "-d", qat::test::sharedPath("data/tinystories-gen/eval.txt"),
-                              "--seqlen", "512", "--max-windows", "20", "--batch", "4", "--json"});
+        const Result r =
+            run({"eval", "-m", stories(), "-d", qat::test::sharedPath("data/tinystories-gen/eval.txt"),
+                 "--seqlen", "512", "--max-windows", "20", "--batch", "4", "--json"});
         QCOMPARE(r.code, 0);
         QVERIFY2(r.out.contains("\"windows\":20"), qPrintable(r.out));
         QVERIFY(r.out.contains("\"perplexity\":3."));
@@ -80,13 +82,24 @@ private Q_SLOTS:
         QTest::addColumn<int>("code");
         QTest::addColumn<QString>("mentions");
         QTest::newRow("no subcommand") << QStringList{} << 2 << "subcommand";
-        QTest::newRow("unknown option") << QStringList{"eval", "-m", stories(), "-d", qat::test::sharedPath("data/tinystories-gen/eval.txt"),
-                                                     "--frobnicate"}
+        QTest::newRow("unknown option") << QStringList{"eval",
+                                                       "-m",
+                                                       stories(),
+                                                       "-d",
+                                                       qat::test::sharedPath("data/tinystories-gen/eval.txt"),
+                                                       "--frobnicate"}
                                         << 2 << "frobnicate";
-        QTest::newRow("missing folder") << QStringList{"inspect", "/nonexistent/model"} << 2 << "/nonexistent/model";
-        QTest::newRow("seqlen too small") << QStringList{"eval", "-m", stories(), "-d",
-                                                        qat::test::sharedPath("data/tinystories-gen/eval.txt"), "--seqlen", "1"}
-                                          << 2 << "seqlen";
+        QTest::newRow("missing folder")
+            << QStringList{"inspect", "/nonexistent/model"} << 2 << "/nonexistent/model";
+        QTest::newRow("seqlen too small")
+            << QStringList{"eval",
+                           "-m",
+                           stories(),
+                           "-d",
+                           qat::test::sharedPath("data/tinystories-gen/eval.txt"),
+                           "--seqlen",
+                           "1"}
+            << 2 << "seqlen";
     }
     void badInputExitCodes() {
         QFETCH(QStringList, args);
@@ -112,7 +125,8 @@ private Q_SLOTS:
         QVERIFY(f.open(QIODevice::ReadOnly));
         QByteArray config = f.readAll().replace("LlamaForCausalLM", "GPT2LMHeadModel");
         const QString model = modelWith(dir, "config.json", config);
-        const Result r = run({"eval", "-m", model, "-d", qat::test::sharedPath("data/tinystories-gen/eval.txt")});
+        const Result r =
+            run({"eval", "-m", model, "-d", qat::test::sharedPath("data/tinystories-gen/eval.txt")});
         QCOMPARE(r.code, 3);
         QVERIFY2(r.err.contains("GPT2LMHeadModel") && r.err.contains("config.json"), qPrintable(r.err));
     }

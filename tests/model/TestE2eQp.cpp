@@ -65,9 +65,9 @@ private Q_SLOTS:
         QCOMPARE(result.steps, int64_t(12));
         QCOMPARE(rec.steps.size(), size_t(12));
         QCOMPARE(rec.steps.front().steps, int64_t(12));
-        QCOMPARE(rec.steps.front().lr, 0.0);  // warm-up: ceil(0.03 × 12) = 1 step
-        QCOMPARE(rec.steps[1].lr, 1e-3);      // the peak right after warm-up
-        QVERIFY(rec.steps.back().lr < 1e-4);  // cosine decay
+        QCOMPARE(rec.steps.front().lr, 0.0); // warm-up: ceil(0.03 × 12) = 1 step
+        QCOMPARE(rec.steps[1].lr, 1e-3);     // the peak right after warm-up
+        QVERIFY(rec.steps.back().lr < 1e-4); // cosine decay
         QCOMPARE(rec.phases, std::vector<Phase>{Phase::E2eQp});
         QCOMPARE(rec.epochs.size(), size_t(2));
         QCOMPARE(rec.epochs.back().block, int64_t(-1));
@@ -88,7 +88,8 @@ private Q_SLOTS:
         QVERIFY(torch::equal(model->impl().llama->embedding, embedding));
         QVERIFY(torch::equal(model->impl().llama->finalNorm->weight, finalNorm));
         // The layers compute with the trained scales (the dequantized cache was rebuilt).
-        auto q = std::dynamic_pointer_cast<FrozenQuantLinear>(model->impl().llama->block(0)->linear(names::LinearSlot::Q));
+        auto q = std::dynamic_pointer_cast<FrozenQuantLinear>(
+            model->impl().llama->block(0)->linear(names::LinearSlot::Q));
         QVERIFY(q);
         QVERIFY(torch::equal(q->effectiveWeight(), q->dequantize()));
     }
@@ -150,7 +151,7 @@ private Q_SLOTS:
         const CalibrationData data = calibration(*model, 8);
         E2eQpOptions o;
         o.trainZeros = true;
-        o.lr = 0.6;  // one Adam step moves each zero by about lr: enough to cross a rounding
+        o.lr = 0.6; // one Adam step moves each zero by about lr: enough to cross a rounding
         o.warmupFraction = 0.0;
         o.batchSize = 4;
         o.gradientAccumulation = 2;

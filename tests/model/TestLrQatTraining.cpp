@@ -78,17 +78,21 @@ private Q_SLOTS:
         QCOMPARE(rec.phases, std::vector<Phase>{Phase::LrQat});
         QCOMPARE(rec.steps.size(), size_t(24));
         QCOMPARE(result.steps, int64_t(24));
-        QVERIFY2(result.finalValLoss < result.initialValLoss,
-                 qPrintable(QStringLiteral("val loss %1 -> %2").arg(result.initialValLoss).arg(result.finalValLoss)));
+        QVERIFY2(
+            result.finalValLoss < result.initialValLoss,
+            qPrintable(
+                QStringLiteral("val loss %1 -> %2").arg(result.initialValLoss).arg(result.finalValLoss)));
         // stories260K: 7 linears x 5 blocks, rank 32 adapters r(in + out) each.
         QCOMPARE(result.adapterParameters, int64_t(184960));
 
         // Merged: frozen symmetric integers (zero point 8 everywhere at 4 bits).
         const auto states = layerStates(*model);
         QCOMPARE(states.size(), size_t(35));
-        for (const auto& s : states) QVERIFY(torch::equal(s.zero, torch::full_like(s.zero, 8.0)));
+        for (const auto& s : states)
+            QVERIFY(torch::equal(s.zero, torch::full_like(s.zero, 8.0)));
         const double lrPpl = perplexity(*model);
-        qInfo("stories260K W4 per channel, 20 windows of 512: fp %.4f, symmetric RTN %.4f, LR-QAT (24 steps) %.4f",
+        qInfo("stories260K W4 per channel, 20 windows of 512: fp %.4f, symmetric RTN %.4f, LR-QAT (24 steps) "
+              "%.4f",
               fpPpl, rtnPpl, lrPpl);
         QVERIFY(lrPpl < rtnPpl - 0.3 * (rtnPpl - fpPpl)); // closes at least 30% of the gap in 24 steps
 
@@ -162,7 +166,8 @@ private Q_SLOTS:
     }
 
     void demoPresetsAreLrQatJobs() {
-        for (const char* name : {"lr-qat-w4-per-channel-demo.json", "lr-qat-w4g64-demo.json", "lr-qat-w3g64-demo.json"}) {
+        for (const char* name :
+             {"lr-qat-w4-per-channel-demo.json", "lr-qat-w4g64-demo.json", "lr-qat-w3g64-demo.json"}) {
             QFile f(test::sourcePath(QStringLiteral("resources/presets/") + QLatin1String(name)));
             QVERIFY2(f.open(QIODevice::ReadOnly), name);
             QuantizeJob job;

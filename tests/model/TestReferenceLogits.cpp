@@ -32,7 +32,7 @@ private Q_SLOTS:
         QVERIFY2(st.ok(), st.message.c_str());
         QCOMPARE(m_model->config().numLayers, int64_t(2));
         QCOMPARE(m_model->config().tieWordEmbeddings, false);
-        QVERIFY(m_model->tokenizer() == nullptr);  // this model ships without one
+        QVERIFY(m_model->tokenizer() == nullptr); // this model ships without one
     }
 
     void logitsMatch_data() {
@@ -57,7 +57,9 @@ private Q_SLOTS:
             const double expected = it.value().get<double>();
             const double diff = std::abs(static_cast<double>(logits.at(id)) - expected);
             worst = std::max(worst, diff);
-            QVERIFY2(diff <= 1e-4, qPrintable(QString("token %1: got %2, expected %3").arg(id).arg(logits[id]).arg(expected)));
+            QVERIFY2(
+                diff <= 1e-4,
+                qPrintable(QString("token %1: got %2, expected %3").arg(id).arg(logits[id]).arg(expected)));
         }
         qInfo("case %d: %zu ids, worst |Δlogit| = %.2e", index, ids.size(), worst);
         const int64_t argmax = std::max_element(logits.begin(), logits.end()) - logits.begin();

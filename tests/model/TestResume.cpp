@@ -22,10 +22,37 @@ private:
 
     QStringList args(const QString& out) const {
         const QString data = qat::test::sharedPath("data/tinystories-gen/");
-        return {"quantize", "-m", qat::test::sharedPath("models/stories260K"), "--method", "efficientqat", "--bits", "2",
-                "--group", "64", "--calib", data + "calib.txt", "--seqlen", "128", "--train-windows", "48",
-                "--val-windows", "8", "--weight-lr", "1e-3", "--quant-lr", "1e-3", "--e2e-lr", "1e-3",
-                "--e2e-accumulation", "1", "--threads", "1", "--e2e-checkpoint-seconds", "0.001", "--out", out};
+        return {"quantize",
+                "-m",
+                qat::test::sharedPath("models/stories260K"),
+                "--method",
+                "efficientqat",
+                "--bits",
+                "2",
+                "--group",
+                "64",
+                "--calib",
+                data + "calib.txt",
+                "--seqlen",
+                "128",
+                "--train-windows",
+                "48",
+                "--val-windows",
+                "8",
+                "--weight-lr",
+                "1e-3",
+                "--quant-lr",
+                "1e-3",
+                "--e2e-lr",
+                "1e-3",
+                "--e2e-accumulation",
+                "1",
+                "--threads",
+                "1",
+                "--e2e-checkpoint-seconds",
+                "0.001",
+                "--out",
+                out};
     }
 
     static int runToEnd(const QStringList& a, QString* output = nullptr) {
@@ -113,7 +140,8 @@ private Q_SLOTS:
         QCOMPARE(interrupt(out, "block_started", "block", 1, SIGINT), 130);
         const QList<QJsonObject> before = events(out);
         int finished = 0;
-        for (const QJsonObject& e : before) finished += e.value("event").toString() == "block_finished";
+        for (const QJsonObject& e : before)
+            finished += e.value("event").toString() == "block_finished";
         QCOMPARE(finished, 1); // block 0 only: block 1 was cancelled
         QVERIFY(!QFile::exists(out + "/blocks/block-001.safetensors"));
         QString output;

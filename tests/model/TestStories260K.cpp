@@ -81,7 +81,8 @@ private Q_SLOTS:
         o.batchSize = 8;
         o.maxWindows = 100;
         PerplexityResult r;
-        Status st = evaluatePerplexity(*m_model, test::sharedPath("data/tinystories-gen/eval.txt").toStdString(), o, r);
+        Status st = evaluatePerplexity(*m_model,
+                                       test::sharedPath("data/tinystories-gen/eval.txt").toStdString(), o, r);
         QVERIFY2(st.ok(), st.message.c_str());
         QCOMPARE(r.windows, int64_t(100));
         QCOMPARE(r.predictions, int64_t(100 * 511));
@@ -93,10 +94,11 @@ private Q_SLOTS:
         o.seqlen = 512;
         o.batchSize = 8;
         PerplexityResult r;
-        Status st = evaluatePerplexity(*m_model, test::sharedPath("data/tinystories-gen/eval.txt").toStdString(), o, r);
+        Status st = evaluatePerplexity(*m_model,
+                                       test::sharedPath("data/tinystories-gen/eval.txt").toStdString(), o, r);
         QVERIFY2(st.ok(), st.message.c_str());
-        qInfo("stories260K eval.txt seqlen 512: ppl %.5f, mean NLL %.6f, %lld windows, %.0f tokens/s", r.perplexity,
-              r.meanNll, static_cast<long long>(r.windows), r.tokensPerSecond);
+        qInfo("stories260K eval.txt seqlen 512: ppl %.5f, mean NLL %.6f, %lld windows, %.0f tokens/s",
+              r.perplexity, r.meanNll, static_cast<long long>(r.windows), r.tokensPerSecond);
         QCOMPARE(r.windows, int64_t(432));
         QVERIFY2(std::abs(r.perplexity - 3.4905) <= 0.002, qPrintable(QString::number(r.perplexity, 'f', 5)));
         QVERIFY(std::abs(r.meanNll - 1.25003) <= 5e-4);
@@ -120,7 +122,8 @@ private Q_SLOTS:
         QVERIFY(evaluatePerplexity(*bf16, data, o, b).ok());
         qInfo("first 16 windows: float32 %.4f, bfloat16 %.4f", a.perplexity, b.perplexity);
         QVERIFY(b.perplexity != a.perplexity);
-        QVERIFY2(std::abs(b.perplexity / a.perplexity - 1.0) < 0.02, qPrintable(QString::number(b.perplexity)));
+        QVERIFY2(std::abs(b.perplexity / a.perplexity - 1.0) < 0.02,
+                 qPrintable(QString::number(b.perplexity)));
     }
 
     void jsonlJoinsDocuments() {
@@ -129,7 +132,8 @@ private Q_SLOTS:
         const std::string txt = (dir.path() + "/a.txt").toStdString();
         const std::string jsonl = (dir.path() + "/a.jsonl").toStdString();
         std::ofstream(txt) << "Once upon a time there was a cat.\n\nThe cat liked milk. It was happy.";
-        std::ofstream(jsonl) << "{\"text\": \"Once upon a time there was a cat.\"}\n{\"text\": \"The cat liked milk. It was happy.\"}\n";
+        std::ofstream(jsonl) << "{\"text\": \"Once upon a time there was a cat.\"}\n{\"text\": \"The cat "
+                                "liked milk. It was happy.\"}\n";
         PerplexityOptions o;
         o.seqlen = 8;
         PerplexityResult a, b;

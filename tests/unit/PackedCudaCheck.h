@@ -22,9 +22,9 @@
 
 #ifdef QAT_KERNELS_HAVE_CUDA
 
-#include "qat/kernels/PackedOps.h"
 #include "cuda/CudaOps.h"
 #include "qat/kernels/PackedLayout.h"
+#include "qat/kernels/PackedOps.h"
 
 #include <torch/torch.h>
 
@@ -248,8 +248,8 @@ inline std::vector<Check> checkGemvKernels(int bits, int64_t group, uint64_t see
         if (!kn::cuda::gemvKernelSupports(kernel, p.in, bits)) continue;
         const kn::cuda::GemvConfig config{0, 0, kernel};
         for (int64_t rows = 1; rows <= kn::cuda::kGemvMaxRows; ++rows)
-            checks.push_back(compareMatmul(p, rows, torch::kHalf, seed + 11 * rows + static_cast<int>(kernel),
-                                           &config));
+            checks.push_back(
+                compareMatmul(p, rows, torch::kHalf, seed + 11 * rows + static_cast<int>(kernel), &config));
     }
     if (!kn::cuda::gemvHalf2Supports(bits)) return checks;
     for (kn::cuda::GemvKernel kernel :

@@ -25,7 +25,9 @@ Q_DECLARE_METATYPE(Packing)
 
 namespace {
 
-std::filesystem::path fsPath(const QString& p) { return std::filesystem::path(p.toStdString()); }
+std::filesystem::path fsPath(const QString& p) {
+    return std::filesystem::path(p.toStdString());
+}
 
 bool writeFile(const QString& path, const QByteArray& bytes) {
     QFile f(path);
@@ -34,7 +36,7 @@ bool writeFile(const QString& path, const QByteArray& bytes) {
 }
 
 constexpr int64_t kBos = 1;
-constexpr int64_t kMark = 1000;  // document i's tokens are kMark + i (after its BOS)
+constexpr int64_t kMark = 1000; // document i's tokens are kMark + i (after its BOS)
 
 // `count` synthetic documents: BOS followed by `length(i)` copies of kMark + i.
 template <class Len> std::vector<std::vector<int64_t>> markedDocs(int64_t count, Len length) {
@@ -59,7 +61,9 @@ bool isSlice(const std::vector<int64_t>& window, const std::vector<int64_t>& of)
     return std::search(of.begin(), of.end(), window.begin(), window.end()) != of.end();
 }
 
-QString stories() { return qat::test::sharedPath("models/stories260K"); }
+QString stories() {
+    return qat::test::sharedPath("models/stories260K");
+}
 
 std::unique_ptr<qat::Tokenizer> storiesTokenizer() {
     const QString file = stories() + "/tokenizer.model";
@@ -134,8 +138,10 @@ void TestCalibration::sameSeedSameWindows() {
     QVERIFY(d.train == a.train);
     QCOMPARE(a.train.size(), size_t(20));
     QCOMPARE(a.val.size(), size_t(4));
-    for (const auto& w : a.train) QCOMPARE(w.size(), size_t(64));
-    for (const auto& w : a.val) QCOMPARE(w.size(), size_t(64));
+    for (const auto& w : a.train)
+        QCOMPARE(w.size(), size_t(64));
+    for (const auto& w : a.val)
+        QCOMPARE(w.size(), size_t(64));
 }
 
 void TestCalibration::trainAndValFromDisjointDocuments_data() {
@@ -171,28 +177,36 @@ void TestCalibration::trainAndValFromDisjointDocuments() {
     QCOMPARE(data.trainPacked, packed);
     QCOMPARE(data.valPacked, packed);
     std::vector<int64_t> trainStream, valStream;
-    for (int64_t i = 0; i < n; ++i) (i < data.trainDocuments ? trainStream : valStream).insert(
-        (i < data.trainDocuments ? trainStream : valStream).end(), docs[size_t(i)].begin(), docs[size_t(i)].end());
+    for (int64_t i = 0; i < n; ++i)
+        (i < data.trainDocuments ? trainStream : valStream)
+            .insert((i < data.trainDocuments ? trainStream : valStream).end(), docs[size_t(i)].begin(),
+                    docs[size_t(i)].end());
     for (size_t w = 0; w < data.train.size(); ++w) {
         QCOMPARE(data.train[w].size(), size_t(o.seqlen));
-        for (int64_t d : docsOf(data.train[w])) QVERIFY2(d >= 0 && d < data.trainDocuments, "val document in training");
+        for (int64_t d : docsOf(data.train[w]))
+            QVERIFY2(d >= 0 && d < data.trainDocuments, "val document in training");
         QVERIFY(data.trainDocument[w] < data.trainDocuments);
-        if (packed) QVERIFY(isSlice(data.train[w], trainStream));
-        else QVERIFY(isSlice(data.train[w], docs[size_t(data.trainDocument[w])]));
+        if (packed)
+            QVERIFY(isSlice(data.train[w], trainStream));
+        else
+            QVERIFY(isSlice(data.train[w], docs[size_t(data.trainDocument[w])]));
     }
     for (size_t w = 0; w < data.val.size(); ++w) {
         QCOMPARE(data.val[w].size(), size_t(o.seqlen));
-        for (int64_t d : docsOf(data.val[w])) QVERIFY2(d >= data.trainDocuments && d < n, "training document in val");
+        for (int64_t d : docsOf(data.val[w]))
+            QVERIFY2(d >= data.trainDocuments && d < n, "training document in val");
         QVERIFY(data.valDocument[w] >= data.trainDocuments);
-        if (packed) QVERIFY(isSlice(data.val[w], valStream));
-        else QVERIFY(isSlice(data.val[w], docs[size_t(data.valDocument[w])]));
+        if (packed)
+            QVERIFY(isSlice(data.val[w], valStream));
+        else
+            QVERIFY(isSlice(data.val[w], docs[size_t(data.valDocument[w])]));
     }
     QCOMPARE(data.trainTokens, int64_t(trainStream.size()));
     QCOMPARE(data.valTokens, int64_t(valStream.size()));
 }
 
 void TestCalibration::autoPackingChoice_data() {
-    QTest::addColumn<int>("longDocs");  // of 20 documents, how many are longer than seqlen
+    QTest::addColumn<int>("longDocs"); // of 20 documents, how many are longer than seqlen
     QTest::addColumn<bool>("packed");
     QTest::newRow("all short") << 0 << true;
     QTest::newRow("a few long") << 2 << true;
@@ -218,14 +232,17 @@ void TestCalibration::autoPackingChoice() {
 
 void TestCalibration::singleDocumentSplitByTokens() {
     std::vector<std::vector<int64_t>> docs(1);
-    for (int64_t i = 0; i < 1000; ++i) docs[0].push_back(i);
+    for (int64_t i = 0; i < 1000; ++i)
+        docs[0].push_back(i);
     CalibrationOptions o;
     o.seqlen = 50;
     o.trainWindows = 10;
     o.valWindows = 2;
     const auto data = qat::makeCalibrationWindows(docs, o, "one.txt");
-    for (const auto& w : data.train) QVERIFY(w.back() < 900);
-    for (const auto& w : data.val) QVERIFY(w.front() >= 900);
+    for (const auto& w : data.train)
+        QVERIFY(w.back() < 900);
+    for (const auto& w : data.val)
+        QVERIFY(w.front() >= 900);
     QCOMPARE(data.trainTokens, int64_t(900));
     QCOMPARE(data.valTokens, int64_t(100));
 }
@@ -237,7 +254,8 @@ void TestCalibration::singleDocumentSplitByTokens() {
 // these windows are the same on every platform; a change of the draw fails this test.
 void TestCalibration::recordedWindows() {
     std::vector<std::vector<int64_t>> docs(1);
-    for (int64_t i = 0; i < 100; ++i) docs[0].push_back(i);
+    for (int64_t i = 0; i < 100; ++i)
+        docs[0].push_back(i);
     CalibrationOptions o;
     o.seqlen = 10;
     o.trainWindows = 3;
@@ -249,7 +267,7 @@ void TestCalibration::recordedWindows() {
     QCOMPARE(check(), uint64_t(9981545732273789042ull));
     std::mt19937_64 rng(2);
     for (const auto& w : data.train) {
-        rng();  // the document draw (one eligible document)
+        rng(); // the document draw (one eligible document)
         const int64_t offset = int64_t(rng() % 90);
         QCOMPARE(w.front(), offset);
         QCOMPARE(w.back(), offset + 9);
@@ -272,7 +290,8 @@ void TestCalibration::tooShortNamesFileAndCounts() {
     if (!tok) QSKIP("stories260K tokenizer missing");
     const QString file = m_dir->filePath("tiny-calib.txt");
     QByteArray text;
-    for (int i = 0; i < 20; ++i) text += "Once upon a time there was a little cat. It liked to play.\n\n";
+    for (int i = 0; i < 20; ++i)
+        text += "Once upon a time there was a little cat. It liked to play.\n\n";
     QVERIFY(writeFile(file, text));
     CalibrationOptions o;
     o.files = {fsPath(file)};
@@ -287,7 +306,8 @@ void TestCalibration::tooShortNamesFileAndCounts() {
     QVERIFY2(msg.contains(mentions), qPrintable(msg));
     QVERIFY2(msg.contains("training"), qPrintable(msg));
     // The token count it names is the training split's (18 of 20 documents).
-    const auto docs = qat::tokenizeDocuments(*tok, {"Once upon a time there was a little cat. It liked to play."});
+    const auto docs =
+        qat::tokenizeDocuments(*tok, {"Once upon a time there was a little cat. It liked to play."});
     const int64_t tokens = int64_t(docs[0].size()) * 18;
     QVERIFY2(msg.contains("holds " + QString::number(tokens) + " tokens"), qPrintable(msg));
 }
@@ -332,7 +352,8 @@ void TestCalibration::textAndJsonlFiles() {
     QByteArray t, j;
     std::vector<std::string> texts;
     for (int i = 0; i < 10; ++i) {
-        const std::string s = "Story " + std::to_string(i) + ": Tom saw a big red ball in the park and he was happy.";
+        const std::string s =
+            "Story " + std::to_string(i) + ": Tom saw a big red ball in the park and he was happy.";
         t += QByteArray::fromStdString(s) + "\n\n";
         texts.push_back(s);
     }
@@ -353,7 +374,7 @@ void TestCalibration::textAndJsonlFiles() {
     QVERIFY2(st.ok(), st.message.c_str());
     QCOMPARE(data.documents, int64_t(20));
     QCOMPARE(data.trainDocuments, int64_t(18));
-    QVERIFY(data.trainPacked);  // ~20-token documents, seqlen 32
+    QVERIFY(data.trainPacked); // ~20-token documents, seqlen 32
     QVERIFY(QString::fromStdString(data.source).contains("a.txt"));
     QVERIFY(QString::fromStdString(data.source).contains("b.jsonl"));
     // Independent stream: BOS + encode(text) for each training document.
@@ -364,7 +385,8 @@ void TestCalibration::textAndJsonlFiles() {
         stream.insert(stream.end(), ids.begin(), ids.end());
     }
     QCOMPARE(data.trainTokens, int64_t(stream.size()));
-    for (const auto& w : data.train) QVERIFY(isSlice(w, stream));
+    for (const auto& w : data.train)
+        QVERIFY(isSlice(w, stream));
     // The validation window comes from the last two JSONL documents.
     std::vector<int64_t> valStream;
     for (int i = 18; i < 20; ++i) {
@@ -406,7 +428,8 @@ void TestCalibration::sharedTinyStories() {
     QCOMPARE(data.train.size(), size_t(512));
     for (const auto& w : data.train) {
         QCOMPARE(w.size(), size_t(seqlen));
-        for (int64_t id : w) QVERIFY(id >= 0 && id < tok->vocabSize());
+        for (int64_t id : w)
+            QVERIFY(id >= 0 && id < tok->vocabSize());
     }
     // Paper defaults need far more text than the demo has: a clear error.
     o.seqlen = 2048;
@@ -420,7 +443,7 @@ void TestCalibration::selfGeneratedDeterministic() {
     if (!QFile::exists(stories() + "/model.safetensors")) QSKIP("stories260K missing");
     std::unique_ptr<qat::Model> model;
     qat::LoadOptions lo;
-    lo.threads = 1;  // a 260K-parameter model: more threads only contend with the rest of the machine
+    lo.threads = 1; // a 260K-parameter model: more threads only contend with the rest of the machine
     const qat::Status load = qat::Model::load(fsPath(stories()), lo, model);
     QVERIFY2(load.ok(), load.message.c_str());
     qat::GeneratedCalibrationOptions g;
@@ -436,7 +459,7 @@ void TestCalibration::selfGeneratedDeterministic() {
         QCOMPARE(d.front(), model->config().bosTokenId);
         QVERIFY(d.size() >= 2 && d.size() <= 49);
     }
-    QVERIFY(a[0] != a[1]);  // each document has its own seed
+    QVERIFY(a[0] != a[1]); // each document has its own seed
     g.seed = 8;
     QVERIFY(qat::generateCalibrationDocuments(*model, g, c).ok());
     QVERIFY(a != c);

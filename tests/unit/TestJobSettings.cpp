@@ -26,12 +26,17 @@ SettingValue otherValue(const JobSetting& s) {
         const double d = std::get<double>(s.defaultValue);
         return std::isfinite(s.maximum) ? s.minimum + (s.maximum - s.minimum) * 0.37 : d + 0.25;
     }
-    case SettingKind::Bool: return !std::get<bool>(s.defaultValue);
+    case SettingKind::Bool:
+        return !std::get<bool>(s.defaultValue);
     case SettingKind::Choice:
-        return s.choices.back() != std::get<std::string>(s.defaultValue) ? s.choices.back() : s.choices.front();
-    case SettingKind::Folder: return std::string("/tmp/qat-settings-model");
-    case SettingKind::File: return std::string("/tmp/qat-settings-tokenizer.model");
-    case SettingKind::Files: return std::vector<std::string>{"/tmp/qat-a.txt", "/tmp/qat-b.jsonl"};
+        return s.choices.back() != std::get<std::string>(s.defaultValue) ? s.choices.back()
+                                                                         : s.choices.front();
+    case SettingKind::Folder:
+        return std::string("/tmp/qat-settings-model");
+    case SettingKind::File:
+        return std::string("/tmp/qat-settings-tokenizer.model");
+    case SettingKind::Files:
+        return std::vector<std::string>{"/tmp/qat-a.txt", "/tmp/qat-b.jsonl"};
     }
     return {};
 }
@@ -60,8 +65,9 @@ private Q_SLOTS:
                 QVERIFY2(std::find(s.choices.begin(), s.choices.end(), name) != s.choices.end(), s.key);
             }
             if (s.kind == SettingKind::Int || s.kind == SettingKind::Double) {
-                const double d = s.kind == SettingKind::Int ? static_cast<double>(std::get<int64_t>(s.defaultValue))
-                                                            : std::get<double>(s.defaultValue);
+                const double d = s.kind == SettingKind::Int
+                                     ? static_cast<double>(std::get<int64_t>(s.defaultValue))
+                                     : std::get<double>(s.defaultValue);
                 QVERIFY2(settingRangeError(s, d).empty(), s.key);
             }
         }
@@ -70,12 +76,14 @@ private Q_SLOTS:
 
     void defaultsAreTheJobs() {
         const QuantizeJob job;
-        for (const JobSetting& s : jobSettings()) QVERIFY2(s.get(job) == s.defaultValue, s.key);
+        for (const JobSetting& s : jobSettings())
+            QVERIFY2(s.get(job) == s.defaultValue, s.key);
     }
 
     void roundTrip_data() {
         QTest::addColumn<int>("method");
-        for (const auto& m : nameTable<Method>()) QTest::newRow(m.name) << int(m.value);
+        for (const auto& m : nameTable<Method>())
+            QTest::newRow(m.name) << int(m.value);
     }
     void roundTrip() {
         QFETCH(int, method);
@@ -99,15 +107,24 @@ private Q_SLOTS:
     void refusedNamingTheKey_data() {
         QTest::addColumn<QString>("json");
         QTest::addColumn<QString>("mentions");
-        QTest::newRow("int below range") << R"({"block_ap": {"epochs": 0}})" << "block_ap.epochs 0: must be at least 1";
-        QTest::newRow("double above range") << R"({"calibration": {"val_fraction": 0.95}})" << "calibration.val_fraction";
-        QTest::newRow("positive") << R"({"lr_qat": {"p": 0}})" << "lr_qat.p 0: must be above 0";
-        QTest::newRow("between") << R"({"lr_qat": {"beta2": 1.5}})" << "must be between 0 and 0.999999";
-        QTest::newRow("choice") << R"({"device": "tpu"})" << "device \"tpu\": expected cpu or cuda";
-        QTest::newRow("method") << R"({"method": "gptq"})" << "expected rtn, block-ap, efficientqat or lr-qat";
-        QTest::newRow("type") << R"({"bits": "four"})" << "field bits";
-        QTest::newRow("unknown") << R"({"block_ap": {"epoch": 2}})" << "unknown setting \"block_ap/epoch\"";
-        QTest::newRow("not an object") << "[1, 2]" << "expected a JSON object";
+        QTest::newRow("int below range") << R"({"block_ap": {"epochs": 0}})"
+                                         << "block_ap.epochs 0: must be at least 1";
+        QTest::newRow("double above range") << R"({"calibration": {"val_fraction": 0.95}})"
+                                            << "calibration.val_fraction";
+        QTest::newRow("positive") << R"({"lr_qat": {"p": 0}})"
+                                  << "lr_qat.p 0: must be above 0";
+        QTest::newRow("between") << R"({"lr_qat": {"beta2": 1.5}})"
+                                 << "must be between 0 and 0.999999";
+        QTest::newRow("choice") << R"({"device": "tpu"})"
+                                << "device \"tpu\": expected cpu or cuda";
+        QTest::newRow("method") << R"({"method": "gptq"})"
+                                << "expected rtn, block-ap, efficientqat or lr-qat";
+        QTest::newRow("type") << R"({"bits": "four"})"
+                              << "field bits";
+        QTest::newRow("unknown") << R"({"block_ap": {"epoch": 2}})"
+                                 << "unknown setting \"block_ap/epoch\"";
+        QTest::newRow("not an object") << "[1, 2]"
+                                       << "expected a JSON object";
     }
     void refusedNamingTheKey() {
         QFETCH(QString, json);
@@ -125,8 +142,9 @@ private Q_SLOTS:
     void keptKeysAndComments() {
         QuantizeJob job;
         job.spec.bits = 3;
-        const Status st = applyJobConfig(R"({"bits": 2, "group": 64, "comment": "W2", "eval": {"files": ["/a.txt"]}})",
-                                         "p", job, {"/bits"});
+        const Status st =
+            applyJobConfig(R"({"bits": 2, "group": 64, "comment": "W2", "eval": {"files": ["/a.txt"]}})", "p",
+                           job, {"/bits"});
         QVERIFY2(st.ok(), st.message.c_str());
         QCOMPARE(job.spec.bits, 3);
         QCOMPARE(job.spec.groupSize, int64_t{64});
@@ -139,15 +157,20 @@ private Q_SLOTS:
     }
 
     void namesRoundTrip() {
-        for (const auto& e : nameTable<Method>()) QCOMPARE(methodFromName(methodName(e.value)), std::optional(e.value));
-        for (const auto& e : nameTable<Stage>()) QCOMPARE(stageFromName(stageName(e.value)), std::optional(e.value));
-        for (const auto& e : nameTable<Phase>()) QCOMPARE(phaseFromName(phaseName(e.value)), std::optional(e.value));
-        for (const auto& e : nameTable<Device>()) QCOMPARE(deviceFromName(deviceName(e.value)), std::optional(e.value));
+        for (const auto& e : nameTable<Method>())
+            QCOMPARE(methodFromName(methodName(e.value)), std::optional(e.value));
+        for (const auto& e : nameTable<Stage>())
+            QCOMPARE(stageFromName(stageName(e.value)), std::optional(e.value));
+        for (const auto& e : nameTable<Phase>())
+            QCOMPARE(phaseFromName(phaseName(e.value)), std::optional(e.value));
+        for (const auto& e : nameTable<Device>())
+            QCOMPARE(deviceFromName(deviceName(e.value)), std::optional(e.value));
         for (const auto& e : nameTable<ComputeDType>())
             QCOMPARE(computeDTypeFromName(computeDTypeName(e.value)), std::optional(e.value));
         for (const auto& e : nameTable<CacheDType>())
             QCOMPARE(cacheDTypeFromName(cacheDTypeName(e.value)), std::optional(e.value));
-        for (const auto& e : nameTable<RangeInit>()) QCOMPARE(rangeInitFromName(rangeInitName(e.value)), std::optional(e.value));
+        for (const auto& e : nameTable<RangeInit>())
+            QCOMPARE(rangeInitFromName(rangeInitName(e.value)), std::optional(e.value));
         for (const auto& e : nameTable<Phi0Storage>())
             QCOMPARE(phi0StorageFromName(phi0StorageName(e.value)), std::optional(e.value));
         QVERIFY(!methodFromName("gptq"));

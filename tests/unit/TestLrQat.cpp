@@ -101,17 +101,21 @@ private Q_SLOTS:
             const Tensor back = loadPhi0(stored, bits);
             const double step = std::ldexp(1.0, bits - 8); // one fixed-point step: the documented bound
             const double worst = (back - phi).abs().max().item<double>();
-            QVERIFY2(worst <= step + 1e-6, qPrintable(QStringLiteral("W%1: error %2 > %3").arg(bits).arg(worst).arg(step)));
+            QVERIFY2(worst <= step + 1e-6,
+                     qPrintable(QStringLiteral("W%1: error %2 > %3").arg(bits).arg(worst).arg(step)));
             QVERIFY2(torch::equal(torch::round(back), torch::round(phi)),
                      qPrintable(QStringLiteral("W%1: a stored Φ0 rounds to another integer").arg(bits)));
             // Away from the rounding boundaries it is plain rounding to the grid: half a step.
-            const Tensor interior = (back - phi).abs().masked_select((phi - torch::round(phi)).abs() < 0.5 - step);
+            const Tensor interior =
+                (back - phi).abs().masked_select((phi - torch::round(phi)).abs() < 0.5 - step);
             if (bits <= 5) QVERIFY(interior.numel() > phi.numel() / 2);
             if (interior.numel() > 0) QVERIFY(interior.max().item<double>() <= step / 2 + 1e-6);
             // bfloat16 and float32 storage
             QVERIFY(torch::equal(loadPhi0(storePhi0(phi, bits, Phi0Storage::Float32), bits), phi));
-            QVERIFY((loadPhi0(storePhi0(phi, bits, Phi0Storage::BFloat16), bits) - phi).abs().max().item<double>() <=
-                    std::max(std::abs(lo), hi) * std::ldexp(1.0, -8));
+            QVERIFY((loadPhi0(storePhi0(phi, bits, Phi0Storage::BFloat16), bits) - phi)
+                        .abs()
+                        .max()
+                        .item<double>() <= std::max(std::abs(lo), hi) * std::ldexp(1.0, -8));
         }
     }
 
@@ -185,7 +189,8 @@ private Q_SLOTS:
             QVERIFY2(a.defined() && b.defined(), what);
             const double scale = b.abs().max().item<double>();
             QVERIFY2(scale > 0, what);
-            const double err = (a.to(torch::kFloat32) - b.to(torch::kFloat32)).abs().max().item<double>() / scale;
+            const double err =
+                (a.to(torch::kFloat32) - b.to(torch::kFloat32)).abs().max().item<double>() / scale;
             QVERIFY2(err < 2e-5, qPrintable(QStringLiteral("%1: relative error %2").arg(what).arg(err)));
         };
         close(xf.grad(), xp.grad(), "x");
@@ -205,7 +210,11 @@ private Q_SLOTS:
                     QVERIFY(torch::all(lp <= mm).item<bool>()); // a fraction of the min-max step
                     const double eLp = lpError(w, lp, bits, group, p), eMm = lpError(w, mm, bits, group, p);
                     QVERIFY2(eLp < eMm, qPrintable(QStringLiteral("W%1 g%2 p%3: %4 >= %5")
-                                                        .arg(bits).arg(group).arg(p).arg(eLp).arg(eMm)));
+                                                       .arg(bits)
+                                                       .arg(group)
+                                                       .arg(p)
+                                                       .arg(eLp)
+                                                       .arg(eMm)));
                     // No single candidate does better on the whole weight than the per-group choice.
                     for (double ratio : {0.3, 0.5, 0.7, 0.9})
                         QVERIFY(eLp <= lpError(w, mm * ratio, bits, group, p) * (1 + 1e-6));

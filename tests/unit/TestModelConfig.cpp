@@ -53,7 +53,9 @@ QJsonObject minimalConfig(const char* architecture = "LlamaForCausalLM") {
     };
 }
 
-std::string text(const QJsonObject& o) { return QJsonDocument(o).toJson().toStdString(); }
+std::string text(const QJsonObject& o) {
+    return QJsonDocument(o).toJson().toStdString();
+}
 
 QJsonObject with(QJsonObject o, const QString& key, const QJsonValue& v) {
     o.insert(key, v);
@@ -126,8 +128,8 @@ void TestModelConfig::parsesStories260K() {
 void TestModelConfig::minimalConfigDefaults() {
     const qat::ModelConfig c = qat::parseModelConfig(text(minimalConfig()), kFile);
     QCOMPARE(c.modelType, std::string("llama"));
-    QCOMPARE(c.numKvHeads, int64_t(4));  // no GQA unless given
-    QCOMPARE(c.headDim, int64_t(16));    // hidden / heads
+    QCOMPARE(c.numKvHeads, int64_t(4)); // no GQA unless given
+    QCOMPARE(c.headDim, int64_t(16));   // hidden / heads
     QCOMPARE(c.maxPositionEmbeddings, int64_t(2048));
     QCOMPARE(c.rmsNormEps, 1e-6);
     QCOMPARE(c.ropeTheta, 10000.0);
@@ -158,69 +160,101 @@ void TestModelConfig::refuses_data() {
         QTest::addRow("null %s", f) << with(base, f, QJsonValue::Null) << bad << f << "missing";
     }
     // Wrong types.
-    QTest::newRow("hidden_size as string") << with(base, "hidden_size", "64") << bad << "hidden_size" << "integer";
-    QTest::newRow("hidden_size fractional") << with(base, "hidden_size", 64.5) << bad << "hidden_size" << "integer";
-    QTest::newRow("num_hidden_layers as bool") << with(base, "num_hidden_layers", true) << bad << "num_hidden_layers"
-                                               << "integer";
+    QTest::newRow("hidden_size as string") << with(base, "hidden_size", "64") << bad << "hidden_size"
+                                           << "integer";
+    QTest::newRow("hidden_size fractional") << with(base, "hidden_size", 64.5) << bad << "hidden_size"
+                                            << "integer";
+    QTest::newRow("num_hidden_layers as bool")
+        << with(base, "num_hidden_layers", true) << bad << "num_hidden_layers"
+        << "integer";
     QTest::newRow("vocab_size as array") << with(base, "vocab_size", QJsonArray{512}) << bad << "vocab_size"
                                          << "integer";
-    QTest::newRow("num_key_value_heads as string") << with(base, "num_key_value_heads", "4") << bad
-                                                   << "num_key_value_heads" << "integer";
-    QTest::newRow("head_dim as string") << with(base, "head_dim", "8") << bad << "head_dim" << "integer";
-    QTest::newRow("rms_norm_eps as string") << with(base, "rms_norm_eps", "1e-5") << bad << "rms_norm_eps" << "number";
-    QTest::newRow("rope_theta as string") << with(base, "rope_theta", "10000") << bad << "rope_theta" << "number";
-    QTest::newRow("tie_word_embeddings as string") << with(base, "tie_word_embeddings", "true") << bad
-                                                   << "tie_word_embeddings" << "";
-    QTest::newRow("tie_word_embeddings as 1") << with(base, "tie_word_embeddings", 1) << bad << "tie_word_embeddings"
+    QTest::newRow("num_key_value_heads as string")
+        << with(base, "num_key_value_heads", "4") << bad << "num_key_value_heads"
+        << "integer";
+    QTest::newRow("head_dim as string") << with(base, "head_dim", "8") << bad << "head_dim"
+                                        << "integer";
+    QTest::newRow("rms_norm_eps as string") << with(base, "rms_norm_eps", "1e-5") << bad << "rms_norm_eps"
+                                            << "number";
+    QTest::newRow("rope_theta as string") << with(base, "rope_theta", "10000") << bad << "rope_theta"
+                                          << "number";
+    QTest::newRow("tie_word_embeddings as string")
+        << with(base, "tie_word_embeddings", "true") << bad << "tie_word_embeddings"
+        << "";
+    QTest::newRow("tie_word_embeddings as 1")
+        << with(base, "tie_word_embeddings", 1) << bad << "tie_word_embeddings"
+        << "";
+    QTest::newRow("attention_bias as string") << with(base, "attention_bias", "no") << bad << "attention_bias"
                                               << "";
-    QTest::newRow("attention_bias as string") << with(base, "attention_bias", "no") << bad << "attention_bias" << "";
-    QTest::newRow("architectures as string") << with(base, "architectures", "LlamaForCausalLM") << bad
-                                             << "architectures" << "";
-    QTest::newRow("architectures empty") << with(base, "architectures", QJsonArray{}) << bad << "architectures" << "";
-    QTest::newRow("hidden_act as number") << with(base, "hidden_act", 1) << bad << "hidden_act" << "string";
-    QTest::newRow("rope_scaling as string") << with(base, "rope_scaling", "llama3") << bad << "rope_scaling" << "";
+    QTest::newRow("architectures as string")
+        << with(base, "architectures", "LlamaForCausalLM") << bad << "architectures"
+        << "";
+    QTest::newRow("architectures empty")
+        << with(base, "architectures", QJsonArray{}) << bad << "architectures"
+        << "";
+    QTest::newRow("hidden_act as number") << with(base, "hidden_act", 1) << bad << "hidden_act"
+                                          << "string";
+    QTest::newRow("rope_scaling as string") << with(base, "rope_scaling", "llama3") << bad << "rope_scaling"
+                                            << "";
     // Values out of range.
-    QTest::newRow("hidden_size zero") << with(base, "hidden_size", 0) << bad << "hidden_size" << "positive";
-    QTest::newRow("num_attention_heads negative") << with(base, "num_attention_heads", -8) << bad
-                                                  << "num_attention_heads" << "positive";
-    QTest::newRow("rms_norm_eps zero") << with(base, "rms_norm_eps", 0) << bad << "rms_norm_eps" << "positive";
-    QTest::newRow("odd head_dim") << with(base, "head_dim", 7) << bad << "head_dim" << "even";
+    QTest::newRow("hidden_size zero") << with(base, "hidden_size", 0) << bad << "hidden_size"
+                                      << "positive";
+    QTest::newRow("num_attention_heads negative")
+        << with(base, "num_attention_heads", -8) << bad << "num_attention_heads"
+        << "positive";
+    QTest::newRow("rms_norm_eps zero") << with(base, "rms_norm_eps", 0) << bad << "rms_norm_eps"
+                                       << "positive";
+    QTest::newRow("odd head_dim") << with(base, "head_dim", 7) << bad << "head_dim"
+                                  << "even";
     QTest::newRow("hidden not divisible by heads")
         << with(with(without(base, "head_dim"), "num_attention_heads", 6), "num_key_value_heads", 2) << bad
-        << "hidden_size" << "";
+        << "hidden_size"
+        << "";
     // GQA: the KV heads must divide the query heads.
-    QTest::newRow("kv heads do not divide heads") << with(base, "num_key_value_heads", 3) << bad
-                                                  << "num_key_value_heads" << "divide";
-    QTest::newRow("more kv heads than heads") << with(base, "num_key_value_heads", 16) << bad
-                                              << "num_key_value_heads" << "";
+    QTest::newRow("kv heads do not divide heads")
+        << with(base, "num_key_value_heads", 3) << bad << "num_key_value_heads"
+        << "divide";
+    QTest::newRow("more kv heads than heads")
+        << with(base, "num_key_value_heads", 16) << bad << "num_key_value_heads"
+        << "";
     QTest::newRow("kv heads zero") << with(base, "num_key_value_heads", 0) << bad << "num_key_value_heads"
                                    << "positive";
     // Incomplete llama3 rope scaling.
-    QTest::newRow("llama3 without factor") << with(base, "rope_scaling", without(llama3Scaling(), "factor")) << bad
-                                           << "rope_scaling.factor" << "missing";
-    QTest::newRow("llama3 factor as string") << with(base, "rope_scaling", with(llama3Scaling(), "factor", "8")) << bad
-                                             << "rope_scaling.factor" << "number";
+    QTest::newRow("llama3 without factor")
+        << with(base, "rope_scaling", without(llama3Scaling(), "factor")) << bad << "rope_scaling.factor"
+        << "missing";
+    QTest::newRow("llama3 factor as string")
+        << with(base, "rope_scaling", with(llama3Scaling(), "factor", "8")) << bad << "rope_scaling.factor"
+        << "number";
     QTest::newRow("llama3 without original_max_position_embeddings")
         << with(base, "rope_scaling", without(llama3Scaling(), "original_max_position_embeddings")) << bad
-        << "rope_scaling.original_max_position_embeddings" << "missing";
+        << "rope_scaling.original_max_position_embeddings"
+        << "missing";
     QTest::newRow("rope_scaling without a type")
-        << with(base, "rope_scaling", QJsonObject{{"factor", 2.0}}) << bad << "rope_scaling.rope_type" << "missing";
+        << with(base, "rope_scaling", QJsonObject{{"factor", 2.0}}) << bad << "rope_scaling.rope_type"
+        << "missing";
 
     // Valid, but not something this engine runs.
     QTest::newRow("GPT-2") << with(base, "architectures", QJsonArray{"GPT2LMHeadModel"}) << unsupported
-                           << "architectures" << "GPT2LMHeadModel";
+                           << "architectures"
+                           << "GPT2LMHeadModel";
     QTest::newRow("Mixtral") << with(base, "architectures", QJsonArray{"MixtralForCausalLM"}) << unsupported
-                             << "architectures" << "MixtralForCausalLM";
-    QTest::newRow("rope type yarn")
-        << with(base, "rope_scaling", QJsonObject{{"rope_type", "yarn"}, {"factor", 4.0}}) << unsupported
-        << "rope_scaling.rope_type" << "yarn";
+                             << "architectures"
+                             << "MixtralForCausalLM";
+    QTest::newRow("rope type yarn") << with(base, "rope_scaling",
+                                            QJsonObject{{"rope_type", "yarn"}, {"factor", 4.0}})
+                                    << unsupported << "rope_scaling.rope_type"
+                                    << "yarn";
     QTest::newRow("rope type linear (old spelling 'type')")
         << with(base, "rope_scaling", QJsonObject{{"type", "linear"}, {"factor", 2.0}}) << unsupported
-        << "rope_scaling.rope_type" << "linear";
+        << "rope_scaling.rope_type"
+        << "linear";
     QTest::newRow("rope type dynamic")
         << with(base, "rope_scaling", QJsonObject{{"rope_type", "dynamic"}, {"factor", 2.0}}) << unsupported
-        << "rope_scaling.rope_type" << "dynamic";
-    QTest::newRow("gelu activation") << with(base, "hidden_act", "gelu") << unsupported << "hidden_act" << "gelu";
+        << "rope_scaling.rope_type"
+        << "dynamic";
+    QTest::newRow("gelu activation") << with(base, "hidden_act", "gelu") << unsupported << "hidden_act"
+                                     << "gelu";
 }
 
 void TestModelConfig::refuses() {
@@ -233,12 +267,14 @@ void TestModelConfig::refuses() {
         QFAIL("the config was accepted");
     } catch (const qat::Error& e) {
         const QString message = QString::fromStdString(e.what());
-        QVERIFY2(int(e.kind()) == kind, qPrintable(QString("kind %1, expected %2: %3").arg(int(e.kind())).arg(kind)
-                                                        .arg(message)));
+        QVERIFY2(int(e.kind()) == kind,
+                 qPrintable(QString("kind %1, expected %2: %3").arg(int(e.kind())).arg(kind).arg(message)));
         QVERIFY2(message.contains(QString::fromStdString(kFile)), qPrintable("file not named: " + message));
-        QVERIFY2(message.contains("field '" + field + "'"), qPrintable("field '" + field + "' not named: " + message));
+        QVERIFY2(message.contains("field '" + field + "'"),
+                 qPrintable("field '" + field + "' not named: " + message));
         if (!also.isEmpty())
-            QVERIFY2(message.contains(also, Qt::CaseInsensitive), qPrintable("no '" + also + "' in: " + message));
+            QVERIFY2(message.contains(also, Qt::CaseInsensitive),
+                     qPrintable("no '" + also + "' in: " + message));
     }
 }
 
@@ -264,11 +300,12 @@ void TestModelConfig::refusesInvalidJson() {
 
 // Llama 3.1's block, as shipped in meta-llama/Llama-3.1-8B's config.json.
 void TestModelConfig::ropeScalingLlama3() {
-    QJsonObject o = with(baseConfig(), "rope_scaling", QJsonObject{{"rope_type", "llama3"},
-                                                                  {"factor", 8.0},
-                                                                  {"low_freq_factor", 1.0},
-                                                                  {"high_freq_factor", 4.0},
-                                                                  {"original_max_position_embeddings", 8192}});
+    QJsonObject o = with(baseConfig(), "rope_scaling",
+                         QJsonObject{{"rope_type", "llama3"},
+                                     {"factor", 8.0},
+                                     {"low_freq_factor", 1.0},
+                                     {"high_freq_factor", 4.0},
+                                     {"original_max_position_embeddings", 8192}});
     o = with(o, "rope_theta", 500000.0);
     const qat::ModelConfig c = qat::parseModelConfig(text(o), kFile);
     QVERIFY(c.ropeScaling.has_value());
@@ -281,8 +318,8 @@ void TestModelConfig::ropeScalingLlama3() {
 
     // Llama 3.2's values, and the old key "type".
     const qat::ModelConfig c2 =
-        qat::parseModelConfig(text(with(baseConfig(), "rope_scaling", with(without(llama3Scaling(), "rope_type"),
-                                                                           "type", "llama3"))),
+        qat::parseModelConfig(text(with(baseConfig(), "rope_scaling",
+                                        with(without(llama3Scaling(), "rope_type"), "type", "llama3"))),
                               kFile);
     QVERIFY(c2.ropeScaling.has_value());
     QCOMPARE(c2.ropeScaling->factor, 32.0);
@@ -296,7 +333,8 @@ void TestModelConfig::ropeScalingDefaultOrNull_data() {
 
 void TestModelConfig::ropeScalingDefaultOrNull() {
     QFETCH(QJsonValue, scaling);
-    const qat::ModelConfig c = qat::parseModelConfig(text(with(baseConfig(), "rope_scaling", scaling)), kFile);
+    const qat::ModelConfig c =
+        qat::parseModelConfig(text(with(baseConfig(), "rope_scaling", scaling)), kFile);
     QVERIFY(!c.ropeScaling);
 }
 

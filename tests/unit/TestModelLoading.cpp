@@ -55,7 +55,8 @@ QList<RawTensor> readSafetensors(const QString& path) {
     const QByteArray file = readAll(path);
     if (file.size() < 8) return {};
     quint64 n = 0;
-    for (int i = 7; i >= 0; --i) n = (n << 8) | quint8(file[i]);
+    for (int i = 7; i >= 0; --i)
+        n = (n << 8) | quint8(file[i]);
     const QJsonObject header = QJsonDocument::fromJson(file.mid(8, qsizetype(n))).object();
     QList<RawTensor> out;
     for (auto it = header.begin(); it != header.end(); ++it) {
@@ -64,14 +65,16 @@ QList<RawTensor> readSafetensors(const QString& path) {
         RawTensor t;
         t.name = it.key();
         t.dtype = o.value("dtype").toString();
-        for (const auto& d : o.value("shape").toArray()) t.shape << d.toInteger();
+        for (const auto& d : o.value("shape").toArray())
+            t.shape << d.toInteger();
         const qint64 begin = o.value("data_offsets").toArray().at(0).toInteger();
         const qint64 end = o.value("data_offsets").toArray().at(1).toInteger();
         t.data = file.mid(qsizetype(8 + n + begin), qsizetype(end - begin));
         out << t;
     }
     std::sort(out.begin(), out.end(), [&](const RawTensor& a, const RawTensor& b) {
-        return header.value(a.name)["data_offsets"][0].toInteger() < header.value(b.name)["data_offsets"][0].toInteger();
+        return header.value(a.name)["data_offsets"][0].toInteger() <
+               header.value(b.name)["data_offsets"][0].toInteger();
     });
     return out;
 }
@@ -82,16 +85,19 @@ bool writeSafetensors(const QString& path, const QList<RawTensor>& tensors) {
     QByteArray data;
     for (const RawTensor& t : tensors) {
         QJsonArray shape;
-        for (qint64 d : t.shape) shape << d;
+        for (qint64 d : t.shape)
+            shape << d;
         header.insert(t.name, QJsonObject{{"dtype", t.dtype},
                                           {"shape", shape},
-                                          {"data_offsets", QJsonArray{qint64(data.size()), qint64(data.size() + t.data.size())}}});
+                                          {"data_offsets", QJsonArray{qint64(data.size()),
+                                                                      qint64(data.size() + t.data.size())}}});
         data += t.data;
     }
     QByteArray json = QJsonDocument(header).toJson(QJsonDocument::Compact);
     json += QByteArray((8 - json.size() % 8) % 8, ' ');
     QByteArray prefix(8, '\0');
-    for (int i = 0; i < 8; ++i) prefix[i] = char((quint64(json.size()) >> (8 * i)) & 0xFF);
+    for (int i = 0; i < 8; ++i)
+        prefix[i] = char((quint64(json.size()) >> (8 * i)) & 0xFF);
     return writeAll(path, prefix + json + data);
 }
 
@@ -103,20 +109,23 @@ RawTensor* findTensor(QList<RawTensor>& tensors, const QString& name) {
 
 QList<qint64> parseShape(const QString& text) {
     QList<qint64> shape;
-    for (const QString& d : text.split(',', Qt::SkipEmptyParts)) shape << d.trimmed().toLongLong();
+    for (const QString& d : text.split(',', Qt::SkipEmptyParts))
+        shape << d.trimmed().toLongLong();
     return shape;
 }
 
 qint64 numel(const QList<qint64>& shape) {
     qint64 n = 1;
-    for (qint64 d : shape) n *= d;
+    for (qint64 d : shape)
+        n *= d;
     return n;
 }
 
 // A regular expression for a shape printed in any usual way: [64, 172], (64, 172), 64x172.
 QRegularExpression shapePattern(const QList<qint64>& shape) {
     QStringList dims;
-    for (qint64 d : shape) dims << QString::number(d);
+    for (qint64 d : shape)
+        dims << QString::number(d);
     return QRegularExpression("(^|\\D)" + dims.join("\\s*[,x\\s]\\s*") + "(\\D|$)");
 }
 
@@ -127,17 +136,17 @@ const QString kIndex = "model.safetensors.index.json";
 // How a test folder is broken.
 enum class Break {
     None,
-    Pickled,            // target: the pickled file, in place of any safetensors
-    NoWeights,          // config and tokenizer only
-    IndexEntry,         // sharded; weight_map[target] = value ("$DIR" -> the folder)
-    MissingShard,       // sharded; weight_map[target] names a shard that does not exist
-    MissingTensor,      // single file without target
-    MissingInShard,     // sharded; the index lists target but its shard lacks it
-    WrongShape,         // target stored with shape value (zeros)
-    WrongDType,         // target stored as dtype value (zeros), same shape
-    TruncatedWeights,   // model.safetensors cut to value bytes
-    ConfigField,        // config.json with target set to the JSON value (or removed when value is empty)
-    NoConfig,           // no config.json
+    Pickled,          // target: the pickled file, in place of any safetensors
+    NoWeights,        // config and tokenizer only
+    IndexEntry,       // sharded; weight_map[target] = value ("$DIR" -> the folder)
+    MissingShard,     // sharded; weight_map[target] names a shard that does not exist
+    MissingTensor,    // single file without target
+    MissingInShard,   // sharded; the index lists target but its shard lacks it
+    WrongShape,       // target stored with shape value (zeros)
+    WrongDType,       // target stored as dtype value (zeros), same shape
+    TruncatedWeights, // model.safetensors cut to value bytes
+    ConfigField,      // config.json with target set to the JSON value (or removed when value is empty)
+    NoConfig,         // no config.json
 };
 
 } // namespace
@@ -198,7 +207,8 @@ std::vector<float> TestModelLoading::logits(const QString& folder, QString* erro
 
 // Splits the tensors over two shards (layers 0-2 and embedding in the first) with an index;
 // `mapEdits` overrides weight_map entries (a null value removes the entry).
-bool TestModelLoading::writeSharded(const QString& dir, const QList<RawTensor>& tensors, const QJsonObject& mapEdits) {
+bool TestModelLoading::writeSharded(const QString& dir, const QList<RawTensor>& tensors,
+                                    const QJsonObject& mapEdits) {
     QList<RawTensor> first, second;
     QJsonObject map;
     for (const RawTensor& t : tensors) {
@@ -214,9 +224,11 @@ bool TestModelLoading::writeSharded(const QString& dir, const QList<RawTensor>& 
             map.insert(it.key(), it.value());
     }
     qint64 total = 0;
-    for (const RawTensor& t : tensors) total += t.data.size();
+    for (const RawTensor& t : tensors)
+        total += t.data.size();
     const QJsonObject index{{"metadata", QJsonObject{{"total_size", total}}}, {"weight_map", map}};
-    return writeSafetensors(QDir(dir).filePath(kShard1), first) && writeSafetensors(QDir(dir).filePath(kShard2), second) &&
+    return writeSafetensors(QDir(dir).filePath(kShard1), first) &&
+           writeSafetensors(QDir(dir).filePath(kShard2), second) &&
            writeAll(QDir(dir).filePath(kIndex), QJsonDocument(index).toJson());
 }
 
@@ -317,7 +329,7 @@ void TestModelLoading::loadsStories260K() {
     QVERIFY(model);
     QCOMPARE(model->config().hiddenSize, int64_t(64));
     QCOMPARE(model->config().numKvHeads, int64_t(4));
-    QCOMPARE(model->parameterCount(), int64_t(260032));  // shared/README.md (tied head counted once)
+    QCOMPARE(model->parameterCount(), int64_t(260032)); // shared/README.md (tied head counted once)
     QVERIFY(model->tokenizer());
 
     // shared/README.md: greedy decoding from BOS starts with 403 (an independent float64 reference).
@@ -417,84 +429,93 @@ void TestModelLoading::addRefusalRows(bool forInspect) {
     const QStringList noShapes;
 
     for (const char* pickle : {"pytorch_model.bin", "model.pt", "weights.pth", "last.ckpt"})
-        QTest::addRow("pickled %s", pickle) << Break::Pickled << pickle << "" << bad
-                                            << QStringList{pickle, "safetensors"} << noShapes;
-    QTest::newRow("no weights") << Break::NoWeights << "" << "" << bad << QStringList{"$DIR", "safetensors"}
-                                << noShapes;
+        QTest::addRow("pickled %s", pickle)
+            << Break::Pickled << pickle << "" << bad << QStringList{pickle, "safetensors"} << noShapes;
+    QTest::newRow("no weights") << Break::NoWeights << ""
+                                << "" << bad << QStringList{"$DIR", "safetensors"} << noShapes;
 
     // The index may only name plain files inside the folder.
     const QString norm = "model.norm.weight";
     const QList<QPair<const char*, QString>> entries{
-        {"parent folder", "../" + kShard2},
-        {"subfolder", "sub/" + kShard2},
-        {"backslash", "sub\\" + kShard2},
-        {"dot-dot", ".."},
-        {"absolute, outside", "/etc/passwd"},
-        {"absolute, inside the folder", "$DIR/" + kShard2},
+        {"parent folder", "../" + kShard2},   {"subfolder", "sub/" + kShard2},
+        {"backslash", "sub\\" + kShard2},     {"dot-dot", ".."},
+        {"absolute, outside", "/etc/passwd"}, {"absolute, inside the folder", "$DIR/" + kShard2},
     };
     for (const auto& [what, entry] : entries)
-        QTest::addRow("index entry: %s", what) << Break::IndexEntry << norm << entry << bad
-                                               << QStringList{kIndex, entry} << noShapes;
-    QTest::newRow("index entry: missing shard") << Break::MissingShard << norm
-                                                << "model-00003-of-00003.safetensors" << bad
-                                                << QStringList{"model-00003-of-00003.safetensors"} << noShapes;
+        QTest::addRow("index entry: %s", what)
+            << Break::IndexEntry << norm << entry << bad << QStringList{kIndex, entry} << noShapes;
+    QTest::newRow("index entry: missing shard")
+        << Break::MissingShard << norm << "model-00003-of-00003.safetensors" << bad
+        << QStringList{"model-00003-of-00003.safetensors"} << noShapes;
 
     // Configuration errors carry the config.json path.
-    QTest::newRow("config: no hidden_size") << Break::ConfigField << "hidden_size" << "" << bad
-                                            << QStringList{"$DIR/config.json", "field 'hidden_size'"} << noShapes;
-    QTest::newRow("config: vocab_size as string") << Break::ConfigField << "vocab_size" << "\"512\"" << bad
-                                                  << QStringList{"$DIR/config.json", "field 'vocab_size'"} << noShapes;
+    QTest::newRow("config: no hidden_size")
+        << Break::ConfigField << "hidden_size"
+        << "" << bad << QStringList{"$DIR/config.json", "field 'hidden_size'"} << noShapes;
+    QTest::newRow("config: vocab_size as string")
+        << Break::ConfigField << "vocab_size"
+        << "\"512\"" << bad << QStringList{"$DIR/config.json", "field 'vocab_size'"} << noShapes;
     QTest::newRow("config: unsupported architecture")
-        << Break::ConfigField << "architectures" << "[\"GPTNeoXForCausalLM\"]" << int(ErrorKind::Unsupported)
+        << Break::ConfigField << "architectures"
+        << "[\"GPTNeoXForCausalLM\"]" << int(ErrorKind::Unsupported)
         << QStringList{"$DIR/config.json", "GPTNeoXForCausalLM"} << noShapes;
     QTest::newRow("config: unsupported rope type")
-        << Break::ConfigField << "rope_scaling" << R"({"rope_type": "yarn", "factor": 4.0})"
-        << int(ErrorKind::Unsupported) << QStringList{"$DIR/config.json", "yarn"} << noShapes;
-    QTest::newRow("config: missing") << Break::NoConfig << "" << "" << bad << QStringList{"config.json"} << noShapes;
+        << Break::ConfigField << "rope_scaling"
+        << R"({"rope_type": "yarn", "factor": 4.0})" << int(ErrorKind::Unsupported)
+        << QStringList{"$DIR/config.json", "yarn"} << noShapes;
+    QTest::newRow("config: missing") << Break::NoConfig << ""
+                                     << "" << bad << QStringList{"config.json"} << noShapes;
 
-    QTest::newRow("weights: truncated data area") << Break::TruncatedWeights << "" << "500000" << bad
-                                                  << QStringList{"model.safetensors"} << noShapes;
-    QTest::newRow("weights: truncated header") << Break::TruncatedWeights << "" << "100" << bad
-                                               << QStringList{"model.safetensors"} << noShapes;
-    QTest::newRow("weights: 4 bytes") << Break::TruncatedWeights << "" << "4" << bad
-                                      << QStringList{"model.safetensors"} << noShapes;
+    QTest::newRow("weights: truncated data area")
+        << Break::TruncatedWeights << ""
+        << "500000" << bad << QStringList{"model.safetensors"} << noShapes;
+    QTest::newRow("weights: truncated header")
+        << Break::TruncatedWeights << ""
+        << "100" << bad << QStringList{"model.safetensors"} << noShapes;
+    QTest::newRow("weights: 4 bytes") << Break::TruncatedWeights << ""
+                                      << "4" << bad << QStringList{"model.safetensors"} << noShapes;
     if (forInspect) return;
 
     // Tensors: named with their file.
-    for (const char* t : {"model.layers.1.mlp.up_proj.weight", "model.norm.weight", "model.embed_tokens.weight",
-                          "model.layers.4.self_attn.v_proj.weight", "model.layers.0.input_layernorm.weight"})
-        QTest::addRow("missing %s", t) << Break::MissingTensor << t << "" << bad
-                                       << QStringList{t, "model.safetensors"} << noShapes;
-    QTest::newRow("missing in its shard") << Break::MissingInShard << "model.layers.4.mlp.down_proj.weight" << "" << bad
-                                          << QStringList{"model.layers.4.mlp.down_proj.weight", kShard2} << noShapes;
+    for (const char* t :
+         {"model.layers.1.mlp.up_proj.weight", "model.norm.weight", "model.embed_tokens.weight",
+          "model.layers.4.self_attn.v_proj.weight", "model.layers.0.input_layernorm.weight"})
+        QTest::addRow("missing %s", t)
+            << Break::MissingTensor << t << "" << bad << QStringList{t, "model.safetensors"} << noShapes;
+    QTest::newRow("missing in its shard")
+        << Break::MissingInShard << "model.layers.4.mlp.down_proj.weight"
+        << "" << bad << QStringList{"model.layers.4.mlp.down_proj.weight", kShard2} << noShapes;
 
-    QTest::newRow("shape: q_proj with GQA rows") << Break::WrongShape << "model.layers.2.self_attn.q_proj.weight"
-                                                 << "32,64" << bad
-                                                 << QStringList{"model.layers.2.self_attn.q_proj.weight"}
-                                                 << QStringList{"64,64", "32,64"};
-    QTest::newRow("shape: up_proj transposed") << Break::WrongShape << "model.layers.0.mlp.up_proj.weight" << "64,172"
-                                               << bad << QStringList{"model.layers.0.mlp.up_proj.weight"}
-                                               << QStringList{"172,64", "64,172"};
-    QTest::newRow("shape: embedding one row short") << Break::WrongShape << "model.embed_tokens.weight" << "511,64"
-                                                    << bad << QStringList{"model.embed_tokens.weight"}
-                                                    << QStringList{"512,64", "511,64"};
-    QTest::newRow("shape: norm") << Break::WrongShape << "model.layers.3.post_attention_layernorm.weight" << "65"
-                                 << bad << QStringList{"model.layers.3.post_attention_layernorm.weight"}
+    QTest::newRow("shape: q_proj with GQA rows")
+        << Break::WrongShape << "model.layers.2.self_attn.q_proj.weight"
+        << "32,64" << bad << QStringList{"model.layers.2.self_attn.q_proj.weight"}
+        << QStringList{"64,64", "32,64"};
+    QTest::newRow("shape: up_proj transposed")
+        << Break::WrongShape << "model.layers.0.mlp.up_proj.weight"
+        << "64,172" << bad << QStringList{"model.layers.0.mlp.up_proj.weight"}
+        << QStringList{"172,64", "64,172"};
+    QTest::newRow("shape: embedding one row short")
+        << Break::WrongShape << "model.embed_tokens.weight"
+        << "511,64" << bad << QStringList{"model.embed_tokens.weight"} << QStringList{"512,64", "511,64"};
+    QTest::newRow("shape: norm") << Break::WrongShape << "model.layers.3.post_attention_layernorm.weight"
+                                 << "65" << bad
+                                 << QStringList{"model.layers.3.post_attention_layernorm.weight"}
                                  << QStringList{"64", "65"};
-    QTest::newRow("shape: norm as matrix") << Break::WrongShape << "model.norm.weight" << "1,64" << bad
-                                           << QStringList{"model.norm.weight"} << QStringList{"64", "1,64"};
+    QTest::newRow("shape: norm as matrix")
+        << Break::WrongShape << "model.norm.weight"
+        << "1,64" << bad << QStringList{"model.norm.weight"} << QStringList{"64", "1,64"};
     // The config asks for 8 KV heads: k_proj and v_proj would be (64, 64) but are stored (32, 64).
     QTest::newRow("config/weights mismatch: KV heads")
-        << Break::ConfigField << "num_key_value_heads" << "8" << bad << QStringList{"self_attn.", "_proj.weight"}
-        << QStringList{"64,64", "32,64"};
+        << Break::ConfigField << "num_key_value_heads"
+        << "8" << bad << QStringList{"self_attn.", "_proj.weight"} << QStringList{"64,64", "32,64"};
 
     for (const auto& [tensor, dtype] :
          QList<QPair<const char*, const char*>>{{"model.layers.0.self_attn.k_proj.weight", "I32"},
                                                 {"model.layers.3.mlp.gate_proj.weight", "I64"},
                                                 {"model.norm.weight", "U8"},
                                                 {"model.embed_tokens.weight", "BOOL"}})
-        QTest::addRow("dtype %s of %s", dtype, tensor) << Break::WrongDType << tensor << dtype << bad
-                                                      << QStringList{tensor, dtype} << noShapes;
+        QTest::addRow("dtype %s of %s", dtype, tensor)
+            << Break::WrongDType << tensor << dtype << bad << QStringList{tensor, dtype} << noShapes;
 }
 
 void TestModelLoading::checkRefusal(bool inspect) {
@@ -533,12 +554,20 @@ void TestModelLoading::checkRefusal(bool inspect) {
                  qPrintable("shape [" + shape + "] not printed: " + message));
 }
 
-void TestModelLoading::refuses_data() { addRefusalRows(false); }
-void TestModelLoading::refuses() { checkRefusal(false); }
+void TestModelLoading::refuses_data() {
+    addRefusalRows(false);
+}
+void TestModelLoading::refuses() {
+    checkRefusal(false);
+}
 
 // What inspectModel can see from config.json and the headers alone must fail it too.
-void TestModelLoading::inspectRefuses_data() { addRefusalRows(true); }
-void TestModelLoading::inspectRefuses() { checkRefusal(true); }
+void TestModelLoading::inspectRefuses_data() {
+    addRefusalRows(true);
+}
+void TestModelLoading::inspectRefuses() {
+    checkRefusal(true);
+}
 
 void TestModelLoading::inspectsStories260K() {
     qat::ModelSummary summary;
@@ -550,9 +579,10 @@ void TestModelLoading::inspectsStories260K() {
     QCOMPARE(summary.sizeOnDisk, uint64_t(QFileInfo(kStories + "/model.safetensors").size()));
     QVERIFY(summary.hasTokenizer);
     QCOMPARE(summary.config.numLayers, int64_t(5));
-    const auto down = std::find_if(summary.tensors.begin(), summary.tensors.end(), [](const qat::TensorSummary& t) {
-        return t.name == "model.layers.0.mlp.down_proj.weight";
-    });
+    const auto down =
+        std::find_if(summary.tensors.begin(), summary.tensors.end(), [](const qat::TensorSummary& t) {
+            return t.name == "model.layers.0.mlp.down_proj.weight";
+        });
     QVERIFY(down != summary.tensors.end());
     QCOMPARE(down->shape, (std::vector<int64_t>{64, 172}));
     QCOMPARE(down->parameters, int64_t(64 * 172));

@@ -4,10 +4,10 @@
 // PackedCudaCheck.h, for 2, 3, 4, 8 bits and groups 32, 64, 128 (and two groups the GEMV does not
 // take), on random shapes. Skips, saying why, without CUDA kernels in the build or a CUDA device.
 
-#include "qat/kernels/BuildConfig.h"
 #include "PackedCudaCheck.h"
-#include "qat/kernels/PackedOps.h"
+#include "qat/kernels/BuildConfig.h"
 #include "qat/kernels/Dispatch.h"
+#include "qat/kernels/PackedOps.h"
 
 #include <torch/torch.h>
 

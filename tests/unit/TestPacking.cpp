@@ -3,8 +3,8 @@
 // pack loop and recorded words, pack → unpack round trips over random shapes, dequantize against
 // a naive (q − z)·s, and the CPU dequantMatmul against dequantize + torch::matmul.
 
-#include "qat/kernels/PackedOps.h"
 #include "qat/kernels/PackedLayout.h"
+#include "qat/kernels/PackedOps.h"
 #include "qat/kernels/Packing.h"
 
 #include <torch/torch.h>
@@ -480,8 +480,10 @@ void TestPacking::packabilityDecidesPacking() {
                     ++accepted;
                     QVERIFY2(torch::equal(unpackQWeight(qweight, bits), codes), where);
                     QVERIFY2(torch::equal(unpackQZeros(qzeros, bits), zeros), where);
-                    QVERIFY2(checkPacked(qweight, qzeros, torch::ones({groups, out}, torch::kHalf), bits, group).in == in,
-                             where);
+                    QVERIFY2(
+                        checkPacked(qweight, qzeros, torch::ones({groups, out}, torch::kHalf), bits, group)
+                                .in == in,
+                        where);
                     continue;
                 }
                 ++refused;
@@ -525,7 +527,8 @@ void TestPacking::dequantMatmulMatchesMatmul_data() {
     for (int bits : {2, 3, 4, 8})
         for (int group : {32, 64, 128})
             // Every row count of the fused path (one register-tile shape each), then the blocked path.
-            for (int rows : {1, 2, 3, 4, 5, 6, 7, static_cast<int>(kFusedMaxRows), static_cast<int>(kFusedMaxRows) + 1, 70})
+            for (int rows : {1, 2, 3, 4, 5, 6, 7, static_cast<int>(kFusedMaxRows),
+                             static_cast<int>(kFusedMaxRows) + 1, 70})
                 QTest::addRow("w%d g%d m%d", bits, group, rows) << bits << group << rows;
     for (int rows : {1, 70}) {
         QTest::addRow("w3 g16 (unaligned) m%d", rows) << 3 << 16 << rows;
@@ -622,8 +625,8 @@ void TestPacking::preparedMatchesUnprepared() {
     QFETCH(int, group);
     std::mt19937 rng(static_cast<uint32_t>(31 * bits + group));
     torch::NoGradGuard noGrad;
-    const Packed p =
-        randomPacked(rng, randomShape(rng, bits, group, 600 / group, 300 / layout::valuesPerBlock(bits)), bits, group);
+    const Packed p = randomPacked(
+        rng, randomShape(rng, bits, group, 600 / group, 300 / layout::valuesPerBlock(bits)), bits, group);
     const PreparedPacked prepared = preparePacked(p.qweight, p.qzeros, p.scales, bits, group);
     QVERIFY(prepared.defined());
     QVERIFY(prepared.cpu() != nullptr);
@@ -637,11 +640,11 @@ void TestPacking::preparedMatchesUnprepared() {
                 const torch::Tensor y = dequantMatmul(x, prepared);
                 QCOMPARE(y.scalar_type(), dtype);
                 QCOMPARE(y.sizes().vec(), expected.sizes().vec());
-                QVERIFY2(torch::equal(y, expected), qPrintable(QStringLiteral("rows %1, %2, call %3")
-                                                                   .arg(rows)
-                                                                   .arg(QString::fromStdString(
-                                                                       std::string(c10::toString(dtype))))
-                                                                   .arg(call)));
+                QVERIFY2(torch::equal(y, expected),
+                         qPrintable(QStringLiteral("rows %1, %2, call %3")
+                                        .arg(rows)
+                                        .arg(QString::fromStdString(std::string(c10::toString(dtype))))
+                                        .arg(call)));
             }
         }
     // x is still checked on the prepared path.
@@ -662,11 +665,11 @@ void TestPacking::preparedNoticesChangedTensors() {
     QVERIFY(prepared.isFor(qweight, qzeros, scales, 4, 64));
     QVERIFY(!prepared.isFor(qweight, qzeros, scales, 4, 128));
     QVERIFY(!prepared.isFor(qweight, qzeros, scales, 2, 64));
-    QVERIFY(!prepared.isFor(qweight.clone(), qzeros, scales, 4, 64));  // equal values, other memory
+    QVERIFY(!prepared.isFor(qweight.clone(), qzeros, scales, 4, 64)); // equal values, other memory
     const torch::Tensor x = torch::randn({3, 256});
     const torch::Tensor before = dequantMatmul(x, prepared);
 
-    scales.mul_(2.0);  // in place: the version counter moves
+    scales.mul_(2.0); // in place: the version counter moves
     QVERIFY(!prepared.isFor(qweight, qzeros, scales, 4, 64));
     const PreparedPacked again = preparePacked(qweight, qzeros, scales, 4, 64);
     QVERIFY(again.isFor(qweight, qzeros, scales, 4, 64));
@@ -674,7 +677,7 @@ void TestPacking::preparedNoticesChangedTensors() {
     // The first one still computes from the values it was made from.
     QVERIFY(torch::equal(dequantMatmul(x, prepared), before));
 
-    qzeros.set_data(packQZeros(torch::zeros({4, 64}, torch::kInt32), 4));  // new data, same tensor object
+    qzeros.set_data(packQZeros(torch::zeros({4, 64}, torch::kInt32), 4)); // new data, same tensor object
     QVERIFY(!again.isFor(qweight, qzeros, scales, 4, 64));
     QVERIFY(torch::equal(dequantMatmul(x, again), dequantMatmul(x, qweight, p.qzeros, scales, 4, 64)));
     const torch::Tensor zeroPoints0 = dequantMatmul(x, preparePacked(qweight, qzeros, scales, 4, 64));

@@ -23,7 +23,9 @@ Q_DECLARE_METATYPE(qat::ProgressEvent)
 
 namespace {
 
-std::filesystem::path fsPath(const QString& p) { return std::filesystem::path(p.toStdString()); }
+std::filesystem::path fsPath(const QString& p) {
+    return std::filesystem::path(p.toStdString());
+}
 
 bool writeFile(const QString& path, const QByteArray& bytes) {
     QFile f(path);
@@ -37,7 +39,9 @@ QByteArray readFile(const QString& path) {
     return f.readAll();
 }
 
-QString stories() { return qat::test::sharedPath("models/stories260K"); }
+QString stories() {
+    return qat::test::sharedPath("models/stories260K");
+}
 
 const char* kConfig = R"({"method":"efficientqat","bits":2,"group_size":64,
   "block_ap":{"lr":0.0001,"epochs":2,"train_windows":[4096,64]},"device":"cpu"})";
@@ -108,13 +112,15 @@ void TestRunDirectory::eventRoundTrip_data() {
     QTest::newRow("step loss") << qat::ProgressEvent(qat::StepLoss{4, 17, 1024, 0.00123456789012345, 1e-4});
     QTest::newRow("e2e step loss (block -1)") << qat::ProgressEvent(qat::StepLoss{-1, 0, 10, 2.5, 2e-5});
     QTest::newRow("NaN loss") << qat::ProgressEvent(qat::StepLoss{0, 1, 2, nan, 1e-4});
-    QTest::newRow("infinite loss") << qat::ProgressEvent(qat::E2eStep{5, 9, std::numeric_limits<double>::infinity(), 0});
+    QTest::newRow("infinite loss") << qat::ProgressEvent(
+        qat::E2eStep{5, 9, std::numeric_limits<double>::infinity(), 0});
     QTest::newRow("epoch end") << qat::ProgressEvent(qat::EpochEnd{1, 0, 2, 0.25, 0.3125});
     QTest::newRow("epoch end, no validation") << qat::ProgressEvent(qat::EpochEnd{1, 1, 2, 0.25, nan});
     QTest::newRow("block finished") << qat::ProgressEvent(qat::BlockFinished{31, 1.5e-3, 2.25e-4, 12.75});
     QTest::newRow("e2e step") << qat::ProgressEvent(qat::E2eStep{99, 100, 1.875, 2e-5});
     QTest::newRow("eval result") << qat::ProgressEvent(qat::EvalResult{"wiki.test.raw", 5.4321, 166, 2048});
-    QTest::newRow("log") << qat::ProgressEvent(qat::LogLine{"block 3: loss 0.01 \"quoted\"\n\ttab caf\xc3\xa9"});
+    QTest::newRow("log") << qat::ProgressEvent(
+        qat::LogLine{"block 3: loss 0.01 \"quoted\"\n\ttab caf\xc3\xa9"});
     QTest::newRow("empty log") << qat::ProgressEvent(qat::LogLine{""});
     QTest::newRow("eval progress") << qat::ProgressEvent(qat::EvalProgress{"eval.txt", 10, 432, 3.5});
 }
@@ -129,15 +135,18 @@ void TestRunDirectory::eventRoundTrip() {
     QCOMPARE(back.index(), event.index());
     QCOMPARE(QString::fromStdString(qat::eventToJson(back)), QString::fromStdString(line));
     // With a timestamp the same event parses back too.
-    QCOMPARE(QString::fromStdString(qat::eventToJson(qat::eventFromJson(qat::eventToJson(event, 1700000000.25)))),
-             QString::fromStdString(line));
+    QCOMPARE(
+        QString::fromStdString(qat::eventToJson(qat::eventFromJson(qat::eventToJson(event, 1700000000.25)))),
+        QString::fromStdString(line));
     if (auto* s = std::get_if<qat::StepLoss>(&event)) {
         const auto& b = std::get<qat::StepLoss>(back);
         QCOMPARE(b.block, s->block);
         QCOMPARE(b.step, s->step);
         QCOMPARE(b.steps, s->steps);
-        if (std::isnan(s->loss)) QVERIFY(std::isnan(b.loss));
-        else QCOMPARE(b.loss, s->loss);  // exact: JSON numbers keep all 17 digits
+        if (std::isnan(s->loss))
+            QVERIFY(std::isnan(b.loss));
+        else
+            QCOMPARE(b.loss, s->loss); // exact: JSON numbers keep all 17 digits
         QCOMPARE(b.lr, s->lr);
     }
     if (auto* l = std::get_if<qat::LogLine>(&event)) QCOMPARE(std::get<qat::LogLine>(back).text, l->text);
@@ -155,11 +164,13 @@ void TestRunDirectory::eventJsonFields() {
     QCOMPARE(o.value("time").toDouble(), 12.5);
     QVERIFY(QString::fromStdString(line).startsWith("{\"event\":\"block_finished\""));
     const QJsonObject p =
-        QJsonDocument::fromJson(QByteArray::fromStdString(qat::eventToJson(qat::PhaseChanged{qat::Phase::BlockAp, 1, 3})))
+        QJsonDocument::fromJson(
+            QByteArray::fromStdString(qat::eventToJson(qat::PhaseChanged{qat::Phase::BlockAp, 1, 3})))
             .object();
     QCOMPARE(p.value("phase").toString(), QString("block_ap"));
     const QJsonObject s =
-        QJsonDocument::fromJson(QByteArray::fromStdString(qat::eventToJson(qat::StepLoss{0, 0, 1, std::nan(""), 0.1})))
+        QJsonDocument::fromJson(
+            QByteArray::fromStdString(qat::eventToJson(qat::StepLoss{0, 0, 1, std::nan(""), 0.1})))
             .object();
     QVERIFY(s.value("loss").isNull());
 }
@@ -172,23 +183,28 @@ void TestRunDirectory::badEventLine_data() {
     QTest::newRow("no event") << QByteArray("{\"block\":1}") << "event";
     QTest::newRow("unknown event") << QByteArray("{\"event\":\"party\"}") << "party";
     QTest::newRow("missing field") << QByteArray("{\"event\":\"block_started\",\"block\":1}") << "blocks";
-    QTest::newRow("wrong type") << QByteArray("{\"event\":\"block_started\",\"block\":\"1\",\"blocks\":2}") << "block";
-    QTest::newRow("fractional int") << QByteArray("{\"event\":\"block_started\",\"block\":1.5,\"blocks\":2}") << "integer";
-    QTest::newRow("unknown phase") << QByteArray("{\"event\":\"phase\",\"phase\":\"nap\",\"index\":0,\"count\":1}") << "nap";
+    QTest::newRow("wrong type") << QByteArray("{\"event\":\"block_started\",\"block\":\"1\",\"blocks\":2}")
+                                << "block";
+    QTest::newRow("fractional int") << QByteArray("{\"event\":\"block_started\",\"block\":1.5,\"blocks\":2}")
+                                    << "integer";
+    QTest::newRow("unknown phase") << QByteArray(
+                                          "{\"event\":\"phase\",\"phase\":\"nap\",\"index\":0,\"count\":1}")
+                                   << "nap";
 }
 
 void TestRunDirectory::badEventLine() {
     QFETCH(QByteArray, line);
     QFETCH(QString, mentions);
     bool ok = false;
-    const QString msg = expectError([&] { qat::eventFromJson(line.toStdString()); }, ErrorKind::BadInput, &ok);
+    const QString msg =
+        expectError([&] { qat::eventFromJson(line.toStdString()); }, ErrorKind::BadInput, &ok);
     QVERIFY2(ok, qPrintable(msg));
     QVERIFY2(msg.contains(mentions), qPrintable(msg));
 }
 
 void TestRunDirectory::phaseNames() {
-    for (auto p : {qat::Phase::Calibration, qat::Phase::RoundToNearest, qat::Phase::BlockAp, qat::Phase::E2eQp,
-                   qat::Phase::Evaluation, qat::Phase::Export}) {
+    for (auto p : {qat::Phase::Calibration, qat::Phase::RoundToNearest, qat::Phase::BlockAp,
+                   qat::Phase::E2eQp, qat::Phase::Evaluation, qat::Phase::Export}) {
         auto back = qat::phaseFromName(qat::phaseName(p));
         QVERIFY(back.has_value());
         QVERIFY(*back == p);
@@ -202,7 +218,9 @@ struct RecordingSink : qat::ProgressSink {
     bool cancel = false;
     void onLog(const std::string& l) override { lines.push_back("log " + l); }
     void onStepLoss(const qat::StepLoss& e) override { lines.push_back("step " + std::to_string(e.step)); }
-    void onBlockFinished(const qat::BlockFinished& e) override { lines.push_back("done " + std::to_string(e.block)); }
+    void onBlockFinished(const qat::BlockFinished& e) override {
+        lines.push_back("done " + std::to_string(e.block));
+    }
     bool isCancelled() const override { return cancel; }
 };
 } // namespace
@@ -214,7 +232,7 @@ void TestRunDirectory::multiSinkForwardsAndCancels() {
     qat::deliver(multi, qat::LogLine{"hi"});
     qat::deliver(multi, qat::StepLoss{0, 7, 8, 1.0, 0.1});
     qat::deliver(multi, qat::BlockFinished{2, 1, 0.5, 1});
-    qat::deliver(multi, qat::EpochEnd{});  // not overridden: the empty default
+    qat::deliver(multi, qat::EpochEnd{}); // not overridden: the empty default
     const std::vector<std::string> expected{"log hi", "step 7", "done 2"};
     QVERIFY(a.lines == expected);
     QVERIFY(b.lines == expected);
@@ -236,7 +254,8 @@ void TestRunDirectory::createThenReopen() {
     QCOMPARE(j.value("config").toObject().value("block_ap").toObject().value("lr").toDouble(), 0.0001);
     QCOMPARE(j.value("versions").toObject().value("qat_studio").toString(), QString("0.1.0-test"));
     QVERIFY(j.value("versions").toObject().value("libtorch").toString().startsWith("2."));
-    QCOMPARE(j.value("model").toObject().value("fingerprint").toString(), QString::fromStdString(run->modelFingerprint()));
+    QCOMPARE(j.value("model").toObject().value("fingerprint").toString(),
+             QString::fromStdString(run->modelFingerprint()));
     QVERIFY(run->modelFingerprint().rfind("fnv1a64:", 0) == 0);
     QVERIFY(!run->lastFinishedBlock().has_value());
     QVERIFY(!run->hasE2eCheckpoint());
@@ -288,13 +307,14 @@ void TestRunDirectory::configMismatchNamesField() {
     QVERIFY(st.kind == ErrorKind::BadInput);
     QVERIFY2(QString::fromStdString(st.message).contains(field), st.message.c_str());
     QVERIFY(!run);
-    QCOMPARE(readFile(m_dir->filePath("run/run.json")), before);  // untouched
+    QCOMPARE(readFile(m_dir->filePath("run/run.json")), before); // untouched
 }
 
 void TestRunDirectory::resumableFieldsMayDiffer() {
     const auto folder = fsPath(m_dir->filePath("run"));
     qat::RunDirectory::openOrCreate(folder, spec());
-    auto s = spec(R"({"method":"efficientqat","bits":2,"group_size":64,"block_ap":{"lr":0.0001,"epochs":2,"train_windows":[4096,64]},"device":"cuda"})");
+    auto s = spec(
+        R"({"method":"efficientqat","bits":2,"group_size":64,"block_ap":{"lr":0.0001,"epochs":2,"train_windows":[4096,64]},"device":"cuda"})");
     s.resumableFields = {"device"};
     std::unique_ptr<qat::RunDirectory> run;
     const qat::Status st = qat::RunDirectory::open(folder, s, run);
@@ -343,22 +363,28 @@ void TestRunDirectory::foreignFolderRefused() {
 void TestRunDirectory::metricsAppendedAndParsedBack() {
     auto run = qat::RunDirectory::openOrCreate(fsPath(m_dir->filePath("run")), spec());
     const std::vector<qat::ProgressEvent> events{
-        qat::PhaseChanged{qat::Phase::BlockAp, 0, 2}, qat::BlockStarted{0, 5}, qat::StepLoss{0, 0, 2, 0.5, 1e-4},
-        qat::StepLoss{0, 1, 2, 0.25, 1e-4},          qat::EpochEnd{0, 0, 1, 0.375, 0.4},
-        qat::BlockFinished{0, 0.01, 0.001, 1.5},     qat::LogLine{"block 0 done"},
+        qat::PhaseChanged{qat::Phase::BlockAp, 0, 2},
+        qat::BlockStarted{0, 5},
+        qat::StepLoss{0, 0, 2, 0.5, 1e-4},
+        qat::StepLoss{0, 1, 2, 0.25, 1e-4},
+        qat::EpochEnd{0, 0, 1, 0.375, 0.4},
+        qat::BlockFinished{0, 0.01, 0.001, 1.5},
+        qat::LogLine{"block 0 done"},
         qat::EvalResult{"eval.txt", 3.49, 432, 512},
     };
     {
         qat::MetricsWriter writer(run->metricsPath());
-        for (size_t i = 0; i < 4; ++i) qat::deliver(writer, events[i]);
+        for (size_t i = 0; i < 4; ++i)
+            qat::deliver(writer, events[i]);
         // Flushed as it happens: the lines are in the file before the writer closes.
         QCOMPARE(readFile(m_dir->filePath("run/metrics.jsonl")).count('\n'), 4);
-        writer.onEvalProgress(qat::EvalProgress{"eval.txt", 1, 2, 3.0});  // transient: not written
+        writer.onEvalProgress(qat::EvalProgress{"eval.txt", 1, 2, 3.0}); // transient: not written
         QVERIFY(writer.error().empty());
     }
     {
-        qat::MetricsWriter writer(run->metricsPath());  // a resumed run appends
-        for (size_t i = 4; i < events.size(); ++i) qat::deliver(writer, events[i]);
+        qat::MetricsWriter writer(run->metricsPath()); // a resumed run appends
+        for (size_t i = 4; i < events.size(); ++i)
+            qat::deliver(writer, events[i]);
     }
     const QList<QByteArray> lines = readFile(m_dir->filePath("run/metrics.jsonl")).split('\n');
     QCOMPARE(lines.size(), qsizetype(events.size() + 1));
@@ -374,7 +400,8 @@ void TestRunDirectory::metricsAppendedAndParsedBack() {
     const qat::Status st = qat::readEventsFile(run->metricsPath(), read);
     QVERIFY2(st.ok(), st.message.c_str());
     QCOMPARE(read.size(), events.size());
-    for (size_t i = 0; i < events.size(); ++i) QCOMPARE(qat::eventToJson(read[i]), qat::eventToJson(events[i]));
+    for (size_t i = 0; i < events.size(); ++i)
+        QCOMPARE(qat::eventToJson(read[i]), qat::eventToJson(events[i]));
 }
 
 // A process killed mid-line leaves a torn last line: readers drop it, the next writer cuts it.
@@ -412,23 +439,27 @@ void TestRunDirectory::atomicWrite() {
     run->writeEvalJson("{}");
     QCOMPARE(readFile(m_dir->filePath("run/eval.json")), QByteArray("{}"));
     bool ok = false;
-    const QString msg = expectError([&] { qat::writeFileAtomic(fsPath(m_dir->filePath("no/such/dir/x")), "x"); },
-                                    ErrorKind::Failure, &ok);
+    const QString msg =
+        expectError([&] { qat::writeFileAtomic(fsPath(m_dir->filePath("no/such/dir/x")), "x"); },
+                    ErrorKind::Failure, &ok);
     QVERIFY2(ok, qPrintable(msg));
 }
 
 void TestRunDirectory::blockCheckpointNames() {
     auto run = qat::RunDirectory::openOrCreate(fsPath(m_dir->filePath("run")), spec());
-    QCOMPARE(QString::fromStdString(run->blockCheckpointPath(3).filename().string()), QString("block-003.safetensors"));
-    QCOMPARE(QString::fromStdString(run->blockCheckpointPath(1234).filename().string()), QString("block-1234.safetensors"));
+    QCOMPARE(QString::fromStdString(run->blockCheckpointPath(3).filename().string()),
+             QString("block-003.safetensors"));
+    QCOMPARE(QString::fromStdString(run->blockCheckpointPath(1234).filename().string()),
+             QString("block-1234.safetensors"));
     QVERIFY(run->blockCheckpointPath(0).parent_path() == run->blocksDir());
 }
 
 void TestRunDirectory::lastFinishedBlock_data() {
     QTest::addColumn<QStringList>("files");
-    QTest::addColumn<int>("expected");  // -1: none
+    QTest::addColumn<int>("expected"); // -1: none
     QTest::newRow("none") << QStringList{} << -1;
-    QTest::newRow("blocks 0..2") << QStringList{"block-000.safetensors", "block-001.safetensors", "block-002.safetensors"}
+    QTest::newRow("blocks 0..2") << QStringList{"block-000.safetensors", "block-001.safetensors",
+                                                "block-002.safetensors"}
                                  << 2;
     QTest::newRow("interrupted write of block 3 (.tmp only)")
         << QStringList{"block-000.safetensors", "block-001.safetensors", "block-002.safetensors",
@@ -437,17 +468,19 @@ void TestRunDirectory::lastFinishedBlock_data() {
     QTest::newRow("only a .tmp") << QStringList{"block-000.safetensors.tmp"} << -1;
     QTest::newRow("gap: 0 and 2") << QStringList{"block-000.safetensors", "block-002.safetensors"} << 0;
     QTest::newRow("no block 0") << QStringList{"block-001.safetensors", "block-002.safetensors"} << -1;
-    QTest::newRow("other files ignored")
-        << QStringList{"block-000.safetensors", "notes.txt", "block-01.bin", "block-x.safetensors", "block-.safetensors"}
-        << 0;
-    QTest::newRow("two digits read as numbers") << QStringList{"block-000.safetensors", "block-01.safetensors"} << 1;
+    QTest::newRow("other files ignored") << QStringList{"block-000.safetensors", "notes.txt", "block-01.bin",
+                                                        "block-x.safetensors", "block-.safetensors"}
+                                         << 0;
+    QTest::newRow("two digits read as numbers")
+        << QStringList{"block-000.safetensors", "block-01.safetensors"} << 1;
 }
 
 void TestRunDirectory::lastFinishedBlock() {
     QFETCH(QStringList, files);
     QFETCH(int, expected);
     auto run = qat::RunDirectory::openOrCreate(fsPath(m_dir->filePath("run")), spec());
-    for (const QString& f : files) QVERIFY(writeFile(m_dir->filePath("run/blocks/" + f), "x"));
+    for (const QString& f : files)
+        QVERIFY(writeFile(m_dir->filePath("run/blocks/" + f), "x"));
     const auto last = run->lastFinishedBlock();
     QCOMPARE(last.has_value() ? int(*last) : -1, expected);
 }
@@ -458,7 +491,7 @@ void TestRunDirectory::fingerprintTracksFiles() {
     QVERIFY(QFile::copy(stories() + "/config.json", a + "/config.json"));
     QVERIFY(QFile::copy(stories() + "/model.safetensors", a + "/model.safetensors"));
     const std::string fa = qat::modelFingerprint(fsPath(a));
-    QCOMPARE(qat::modelFingerprint(fsPath(a)), fa);  // stable
+    QCOMPARE(qat::modelFingerprint(fsPath(a)), fa); // stable
     QCOMPARE(QString::fromStdString(fa).size(), qsizetype(8 + 16));
     // A weight byte in the last 64 KiB of the data changes it.
     {

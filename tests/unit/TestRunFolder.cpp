@@ -24,7 +24,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path fsPath(const QString& p) { return fs::path(p.toStdString()); }
+fs::path fsPath(const QString& p) {
+    return fs::path(p.toStdString());
+}
 
 bool writeFile(const QString& path, const QByteArray& bytes) {
     QDir().mkpath(QFileInfo(path).absolutePath());
@@ -33,10 +35,14 @@ bool writeFile(const QString& path, const QByteArray& bytes) {
     return f.write(bytes) == bytes.size();
 }
 
-QString stories() { return test::sharedPath("models/stories260K"); }
+QString stories() {
+    return test::sharedPath("models/stories260K");
+}
 
 // One metrics.jsonl line at Unix time `t`.
-QByteArray line(const ProgressEvent& e, double t) { return QByteArray::fromStdString(eventToJson(e, t)) + "\n"; }
+QByteArray line(const ProgressEvent& e, double t) {
+    return QByteArray::fromStdString(eventToJson(e, t)) + "\n";
+}
 
 const QByteArray kRunJson = R"({"format":"qat-studio-run","format_version":1,"created":"2026-01-01T00:00:00Z",
   "model":{"folder":"/models/m","fingerprint":"fnv1a64:0000000000000001"},
@@ -56,7 +62,8 @@ private Q_SLOTS:
     // A folder as the job writes it: RunDirectory's run.json with jobConfigJson's config,
     // MetricsWriter's events, eval.json and checkpoints.
     void readsWhatTheRunWrote() {
-        if (!QFile::exists(stories() + "/config.json")) QSKIP("stories260K is missing from the shared folder");
+        if (!QFile::exists(stories() + "/config.json"))
+            QSKIP("stories260K is missing from the shared folder");
         const QString folder = m_dir->filePath("run");
         QuantizeJob job;
         job.model = fsPath(stories());
@@ -79,11 +86,12 @@ private Q_SLOTS:
             metrics.onEvalResult(EvalResult{"eval.txt", 4.25, 8, 128, "block-ap"});
             metrics.onRunEnded(RunEnded{ErrorKind::None, ""});
         }
-        run->writeEvalJson(R"({"seqlen":128,"max_windows":8,"files":[")" + job.evalFiles[0].string() +
-                           R"("],"stages":[{"stage":"fp","results":{"eval.txt":{"perplexity":3.5,"windows":8}}},)"
-                           R"({"stage":"block-ap","results":{"eval.txt":{"perplexity":null,"windows":8}}}]})");
-        for (const char* f : {"blocks/block-000.safetensors", "blocks/block-001.safetensors", "blocks/block-003.safetensors",
-                              "quantized.safetensors"})
+        run->writeEvalJson(
+            R"({"seqlen":128,"max_windows":8,"files":[")" + job.evalFiles[0].string() +
+            R"("],"stages":[{"stage":"fp","results":{"eval.txt":{"perplexity":3.5,"windows":8}}},)"
+            R"({"stage":"block-ap","results":{"eval.txt":{"perplexity":null,"windows":8}}}]})");
+        for (const char* f : {"blocks/block-000.safetensors", "blocks/block-001.safetensors",
+                              "blocks/block-003.safetensors", "quantized.safetensors"})
             QVERIFY(writeFile(QDir(folder).filePath(f), "x"));
 
         RunFolder r;
@@ -127,7 +135,7 @@ private Q_SLOTS:
         QVERIFY(r.activeSeconds() >= 0 && r.activeSeconds() < 60);
         QVERIFY(r.stageSeconds.count("block-ap"));
         QCOMPARE(r.lastPhase, std::optional<Phase>(Phase::BlockAp));
-        QCOMPARE(r.blocksDone(), int64_t(2));  // 0 and 1; 3 is after a gap
+        QCOMPARE(r.blocksDone(), int64_t(2)); // 0 and 1; 3 is after a gap
         QVERIFY(!r.hasE2eCheckpoint);
         QVERIFY(r.hasQuantizedState);
         QCOMPARE(r.state, RunState::Complete);
@@ -166,19 +174,21 @@ private Q_SLOTS:
         QCOMPARE(r.sessions[1].end, 4631.0);
         QVERIFY(r.sessions[1].resumed);
         QCOMPARE(r.activeSeconds(), 20.0 + 31.0);
-        QCOMPARE(r.stageSeconds.at("fp"), 20.0 + 5.0);  // its last result: in the second session
+        QCOMPARE(r.stageSeconds.at("fp"), 20.0 + 5.0); // its last result: in the second session
         QCOMPARE(r.stageSeconds.at("rtn"), 20.0 + 30.0);
         QCOMPARE(r.state, RunState::Complete);
         QCOMPARE(r.lastPhase, std::optional<Phase>(Phase::RoundToNearest));
 
         // A session that ends with an error leaves the run failed; one killed, partial.
         QVERIFY(writeFile(folder + "/metrics.jsonl",
-                          metrics + line(RunStarted{true}, 5000.0) + line(RunEnded{ErrorKind::NonFinite, "NaN loss"}, 5001.0)));
+                          metrics + line(RunStarted{true}, 5000.0) +
+                              line(RunEnded{ErrorKind::NonFinite, "NaN loss"}, 5001.0)));
         QVERIFY(RunFolder::read(fsPath(folder), r).ok());
         QCOMPARE(r.state, RunState::Failed);
         QCOMPARE(r.sessions.back().message, std::string("NaN loss"));
         QVERIFY(QFile::remove(folder + "/quantized.safetensors"));
-        QVERIFY(writeFile(folder + "/metrics.jsonl", metrics + line(RunStarted{true}, 5000.0) + line(BlockStarted{0, 2}, 5002.0)));
+        QVERIFY(writeFile(folder + "/metrics.jsonl",
+                          metrics + line(RunStarted{true}, 5000.0) + line(BlockStarted{0, 2}, 5002.0)));
         QVERIFY(RunFolder::read(fsPath(folder), r).ok());
         QCOMPARE(r.state, RunState::Partial);
         QVERIFY(!r.sessions.back().outcome.has_value());
@@ -190,11 +200,16 @@ private Q_SLOTS:
     void olderMetricsFiles() {
         const QString folder = m_dir->filePath("old");
         QVERIFY(writeFile(folder + "/run.json", kRunJson));
-        QVERIFY(writeFile(folder + "/metrics.jsonl",
-                          R"({"event":"log","time":100.0,"text":"evaluation: fp"})" "\n"
-                          R"({"event":"eval_result","time":110.0,"dataset":"eval.txt","perplexity":3.5,"windows":8,"seqlen":128})" "\n"
-                          R"({"event":"log","time":500.0,"text":"resuming /x: no block done yet"})" "\n"
-                          R"({"event":"log","time":510.0,"text":"done"})" "\n"));
+        QVERIFY(writeFile(
+            folder + "/metrics.jsonl",
+            R"({"event":"log","time":100.0,"text":"evaluation: fp"})"
+            "\n"
+            R"({"event":"eval_result","time":110.0,"dataset":"eval.txt","perplexity":3.5,"windows":8,"seqlen":128})"
+            "\n"
+            R"({"event":"log","time":500.0,"text":"resuming /x: no block done yet"})"
+            "\n"
+            R"({"event":"log","time":510.0,"text":"done"})"
+            "\n"));
         RunFolder r;
         const Status st = RunFolder::read(fsPath(folder), r);
         QVERIFY2(st.ok(), st.message.c_str());
@@ -204,7 +219,8 @@ private Q_SLOTS:
         QCOMPARE(std::get<EvalResult>(r.events[1]).stage, std::string());
         QCOMPARE(r.state, RunState::Partial);
 
-        QVERIFY(writeFile(folder + "/metrics.jsonl", QByteArray::fromStdString(eventToJson(LogLine{"no time"})) + "\n"));
+        QVERIFY(writeFile(folder + "/metrics.jsonl",
+                          QByteArray::fromStdString(eventToJson(LogLine{"no time"})) + "\n"));
         QVERIFY(RunFolder::read(fsPath(folder), r).ok());
         QCOMPARE(r.events.size(), size_t(1));
         QVERIFY(std::isnan(r.eventTimes[0]));
@@ -216,17 +232,19 @@ private Q_SLOTS:
         QVERIFY(RunFolder::read(fsPath(folder), r).ok());
         QVERIFY(r.events.empty() && !r.eval.has_value());
         // A hand-written run.json without "format" or "model" (config.model gives the model).
-        QVERIFY(writeFile(folder + "/run.json", R"({"config":{"model":"/models/m","method":"rtn","bits":3}})"));
+        QVERIFY(
+            writeFile(folder + "/run.json", R"({"config":{"model":"/models/m","method":"rtn","bits":3}})"));
         QVERIFY(RunFolder::read(fsPath(folder), r).ok());
         QCOMPARE(r.modelFolder, fs::path("/models/m"));
         QCOMPARE(r.bits, 3);
     }
 
     void newEventsRoundTrip() {
-        for (const ProgressEvent& e : {ProgressEvent(RunStarted{true}), ProgressEvent(RunStarted{false}),
-                                       ProgressEvent(RunEnded{ErrorKind::Cancelled, "cancelled by the user"}),
-                                       ProgressEvent(RunEnded{}), ProgressEvent(RunEnded{ErrorKind::OutOfMemory, "CUDA"}),
-                                       ProgressEvent(EvalResult{"eval.txt", 3.25, 4, 128, "block-ap+e2e-qp"})}) {
+        for (const ProgressEvent& e :
+             {ProgressEvent(RunStarted{true}), ProgressEvent(RunStarted{false}),
+              ProgressEvent(RunEnded{ErrorKind::Cancelled, "cancelled by the user"}),
+              ProgressEvent(RunEnded{}), ProgressEvent(RunEnded{ErrorKind::OutOfMemory, "CUDA"}),
+              ProgressEvent(EvalResult{"eval.txt", 3.25, 4, 128, "block-ap+e2e-qp"})}) {
             const std::string text = eventToJson(e, 12.5);
             std::optional<double> time;
             const ProgressEvent back = eventFromJson(text, &time);
@@ -249,41 +267,47 @@ private Q_SLOTS:
         QTest::addColumn<QString>("mentions");
         const int bad = int(ErrorKind::BadInput);
         QTest::newRow("no run.json") << QString() << QByteArray() << bad << "not a run folder (no run.json)";
-        QTest::newRow("run.json not JSON") << "run.json" << QByteArray("{\"config\":") << bad << "run.json: not valid JSON";
-        QTest::newRow("run.json an array") << "run.json" << QByteArray("[1]") << bad << "run.json: not a QAT Studio run file";
+        QTest::newRow("run.json not JSON")
+            << "run.json" << QByteArray("{\"config\":") << bad << "run.json: not valid JSON";
+        QTest::newRow("run.json an array")
+            << "run.json" << QByteArray("[1]") << bad << "run.json: not a QAT Studio run file";
         QTest::newRow("no config") << "run.json" << QByteArray(R"({"format":"qat-studio-run"})") << bad
                                    << "run.json: field config: missing";
         QTest::newRow("config not an object") << "run.json" << QByteArray(R"({"config":[]})") << bad
                                               << "run.json: field config: expected an object";
-        QTest::newRow("another format") << "run.json" << QByteArray(R"({"format":"other","config":{}})") << bad
-                                        << "run.json: field format";
-        QTest::newRow("newer format") << "run.json"
-                                      << QByteArray(R"({"format":"qat-studio-run","format_version":7,"config":{}})")
-                                      << int(ErrorKind::Unsupported) << "run format 7";
+        QTest::newRow("another format") << "run.json" << QByteArray(R"({"format":"other","config":{}})")
+                                        << bad << "run.json: field format";
+        QTest::newRow("newer format")
+            << "run.json" << QByteArray(R"({"format":"qat-studio-run","format_version":7,"config":{}})")
+            << int(ErrorKind::Unsupported) << "run format 7";
         QTest::newRow("bits a string") << "run.json" << QByteArray(R"({"config":{"bits":"four"}})") << bad
                                        << "run.json: field config.bits: expected an integer";
-        QTest::newRow("model folder a number") << "run.json" << QByteArray(R"({"model":{"folder":5},"config":{}})") << bad
-                                               << "run.json: field model.folder: expected a string";
-        QTest::newRow("tokenizer a number") << "run.json" << QByteArray(R"({"config":{"tokenizer":1}})") << bad
-                                            << "run.json: field config.tokenizer: expected a string";
-        QTest::newRow("eval files not names") << "run.json" << QByteArray(R"({"config":{"eval":{"files":[1]}}})") << bad
-                                              << "run.json: field config.eval.files";
-        QTest::newRow("eval.json not JSON") << "eval.json" << QByteArray("{") << bad << "eval.json: not valid JSON";
+        QTest::newRow("model folder a number")
+            << "run.json" << QByteArray(R"({"model":{"folder":5},"config":{}})") << bad
+            << "run.json: field model.folder: expected a string";
+        QTest::newRow("tokenizer a number") << "run.json" << QByteArray(R"({"config":{"tokenizer":1}})")
+                                            << bad << "run.json: field config.tokenizer: expected a string";
+        QTest::newRow("eval files not names")
+            << "run.json" << QByteArray(R"({"config":{"eval":{"files":[1]}}})") << bad
+            << "run.json: field config.eval.files";
+        QTest::newRow("eval.json not JSON")
+            << "eval.json" << QByteArray("{") << bad << "eval.json: not valid JSON";
         QTest::newRow("eval.json perplexity a string")
             << "eval.json"
             << QByteArray(R"({"stages":[{"stage":"fp","results":{"eval.txt":{"perplexity":"low"}}}]})") << bad
             << "eval.json: field stages[0].results.eval.txt.perplexity: expected a number";
         QTest::newRow("eval.json stages not an array") << "eval.json" << QByteArray(R"({"stages":{}})") << bad
                                                        << "eval.json: field stages: expected an array";
-        QTest::newRow("metrics bad line") << "metrics.jsonl"
-                                          << QByteArray("{\"event\":\"run_started\",\"resumed\":false}\nnonsense\n")
-                                          << bad << "metrics.jsonl:2";
+        QTest::newRow("metrics bad line")
+            << "metrics.jsonl" << QByteArray("{\"event\":\"run_started\",\"resumed\":false}\nnonsense\n")
+            << bad << "metrics.jsonl:2";
         QTest::newRow("metrics unknown outcome")
-            << "metrics.jsonl" << QByteArray("{\"event\":\"run_ended\",\"outcome\":\"great\",\"message\":\"\"}\n") << bad
+            << "metrics.jsonl"
+            << QByteArray("{\"event\":\"run_ended\",\"outcome\":\"great\",\"message\":\"\"}\n") << bad
             << "metrics.jsonl:1: event \"run_ended\": unknown outcome";
-        QTest::newRow("metrics resumed not a bool") << "metrics.jsonl"
-                                                    << QByteArray("{\"event\":\"run_started\",\"resumed\":1}\n") << bad
-                                                    << "field \"resumed\"";
+        QTest::newRow("metrics resumed not a bool")
+            << "metrics.jsonl" << QByteArray("{\"event\":\"run_started\",\"resumed\":1}\n") << bad
+            << "field \"resumed\"";
     }
 
     void malformedRefused() {
@@ -301,7 +325,8 @@ private Q_SLOTS:
         const Status st = RunFolder::read(fsPath(folder), r);
         QCOMPARE(int(st.kind), kind);
         QVERIFY2(QString::fromStdString(st.message).contains(mentions), st.message.c_str());
-        if (!file.isEmpty()) QVERIFY2(QString::fromStdString(st.message).contains(folder), st.message.c_str());
+        if (!file.isEmpty())
+            QVERIFY2(QString::fromStdString(st.message).contains(folder), st.message.c_str());
     }
 
 private:

@@ -15,9 +15,13 @@ using qat::ErrorKind;
 
 namespace {
 
-QString sharedFile(const char* relative) { return QStringLiteral(QAT_SHARED_DIR "/") + QLatin1String(relative); }
+QString sharedFile(const char* relative) {
+    return QStringLiteral(QAT_SHARED_DIR "/") + QLatin1String(relative);
+}
 
-std::filesystem::path fsPath(const QString& p) { return std::filesystem::path(p.toStdString()); }
+std::filesystem::path fsPath(const QString& p) {
+    return std::filesystem::path(p.toStdString());
+}
 
 bool writeFile(const QString& path, const QByteArray& bytes) {
     QFile f(path);
@@ -96,14 +100,18 @@ void TestTextData::sharedTextFilesAsIs() {
 void TestTextData::jsonlJoined_data() {
     QTest::addColumn<QByteArray>("bytes");
     QTest::addColumn<QByteArray>("expected");
-    QTest::newRow("three documents") << QByteArray("{\"text\": \"one\"}\n{\"text\": \"two\"}\n{\"text\": \"three\"}\n")
-                                     << QByteArray("one\n\ntwo\n\nthree");
-    QTest::newRow("no final newline") << QByteArray("{\"text\": \"a\"}\n{\"text\": \"b\"}") << QByteArray("a\n\nb");
+    QTest::newRow("three documents")
+        << QByteArray("{\"text\": \"one\"}\n{\"text\": \"two\"}\n{\"text\": \"three\"}\n")
+        << QByteArray("one\n\ntwo\n\nthree");
+    QTest::newRow("no final newline")
+        << QByteArray("{\"text\": \"a\"}\n{\"text\": \"b\"}") << QByteArray("a\n\nb");
     QTest::newRow("single document") << QByteArray("{\"text\": \"only\"}\n") << QByteArray("only");
     QTest::newRow("escapes and other fields")
-        << QByteArray("{\"url\": \"x\", \"text\": \"l1\\nl2\\t\\u00e9\", \"n\": 3}\n{\"text\": \"\\\"q\\\"\"}\n")
+        << QByteArray(
+               "{\"url\": \"x\", \"text\": \"l1\\nl2\\t\\u00e9\", \"n\": 3}\n{\"text\": \"\\\"q\\\"\"}\n")
         << QByteArray("l1\nl2\t\xc3\xa9\n\n\"q\"");
-    QTest::newRow("CRLF line ends") << QByteArray("{\"text\": \"a\"}\r\n{\"text\": \"b\"}\r\n") << QByteArray("a\n\nb");
+    QTest::newRow("CRLF line ends") << QByteArray("{\"text\": \"a\"}\r\n{\"text\": \"b\"}\r\n")
+                                    << QByteArray("a\n\nb");
     QTest::newRow("empty text kept") << QByteArray("{\"text\": \"a\"}\n{\"text\": \"\"}\n{\"text\": \"b\"}\n")
                                      << QByteArray("a\n\n\n\nb");
 }
@@ -170,7 +178,8 @@ void TestTextData::badJsonlLine() {
         QVERIFY2(message.contains(path), qPrintable("file not named: " + message));
         // "line 3" or "broken.jsonl:3".
         const QRegularExpression lineRe(QString(R"((\bline |\.jsonl:)%1(\D|$))").arg(line));
-        QVERIFY2(lineRe.match(message).hasMatch(), qPrintable(QString("line %1 not named: %2").arg(line).arg(message)));
+        QVERIFY2(lineRe.match(message).hasMatch(),
+                 qPrintable(QString("line %1 not named: %2").arg(line).arg(message)));
     }
 }
 
@@ -199,7 +208,8 @@ void TestTextData::documentsOfTextFile_data() {
                                  << QStringList{"Once upon a time.\nThe end.", "Another story."};
     QTest::newRow("several blank lines") << QByteArray("a\n\n\n\nb\n\n") << QStringList{"a", "b"};
     QTest::newRow("whitespace-only separator") << QByteArray("a\n  \t\nb") << QStringList{"a", "b"};
-    QTest::newRow("one document") << QByteArray("just one\nwith two lines") << QStringList{"just one\nwith two lines"};
+    QTest::newRow("one document") << QByteArray("just one\nwith two lines")
+                                  << QStringList{"just one\nwith two lines"};
 }
 
 void TestTextData::documentsOfTextFile() {
@@ -209,7 +219,8 @@ void TestTextData::documentsOfTextFile() {
     QVERIFY(writeFile(path, bytes));
     const std::vector<std::string> docs = qat::readTextDocuments(fsPath(path));
     QStringList got;
-    for (const auto& d : docs) got << QString::fromStdString(d).trimmed();
+    for (const auto& d : docs)
+        got << QString::fromStdString(d).trimmed();
     QCOMPARE(got, expected);
 }
 
@@ -219,7 +230,8 @@ void TestTextData::documentsOfSharedFiles() {
     // shared/README.md: 3,000 stories separated by a blank line.
     const std::vector<std::string> docs = qat::readTextDocuments(fsPath(path));
     QCOMPARE(int(docs.size()), 3000);
-    QVERIFY(QString::fromStdString(docs.front()).startsWith("Once upon a time, there was a little boy named Tim."));
+    QVERIFY(QString::fromStdString(docs.front())
+                .startsWith("Once upon a time, there was a little boy named Tim."));
 }
 
 QTEST_GUILESS_MAIN(TestTextData)

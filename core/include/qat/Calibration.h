@@ -68,20 +68,21 @@ struct CalibrationOptions {
 /// Windows of token ids for training and validation.
 struct CalibrationData {
     int64_t seqlen = 0;
-    std::vector<std::vector<int64_t>> train;  ///< trainWindows windows of seqlen ids
-    std::vector<std::vector<int64_t>> val;    ///< valWindows windows of seqlen ids
+    std::vector<std::vector<int64_t>> train; ///< trainWindows windows of seqlen ids
+    std::vector<std::vector<int64_t>> val;   ///< valWindows windows of seqlen ids
     /// For each window, the index (into the document list) of the document its first token
     /// comes from.
     std::vector<int64_t> trainDocument, valDocument;
-    int64_t documents = 0;        ///< documents read
-    int64_t trainDocuments = 0;   ///< documents [0, trainDocuments) are the training split
-    int64_t trainTokens = 0, valTokens = 0;  ///< tokens in each split (BOS included)
-    bool trainPacked = false, valPacked = false;  ///< which mode each split used
-    std::string source;           ///< "calib.txt" or "a.jsonl, b.txt" or "self-generated"
+    int64_t documents = 0;                       ///< documents read
+    int64_t trainDocuments = 0;                  ///< documents [0, trainDocuments) are the training split
+    int64_t trainTokens = 0, valTokens = 0;      ///< tokens in each split (BOS included)
+    bool trainPacked = false, valPacked = false; ///< which mode each split used
+    std::string source;                          ///< "calib.txt" or "a.jsonl, b.txt" or "self-generated"
 };
 
 /// Encodes documents with `tokenizer`, each with BOS in front.
-std::vector<std::vector<int64_t>> tokenizeDocuments(const Tokenizer& tokenizer, const std::vector<std::string>& documents);
+std::vector<std::vector<int64_t>> tokenizeDocuments(const Tokenizer& tokenizer,
+                                                    const std::vector<std::string>& documents);
 
 /// Cuts the windows from tokenized documents (each already with its BOS), following the
 /// definition above; `source` names the documents in error messages. Throws Error(BadInput).
@@ -92,16 +93,17 @@ CalibrationData makeCalibrationWindows(const std::vector<std::vector<int64_t>>& 
 /// seqlen < 2, negative counts, a bad file, text too short.
 CalibrationData loadCalibrationData(const Tokenizer& tokenizer, const CalibrationOptions& options);
 /// The same, returning a Status.
-Status loadCalibrationData(const Tokenizer& tokenizer, const CalibrationOptions& options, CalibrationData& out);
+Status loadCalibrationData(const Tokenizer& tokenizer, const CalibrationOptions& options,
+                           CalibrationData& out);
 
 /// Self-generated calibration text, for users without data (as in LLM-QAT's data-free QAT):
 /// the model samples `count` documents from BOS.
 struct GeneratedCalibrationOptions {
-    int64_t count = 256;             ///< documents to generate
-    int64_t tokensPerSample = 512;   ///< new tokens per document at most (BOS + this must fit the context)
+    int64_t count = 256;           ///< documents to generate
+    int64_t tokensPerSample = 512; ///< new tokens per document at most (BOS + this must fit the context)
     double temperature = 1.0;
     double topP = 0.95;
-    uint64_t seed = 2;               ///< document i is sampled with seed + i
+    uint64_t seed = 2; ///< document i is sampled with seed + i
     /// Stop a document at EOS (natural, short documents that makeCalibrationWindows then
     /// packs) or keep sampling through it up to tokensPerSample.
     bool stopAtEos = true;

@@ -61,14 +61,14 @@ struct E2eQpOptions {
 
 /// What an E2E-QP run measured. Losses are mean next-token cross entropy (nats per token).
 struct E2eQpResult {
-    double initialTrainLoss = 0.0;  ///< loss of the first optimizer step, before any update
-    double finalTrainLoss = 0.0;    ///< mean loss over the last epoch's optimizer steps
-    double initialValLoss = 0.0;    ///< on data.val before training (NaN when there is no val set)
-    double finalValLoss = 0.0;      ///< on data.val after training (NaN when there is no val set)
-    int64_t steps = 0;              ///< optimizer steps taken
-    double lr = 0.0;                ///< the peak learning rate used
-    double seconds = 0.0;           ///< wall time (of this call)
-    int64_t resumedAtStep = 0;      ///< optimizer steps restored from a checkpoint (0: a fresh start)
+    double initialTrainLoss = 0.0; ///< loss of the first optimizer step, before any update
+    double finalTrainLoss = 0.0;   ///< mean loss over the last epoch's optimizer steps
+    double initialValLoss = 0.0;   ///< on data.val before training (NaN when there is no val set)
+    double finalValLoss = 0.0;     ///< on data.val after training (NaN when there is no val set)
+    int64_t steps = 0;             ///< optimizer steps taken
+    double lr = 0.0;               ///< the peak learning rate used
+    double seconds = 0.0;          ///< wall time (of this call)
+    int64_t resumedAtStep = 0;     ///< optimizer steps restored from a checkpoint (0: a fresh start)
 };
 
 /// The peak learning rate E2E-QP uses for `options` and `bits` (options.lr, or the paper's by bits).

@@ -66,16 +66,16 @@ struct ExportedFile {
 };
 
 struct ExportReport {
-    std::filesystem::path folder;        ///< where the export now is
+    std::filesystem::path folder; ///< where the export now is
     ExportFormat format = ExportFormat::Gptq;
     int bits = 0;
-    int64_t groupSize = 0;               ///< the run's (0: whole rows)
+    int64_t groupSize = 0; ///< the run's (0: whole rows)
     std::vector<ExportedLayer> layers;
-    std::vector<ExportedFile> files;     ///< every file written, with its size
+    std::vector<ExportedFile> files; ///< every file written, with its size
     uint64_t totalBytes = 0;
     int shards = 1;
-    int64_t quantizedWeights = 0;        ///< weights of the decoder linears
-    uint64_t linearBytes = 0;            ///< bytes those take in the export (packed + dense)
+    int64_t quantizedWeights = 0; ///< weights of the decoder linears
+    uint64_t linearBytes = 0;     ///< bytes those take in the export (packed + dense)
     /// 8 · linearBytes / quantizedWeights: the stored bits per decoder-linear weight.
     double bitsPerWeight() const;
     int packedLayers() const;
@@ -86,9 +86,9 @@ struct ExportReport {
 struct ExportProgress {
     enum class Step { Converting, Writing };
     Step step = Step::Converting;
-    int64_t done = 0;   ///< linears converted / tensor files written so far (1 after the first)
-    int64_t total = 0;  ///< linears of the model / tensor files of the export
-    std::string item;   ///< the linear just converted ("model.layers.0.mlp.up_proj") or the file just written
+    int64_t done = 0;  ///< linears converted / tensor files written so far (1 after the first)
+    int64_t total = 0; ///< linears of the model / tensor files of the export
+    std::string item;  ///< the linear just converted ("model.layers.0.mlp.up_proj") or the file just written
 };
 
 /// Receives an export's progress, on the exporting thread. ProgressSink::isCancelled() is polled

@@ -14,10 +14,10 @@ class Model;
 
 struct GenerateOptions {
     int64_t maxNewTokens = 64;
-    bool greedy = true;        ///< false: sample with temperature and top-p
+    bool greedy = true; ///< false: sample with temperature and top-p
     double temperature = 1.0;
     double topP = 0.95;
-    uint64_t seed = 0;         ///< sampling seed (same seed, same text)
+    uint64_t seed = 0; ///< sampling seed (same seed, same text)
     bool stopAtEos = true;
 };
 

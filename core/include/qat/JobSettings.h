@@ -35,29 +35,78 @@ using SettingValue = std::variant<int64_t, double, bool, std::string, std::vecto
 
 /// Every setting of the table, in its order (`jobSettings()[id]` is the row of `id`).
 enum class JobSettingId {
-    Model, Tokenizer, Method, Bits, Group, Seed, Device, DType, Threads,
-    EvalFiles, EvalSeqlen, EvalMaxWindows,
-    CalibrationFiles, GeneratedDocuments, CalibrationSeqlen, TrainWindows, ValWindows, ValFraction, CalibrationSeed,
-    BlockApEpochs, BlockApBatch, BlockApWeightLr, BlockApQuantLr, BlockApWeightDecay, BlockApFinalLrDivisor,
-    BlockApTrainNorms, BlockApCacheDType, BlockApSeed,
-    E2eLr, E2eEpochs, E2eBatch, E2eAccumulation, E2eWarmup, E2eClip, E2eWeightDecay, E2eTrainZeros, E2eSeed,
-    QuantizerSymmetric, QuantizerRange, QuantizerP,
-    LrQatRank, LrQatAlpha, LrQatLr, LrQatScaleLr, LrQatWeightDecay, LrQatBeta1, LrQatBeta2, LrQatEpochs, LrQatSteps,
-    LrQatBatch, LrQatAccumulation, LrQatWarmup, LrQatClip, LrQatPhi0, LrQatBf16Adapters, LrQatRange, LrQatP,
-    LrQatWeightCheckpointing, LrQatSeed,
+    Model,
+    Tokenizer,
+    Method,
+    Bits,
+    Group,
+    Seed,
+    Device,
+    DType,
+    Threads,
+    EvalFiles,
+    EvalSeqlen,
+    EvalMaxWindows,
+    CalibrationFiles,
+    GeneratedDocuments,
+    CalibrationSeqlen,
+    TrainWindows,
+    ValWindows,
+    ValFraction,
+    CalibrationSeed,
+    BlockApEpochs,
+    BlockApBatch,
+    BlockApWeightLr,
+    BlockApQuantLr,
+    BlockApWeightDecay,
+    BlockApFinalLrDivisor,
+    BlockApTrainNorms,
+    BlockApCacheDType,
+    BlockApSeed,
+    E2eLr,
+    E2eEpochs,
+    E2eBatch,
+    E2eAccumulation,
+    E2eWarmup,
+    E2eClip,
+    E2eWeightDecay,
+    E2eTrainZeros,
+    E2eSeed,
+    QuantizerSymmetric,
+    QuantizerRange,
+    QuantizerP,
+    LrQatRank,
+    LrQatAlpha,
+    LrQatLr,
+    LrQatScaleLr,
+    LrQatWeightDecay,
+    LrQatBeta1,
+    LrQatBeta2,
+    LrQatEpochs,
+    LrQatSteps,
+    LrQatBatch,
+    LrQatAccumulation,
+    LrQatWarmup,
+    LrQatClip,
+    LrQatPhi0,
+    LrQatBf16Adapters,
+    LrQatRange,
+    LrQatP,
+    LrQatWeightCheckpointing,
+    LrQatSeed,
     Count
 };
 
 /// One row of the table.
 struct JobSetting {
     JobSettingId id;
-    const char* key;          ///< JSON pointer in run.json's config and in presets
+    const char* key; ///< JSON pointer in run.json's config and in presets
     SettingKind kind;
     /// The default (QuantizeJob{}'s): the paper's value where the paper gives one.
     SettingValue defaultValue;
-    double minimum;           ///< valid range of a number (-inf / +inf: open)
-    double maximum;           ///< inclusive
-    bool aboveMinimum;        ///< the minimum itself is excluded (a positive real)
+    double minimum;    ///< valid range of a number (-inf / +inf: open)
+    double maximum;    ///< inclusive
+    bool aboveMinimum; ///< the minimum itself is excluded (a positive real)
     /// The range the GUI's field offers (within the valid range, finite).
     double fieldMinimum;
     double fieldMaximum;
@@ -67,11 +116,11 @@ struct JobSetting {
     /// The `qat-cli quantize` option ("--epochs", "--model,-m"; a leading "!" negates a flag);
     /// nullptr: none. Rows sharing an option take its one value.
     const char* cliOption;
-    const char* help;         ///< English: the CLI's help, and the meaning the GUI's tooltip gives
-    unsigned methods;         ///< run.json records it for these methods (mask of 1 << Method)
-    bool readable;            ///< false: written for the record only (the seeds derived from /seed)
-    bool resumable;           ///< may differ when a run folder is resumed (device, dtype, threads, eval)
-    SettingValue (*get)(const QuantizeJob& job);         ///< the job's field
+    const char* help; ///< English: the CLI's help, and the meaning the GUI's tooltip gives
+    unsigned methods; ///< run.json records it for these methods (mask of 1 << Method)
+    bool readable;    ///< false: written for the record only (the seeds derived from /seed)
+    bool resumable;   ///< may differ when a run folder is resumed (device, dtype, threads, eval)
+    SettingValue (*get)(const QuantizeJob& job);              ///< the job's field
     void (*set)(QuantizeJob& job, const SettingValue& value); ///< sets the field (value already checked)
     /// What run.json records when it differs from the field (a learning rate by bits, α = r).
     SettingValue (*record)(const QuantizeJob& job);

@@ -31,29 +31,29 @@ class Model;
 
 /// LR-QAT settings. Defaults follow the paper where this is meaningful for a calibration run.
 struct LrQatOptions {
-    int64_t rank = 32;       ///< r
-    double alpha = 0.0;      ///< α; 0 means α = r (the adapters' product unscaled)
-    double lr = 1e-3;        ///< peak learning rate of A and B (paper: 1e-3)
-    double scaleLr = 1e-5;   ///< peak learning rate of the step sizes (paper: 1e-5)
+    int64_t rank = 32;     ///< r
+    double alpha = 0.0;    ///< α; 0 means α = r (the adapters' product unscaled)
+    double lr = 1e-3;      ///< peak learning rate of A and B (paper: 1e-3)
+    double scaleLr = 1e-5; ///< peak learning rate of the step sizes (paper: 1e-5)
     double weightDecay = 0.0;
     double beta1 = 0.9;
-    double beta2 = 0.95;     ///< AdamW β2 (paper: 0.95)
-    int64_t epochs = 1;      ///< passes over the training windows
-    int64_t steps = 0;       ///< > 0: this many optimizer steps instead of epochs
-    int64_t batchSize = 2;   ///< windows per forward / backward pass
+    double beta2 = 0.95;   ///< AdamW β2 (paper: 0.95)
+    int64_t epochs = 1;    ///< passes over the training windows
+    int64_t steps = 0;     ///< > 0: this many optimizer steps instead of epochs
+    int64_t batchSize = 2; ///< windows per forward / backward pass
     int64_t gradientAccumulation = 1;
     double warmupFraction = 0.1; ///< linear warm-up, then linear decay to 0
     double maxGradNorm = 1.0;    ///< global gradient-norm clip (paper: 1.0; 0 = none)
     Phi0Storage phi0 = Phi0Storage::Int8;
-    bool bf16Adapters = false;   ///< keep A and B (and their AdamW moments) in bfloat16
+    bool bf16Adapters = false;       ///< keep A and B (and their AdamW moments) in bfloat16
     RangeInit range = RangeInit::Lp; ///< how s0 is found
-    double p = 4.0;              ///< the Lp search's norm (paper: 4)
+    double p = 4.0;                  ///< the Lp search's norm (paper: 4)
     /// Rebuild ŵ inside each layer's backward instead of keeping it (and its intermediates)
     /// for autograd. Off only to compare memory and gradients.
     bool weightCheckpointing = true;
     /// Per-decoder-block activation checkpointing, as E2E-QP's.
     bool gradientCheckpointing = true;
-    uint64_t seed = 2;           ///< B's initialisation and the shuffle of the windows
+    uint64_t seed = 2;               ///< B's initialisation and the shuffle of the windows
     double checkpointSeconds = 60.0; ///< with a run folder: how often the phase checkpoint is written
     int64_t phaseIndex = 0;
     int64_t phaseCount = 1;
@@ -63,7 +63,7 @@ struct LrQatOptions {
 struct LrQatResult {
     double initialTrainLoss = 0.0;
     double finalTrainLoss = 0.0;
-    double initialValLoss = 0.0;  ///< with A = 0: the symmetric round-to-nearest model's
+    double initialValLoss = 0.0; ///< with A = 0: the symmetric round-to-nearest model's
     double finalValLoss = 0.0;
     int64_t steps = 0;
     int64_t resumedAtStep = 0;

@@ -22,7 +22,7 @@ bool cudaAvailable();
 
 struct LoadOptions {
     Device device = Device::Cpu;
-    ComputeDType dtype = ComputeDType::Float32;  ///< weights are converted to this on load
+    ComputeDType dtype = ComputeDType::Float32; ///< weights are converted to this on load
     /// Tokenizer to use when the folder has no tokenizer.model (optional).
     std::filesystem::path tokenizerPath;
     /// Intra-op threads for the CPU (0 = LibTorch's default).

@@ -18,24 +18,24 @@ namespace qat {
 enum class TensorRole { Embedding, Layer, FinalNorm, Head, Other };
 
 struct TensorSummary {
-    std::string name;           ///< e.g. "model.layers.0.self_attn.q_proj.weight"
+    std::string name; ///< e.g. "model.layers.0.self_attn.q_proj.weight"
     TensorRole role = TensorRole::Other;
-    int64_t layer = -1;         ///< the decoder layer, for TensorRole::Layer
+    int64_t layer = -1; ///< the decoder layer, for TensorRole::Layer
     std::vector<int64_t> shape;
-    std::string dtype;          ///< "F32", "BF16", ...
+    std::string dtype; ///< "F32", "BF16", ...
     int64_t parameters = 0;
-    std::string file;           ///< the safetensors file holding it
+    std::string file; ///< the safetensors file holding it
 };
 
 struct ModelSummary {
     std::filesystem::path folder;
     ModelConfig config;
-    int64_t parameters = 0;      ///< sum over all stored tensors
-    std::string dtype;           ///< the weights' dtype ("F32", "BF16", or "mixed")
-    uint64_t sizeOnDisk = 0;     ///< bytes of all weight files
+    int64_t parameters = 0;  ///< sum over all stored tensors
+    std::string dtype;       ///< the weights' dtype ("F32", "BF16", or "mixed")
+    uint64_t sizeOnDisk = 0; ///< bytes of all weight files
     std::vector<std::string> weightFiles;
     bool hasTokenizer = false;
-    std::vector<TensorSummary> tensors;  ///< in model order (embedding, layers, norm, head)
+    std::vector<TensorSummary> tensors; ///< in model order (embedding, layers, norm, head)
 
     /// A human-readable multi-line report (what `qat-cli inspect` prints).
     std::string toText() const;

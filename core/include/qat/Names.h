@@ -22,8 +22,8 @@ enum class Method { RoundToNearest, BlockAp, EfficientQat, LrQat };
 enum class Stage {
     FullPrecision, ///< before quantization
     RoundToNearest,
-    BlockAp,       ///< after Block-AP (EfficientQAT's first phase)
-    BlockApE2eQp,  ///< after Block-AP and E2E-QP: EfficientQAT's result
+    BlockAp,      ///< after Block-AP (EfficientQAT's first phase)
+    BlockApE2eQp, ///< after Block-AP and E2E-QP: EfficientQAT's result
     LrQat,
 };
 
@@ -95,7 +95,8 @@ template <class E> std::optional<E> fromName(const std::string& name) {
 /// Every name of a concept, in table order.
 template <class E> std::vector<std::string> namesOf() {
     std::vector<std::string> out;
-    for (const auto& e : nameTable<E>()) out.emplace_back(e.name);
+    for (const auto& e : nameTable<E>())
+        out.emplace_back(e.name);
     return out;
 }
 
@@ -103,42 +104,78 @@ template <class E> std::vector<std::string> namesOf() {
 std::string nameList(const std::vector<std::string>& names);
 
 /// rtn, block-ap, efficientqat, lr-qat.
-inline const char* methodName(Method method) { return nameOf(method); }
-inline std::optional<Method> methodFromName(const std::string& name) { return fromName<Method>(name); }
+inline const char* methodName(Method method) {
+    return nameOf(method);
+}
+inline std::optional<Method> methodFromName(const std::string& name) {
+    return fromName<Method>(name);
+}
 
 /// eval.json's and the results' stage names: fp, rtn, block-ap, block-ap+e2e-qp, lr-qat.
-inline const char* stageName(Stage stage) { return nameOf(stage); }
-inline std::optional<Stage> stageFromName(const std::string& name) { return fromName<Stage>(name); }
+inline const char* stageName(Stage stage) {
+    return nameOf(stage);
+}
+inline std::optional<Stage> stageFromName(const std::string& name) {
+    return fromName<Stage>(name);
+}
 /// The stage that holds a method's quantized model (EfficientQAT: Block-AP + E2E-QP).
 Stage finalStage(Method method);
 
 /// The JSON spelling of a phase: calibration, rtn, block_ap, e2e_qp, lr_qat, evaluation, export.
-inline const char* phaseName(Phase phase) { return nameOf(phase); }
+inline const char* phaseName(Phase phase) {
+    return nameOf(phase);
+}
 /// A phase from its JSON spelling; nullopt when unknown.
-inline std::optional<Phase> phaseFromName(const std::string& name) { return fromName<Phase>(name); }
+inline std::optional<Phase> phaseFromName(const std::string& name) {
+    return fromName<Phase>(name);
+}
 
 /// cpu, cuda.
-inline const char* deviceName(Device device) { return nameOf(device); }
-inline std::optional<Device> deviceFromName(const std::string& name) { return fromName<Device>(name); }
+inline const char* deviceName(Device device) {
+    return nameOf(device);
+}
+inline std::optional<Device> deviceFromName(const std::string& name) {
+    return fromName<Device>(name);
+}
 
 /// float32, bfloat16.
-inline const char* computeDTypeName(ComputeDType dtype) { return nameOf(dtype); }
-inline std::optional<ComputeDType> computeDTypeFromName(const std::string& name) { return fromName<ComputeDType>(name); }
+inline const char* computeDTypeName(ComputeDType dtype) {
+    return nameOf(dtype);
+}
+inline std::optional<ComputeDType> computeDTypeFromName(const std::string& name) {
+    return fromName<ComputeDType>(name);
+}
 
 /// float16, bfloat16, float32.
-inline const char* cacheDTypeName(CacheDType dtype) { return nameOf(dtype); }
-inline std::optional<CacheDType> cacheDTypeFromName(const std::string& name) { return fromName<CacheDType>(name); }
+inline const char* cacheDTypeName(CacheDType dtype) {
+    return nameOf(dtype);
+}
+inline std::optional<CacheDType> cacheDTypeFromName(const std::string& name) {
+    return fromName<CacheDType>(name);
+}
 
 /// lp, minmax.
-inline const char* rangeInitName(RangeInit range) { return nameOf(range); }
-inline std::optional<RangeInit> rangeInitFromName(const std::string& name) { return fromName<RangeInit>(name); }
+inline const char* rangeInitName(RangeInit range) {
+    return nameOf(range);
+}
+inline std::optional<RangeInit> rangeInitFromName(const std::string& name) {
+    return fromName<RangeInit>(name);
+}
 
 /// int8, bfloat16, float32.
-inline const char* phi0StorageName(Phi0Storage storage) { return nameOf(storage); }
-inline std::optional<Phi0Storage> phi0StorageFromName(const std::string& name) { return fromName<Phi0Storage>(name); }
+inline const char* phi0StorageName(Phi0Storage storage) {
+    return nameOf(storage);
+}
+inline std::optional<Phi0Storage> phi0StorageFromName(const std::string& name) {
+    return fromName<Phi0Storage>(name);
+}
 
 /// A run's outcome: ok, bad_input, unsupported, out_of_memory, non_finite, cancelled, failure.
-inline const char* outcomeName(ErrorKind kind) { return nameOf(kind); }
-inline std::optional<ErrorKind> outcomeFromName(const std::string& name) { return fromName<ErrorKind>(name); }
+inline const char* outcomeName(ErrorKind kind) {
+    return nameOf(kind);
+}
+inline std::optional<ErrorKind> outcomeFromName(const std::string& name) {
+    return fromName<ErrorKind>(name);
+}
 
 } // namespace qat

@@ -19,10 +19,10 @@ namespace qat {
 
 /// Progress of an evaluation pass.
 struct EvalProgress {
-    std::string dataset;     ///< file name
+    std::string dataset; ///< file name
     int64_t windowsDone = 0;
     int64_t windowsTotal = 0;
-    double runningPerplexity = 0.0;  ///< exp(mean NLL) over the windows done so far
+    double runningPerplexity = 0.0; ///< exp(mean NLL) over the windows done so far
 };
 
 /// A new phase begins: `index` of `count` phases this run will go through (0-based).
@@ -44,7 +44,7 @@ struct StepLoss {
     int64_t block = 0;
     int64_t step = 0;
     int64_t steps = 0;
-    double loss = 0.0;  ///< may be NaN or infinite (written as null in JSON)
+    double loss = 0.0; ///< may be NaN or infinite (written as null in JSON)
     double lr = 0.0;
 };
 
@@ -52,7 +52,7 @@ struct StepLoss {
 /// (NaN when there is no validation set).
 struct EpochEnd {
     int64_t block = 0;
-    int64_t epoch = 0;   ///< 0-based
+    int64_t epoch = 0; ///< 0-based
     int64_t epochs = 0;
     double trainLoss = 0.0;
     double valLoss = 0.0;
@@ -64,7 +64,7 @@ struct BlockFinished {
     int64_t block = 0;
     double mseBefore = 0.0;
     double mseAfter = 0.0;
-    double seconds = 0.0;  ///< wall time spent on this block
+    double seconds = 0.0; ///< wall time spent on this block
 };
 
 /// One optimizer step of end-to-end training, E2E-QP or LR-QAT (0-based `step` of `steps`).
@@ -77,7 +77,7 @@ struct E2eStep {
 
 /// A finished perplexity evaluation.
 struct EvalResult {
-    std::string dataset;  ///< file name
+    std::string dataset; ///< file name
     double perplexity = 0.0;
     int64_t windows = 0;
     int64_t seqlen = 0;
@@ -89,14 +89,14 @@ struct EvalResult {
 /// A process starts (or resumes) a quantization job in its run folder: the first event each
 /// session writes to metrics.jsonl, so that readers tell the sessions of a resumed run apart.
 struct RunStarted {
-    bool resumed = false;  ///< the folder held this job already
+    bool resumed = false; ///< the folder held this job already
 };
 
 /// A session of a job ends, completed (`kind` None) or with the named outcome (Cancelled,
 /// NonFinite, OutOfMemory, BadInput ...). A killed process writes none.
 struct RunEnded {
     ErrorKind kind = ErrorKind::None;
-    std::string message = {};  ///< the error's message (empty when completed)
+    std::string message = {}; ///< the error's message (empty when completed)
 };
 
 /// A human-readable log line.

@@ -7,8 +7,8 @@
 /// Torch-free: the GUI and the CLI include it.
 
 #include "qat/ModelConfig.h"
-#include "qat/Progress.h"
 #include "qat/Names.h"
+#include "qat/Progress.h"
 #include "qat/Status.h"
 
 #include <cstdint>
@@ -37,8 +37,8 @@ struct QuantSpec {
 /// runs and exports use the same layout), step sizes from `range`.
 struct QuantizerOptions {
     bool symmetric = false;
-    RangeInit range = RangeInit::Lp;  ///< symmetric only
-    double p = 4.0;                   ///< the Lp search's norm (LR-QAT: 4)
+    RangeInit range = RangeInit::Lp; ///< symmetric only
+    double p = 4.0;                  ///< the Lp search's norm (LR-QAT: 4)
 };
 
 /// Checks a spec against a model: bits in [2, 8]; group size 0 or positive and not larger

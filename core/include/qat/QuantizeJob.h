@@ -27,11 +27,11 @@ namespace qat {
 
 /// Everything a job needs. The defaults are the paper's (see each options struct).
 struct QuantizeJob {
-    std::filesystem::path model;      ///< the full-precision model folder
-    std::filesystem::path tokenizer;  ///< tokenizer.model for folders without one (optional)
+    std::filesystem::path model;     ///< the full-precision model folder
+    std::filesystem::path tokenizer; ///< tokenizer.model for folders without one (optional)
     Device device = Device::Cpu;
     ComputeDType dtype = ComputeDType::Float32;
-    int threads = 0;  ///< CPU threads (0: LibTorch's default)
+    int threads = 0; ///< CPU threads (0: LibTorch's default)
     Method method = Method::EfficientQat;
     QuantSpec spec{4, 128};
     /// Round-to-nearest's quantizer form (asymmetric min-max by default; symmetric with an
@@ -44,12 +44,12 @@ struct QuantizeJob {
     BlockApOptions blockAp;
     E2eQpOptions e2e;
     LrQatOptions lrQat;
-    std::vector<std::filesystem::path> evalFiles;  ///< perplexity before and after each phase
-    int64_t evalSeqlen = 2048;                     ///< capped at the model's context
-    int64_t evalMaxWindows = 0;                    ///< 0: all
+    std::vector<std::filesystem::path> evalFiles; ///< perplexity before and after each phase
+    int64_t evalSeqlen = 2048;                    ///< capped at the model's context
+    int64_t evalMaxWindows = 0;                   ///< 0: all
     /// Seeds the calibration windows, Block-AP, E2E-QP and LR-QAT (copied into their options).
     uint64_t seed = 2;
-    std::filesystem::path out;  ///< the run folder: created, or resumed when it holds this job
+    std::filesystem::path out; ///< the run folder: created, or resumed when it holds this job
 };
 
 /// The job's settings as run.json's "config" object (paths absolute).
@@ -69,13 +69,13 @@ Status checkJob(const QuantizeJob& job);
 /// Perplexity of one stage (named by stageName) on each eval file.
 struct StageResult {
     std::string stage;
-    std::vector<double> perplexity;  ///< per eval file, in job.evalFiles order
+    std::vector<double> perplexity; ///< per eval file, in job.evalFiles order
     std::vector<int64_t> windows;
 };
 
 struct QuantizeJobResult {
     std::filesystem::path runFolder;
-    bool resumed = false;  ///< the folder held this job already
+    bool resumed = false; ///< the folder held this job already
     int64_t evalSeqlen = 0;
     std::vector<StageResult> stages;
     BlockApResult blockAp;

@@ -51,9 +51,11 @@ public:
     /// (apart from `resumableFields`), else Error(BadInput) naming the first differing
     /// field ("config.block_ap.lr: the run has 0.0001, this one 0.0002"). A folder that
     /// exists, is not empty and has no run.json is refused (BadInput). Throws.
-    static std::unique_ptr<RunDirectory> openOrCreate(const std::filesystem::path& folder, const RunSpec& spec);
+    static std::unique_ptr<RunDirectory> openOrCreate(const std::filesystem::path& folder,
+                                                      const RunSpec& spec);
     /// The same, returning a Status.
-    static Status open(const std::filesystem::path& folder, const RunSpec& spec, std::unique_ptr<RunDirectory>& out);
+    static Status open(const std::filesystem::path& folder, const RunSpec& spec,
+                       std::unique_ptr<RunDirectory>& out);
 
     /// True when the folder already held this run (resume), false when it was created now.
     bool resumed() const { return m_resumed; }

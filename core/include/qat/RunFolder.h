@@ -23,25 +23,25 @@ namespace qat {
 /// begins with its RunStarted event (or, in files written before that event existed, with
 /// the first event) and lasts until its last event.
 struct RunSession {
-    double start = std::numeric_limits<double>::quiet_NaN();  ///< Unix time, seconds
-    double end = std::numeric_limits<double>::quiet_NaN();    ///< Unix time of its last event
-    bool resumed = false;                                      ///< RunStarted's `resumed`
+    double start = std::numeric_limits<double>::quiet_NaN(); ///< Unix time, seconds
+    double end = std::numeric_limits<double>::quiet_NaN();   ///< Unix time of its last event
+    bool resumed = false;                                    ///< RunStarted's `resumed`
     /// How it ended (RunEnded); nullopt when the process wrote no end (killed, or still running).
     std::optional<ErrorKind> outcome;
-    std::string message;  ///< RunEnded's message
+    std::string message; ///< RunEnded's message
     double seconds() const { return end - start; }
 };
 
 /// One file's result in eval.json.
 struct RunEvalEntry {
-    double perplexity = std::numeric_limits<double>::quiet_NaN();  ///< NaN when written as null
+    double perplexity = std::numeric_limits<double>::quiet_NaN(); ///< NaN when written as null
     int64_t windows = 0;
 };
 
 /// One stage of eval.json ("fp", "rtn", "block-ap", "block-ap+e2e-qp", "lr-qat").
 struct RunEvalStage {
     std::string stage;
-    std::map<std::string, RunEvalEntry> results;  ///< by file name (as eval.json keys them)
+    std::map<std::string, RunEvalEntry> results; ///< by file name (as eval.json keys them)
 };
 
 /// eval.json: the evaluation protocol and each measured stage, in order.
@@ -54,10 +54,10 @@ struct RunEval {
 
 /// Where a run stands.
 enum class RunState {
-    Complete,   ///< quantized.safetensors is there and the last session did not fail
-    Partial,    ///< stopped before the end with no recorded outcome (killed), or still running
-    Cancelled,  ///< the last session was cancelled
-    Failed,     ///< the last session ended with an error (NonFinite, OutOfMemory, BadInput ...)
+    Complete,  ///< quantized.safetensors is there and the last session did not fail
+    Partial,   ///< stopped before the end with no recorded outcome (killed), or still running
+    Cancelled, ///< the last session was cancelled
+    Failed,    ///< the last session ended with an error (NonFinite, OutOfMemory, BadInput ...)
 };
 
 /// "complete", "partial", "cancelled", "failed".
@@ -65,13 +65,13 @@ const char* runStateName(RunState state);
 
 /// Everything a run folder holds, read once.
 struct RunFolder {
-    RunLayout layout;  ///< the paths (layout.folder: the folder as given)
+    RunLayout layout; ///< the paths (layout.folder: the folder as given)
 
     // ---- run.json ----
-    std::string created;           ///< ISO 8601 UTC ("" when absent)
-    std::string appVersion;        ///< versions.qat_studio
-    std::string libtorchVersion;   ///< versions.libtorch
-    std::string modelFingerprint;  ///< model.fingerprint
+    std::string created;          ///< ISO 8601 UTC ("" when absent)
+    std::string appVersion;       ///< versions.qat_studio
+    std::string libtorchVersion;  ///< versions.libtorch
+    std::string modelFingerprint; ///< model.fingerprint
     /// The full-precision model folder: model.folder (config.model in files without it).
     std::filesystem::path modelFolder;
     /// config.tokenizer: the tokenizer.model the job was given (`--tokenizer`); empty when the
@@ -79,30 +79,30 @@ struct RunFolder {
     std::filesystem::path tokenizer;
     /// The job configuration, run.json's "config" object as JSON text (applyJobConfig reads it).
     std::string configJson = "{}";
-    std::string method;  ///< config.method (qat::methodName)
-    int bits = 0;        ///< config.bits (0 when absent)
+    std::string method; ///< config.method (qat::methodName)
+    int bits = 0;       ///< config.bits (0 when absent)
     int64_t groupSize = 0;
-    std::string device;  ///< config.device
-    std::string dtype;   ///< config.dtype
+    std::string device; ///< config.device
+    std::string dtype;  ///< config.dtype
     /// config.eval: the evaluation the job was asked for.
     std::vector<std::filesystem::path> evalFiles;
     int64_t evalSeqlen = 0;
     int64_t evalMaxWindows = 0;
 
     // ---- eval.json ----
-    std::optional<RunEval> eval;  ///< nullopt when the run has none yet
+    std::optional<RunEval> eval; ///< nullopt when the run has none yet
 
     // ---- metrics.jsonl ----
-    std::vector<ProgressEvent> events;  ///< every event (none when the file is missing)
-    std::vector<double> eventTimes;     ///< each event's Unix time (NaN when it has none)
-    std::vector<RunSession> sessions;   ///< in order; only events with a time count
+    std::vector<ProgressEvent> events; ///< every event (none when the file is missing)
+    std::vector<double> eventTimes;    ///< each event's Unix time (NaN when it has none)
+    std::vector<RunSession> sessions;  ///< in order; only events with a time count
     /// Active seconds of the run at each stage's last evaluation result (stages whose results
     /// carry their stage name, i.e. runs written since EvalResult::stage exists).
     std::map<std::string, double> stageSeconds;
-    std::optional<Phase> lastPhase;  ///< the last phase the run entered
+    std::optional<Phase> lastPhase; ///< the last phase the run entered
 
     // ---- checkpoints ----
-    std::optional<int64_t> lastFinishedBlock;  ///< see RunLayout::lastFinishedBlock
+    std::optional<int64_t> lastFinishedBlock; ///< see RunLayout::lastFinishedBlock
     bool hasE2eCheckpoint = false;
     bool hasQuantizedState = false;
     RunState state = RunState::Partial;

@@ -31,15 +31,15 @@ struct TensorEntry {
     std::string name;
     DType dtype = DType::F32;
     std::vector<int64_t> shape;
-    uint64_t begin = 0;  ///< byte offset in the data area
-    uint64_t end = 0;    ///< one past the last byte
+    uint64_t begin = 0; ///< byte offset in the data area
+    uint64_t end = 0;   ///< one past the last byte
     int64_t numel() const;
 };
 
 struct SafeTensorsHeader {
-    uint64_t headerLength = 0;  ///< N
-    uint64_t dataOffset = 0;    ///< 8 + N: where the data area starts in the file
-    std::vector<TensorEntry> tensors;  ///< in file order (sorted by begin)
+    uint64_t headerLength = 0;        ///< N
+    uint64_t dataOffset = 0;          ///< 8 + N: where the data area starts in the file
+    std::vector<TensorEntry> tensors; ///< in file order (sorted by begin)
     std::map<std::string, std::string> metadata;
 
     const TensorEntry* find(const std::string& name) const;

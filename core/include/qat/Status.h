@@ -11,13 +11,13 @@ namespace qat {
 
 /// The distinct, named outcomes of an engine call.
 enum class ErrorKind {
-    None = 0,     ///< success
-    BadInput,     ///< a file, field, tensor or argument the user supplied is wrong
-    Unsupported,  ///< valid input that this version cannot handle (architecture, dtype, rope type)
-    OutOfMemory,  ///< the device ran out of memory
-    NonFinite,    ///< a loss or activation became NaN or infinite
-    Cancelled,    ///< the user cancelled
-    Failure,      ///< anything else (a bug, an I/O failure)
+    None = 0,    ///< success
+    BadInput,    ///< a file, field, tensor or argument the user supplied is wrong
+    Unsupported, ///< valid input that this version cannot handle (architecture, dtype, rope type)
+    OutOfMemory, ///< the device ran out of memory
+    NonFinite,   ///< a loss or activation became NaN or infinite
+    Cancelled,   ///< the user cancelled
+    Failure,     ///< anything else (a bug, an I/O failure)
 };
 
 /// Exception thrown inside core. Never crosses the public API.
@@ -62,6 +62,8 @@ int exitCodeFor(ErrorKind kind);
 const char* errorKindName(ErrorKind kind);
 
 /// Throws Error(kind, message).
-[[noreturn]] inline void fail(ErrorKind kind, const std::string& message) { throw Error(kind, message); }
+[[noreturn]] inline void fail(ErrorKind kind, const std::string& message) {
+    throw Error(kind, message);
+}
 
 } // namespace qat

@@ -22,10 +22,13 @@ template <> const std::vector<NameEntry<Stage>>& nameTable<Stage>() {
 }
 
 template <> const std::vector<NameEntry<Phase>>& nameTable<Phase>() {
-    static const std::vector<NameEntry<Phase>> t = {
-        {Phase::Calibration, "calibration"}, {Phase::RoundToNearest, "rtn"}, {Phase::BlockAp, "block_ap"},
-        {Phase::E2eQp, "e2e_qp"},           {Phase::LrQat, "lr_qat"},       {Phase::Evaluation, "evaluation"},
-        {Phase::Export, "export"}};
+    static const std::vector<NameEntry<Phase>> t = {{Phase::Calibration, "calibration"},
+                                                    {Phase::RoundToNearest, "rtn"},
+                                                    {Phase::BlockAp, "block_ap"},
+                                                    {Phase::E2eQp, "e2e_qp"},
+                                                    {Phase::LrQat, "lr_qat"},
+                                                    {Phase::Evaluation, "evaluation"},
+                                                    {Phase::Export, "export"}};
     return t;
 }
 
@@ -41,8 +44,9 @@ template <> const std::vector<NameEntry<ComputeDType>>& nameTable<ComputeDType>(
 }
 
 template <> const std::vector<NameEntry<CacheDType>>& nameTable<CacheDType>() {
-    static const std::vector<NameEntry<CacheDType>> t = {
-        {CacheDType::Float16, "float16"}, {CacheDType::BFloat16, "bfloat16"}, {CacheDType::Float32, "float32"}};
+    static const std::vector<NameEntry<CacheDType>> t = {{CacheDType::Float16, "float16"},
+                                                         {CacheDType::BFloat16, "bfloat16"},
+                                                         {CacheDType::Float32, "float32"}};
     return t;
 }
 
@@ -58,10 +62,13 @@ template <> const std::vector<NameEntry<Phi0Storage>>& nameTable<Phi0Storage>() 
 }
 
 template <> const std::vector<NameEntry<ErrorKind>>& nameTable<ErrorKind>() {
-    static const std::vector<NameEntry<ErrorKind>> t = {
-        {ErrorKind::None, "ok"},           {ErrorKind::BadInput, "bad_input"},         {ErrorKind::Unsupported, "unsupported"},
-        {ErrorKind::OutOfMemory, "out_of_memory"}, {ErrorKind::NonFinite, "non_finite"}, {ErrorKind::Cancelled, "cancelled"},
-        {ErrorKind::Failure, "failure"}};
+    static const std::vector<NameEntry<ErrorKind>> t = {{ErrorKind::None, "ok"},
+                                                        {ErrorKind::BadInput, "bad_input"},
+                                                        {ErrorKind::Unsupported, "unsupported"},
+                                                        {ErrorKind::OutOfMemory, "out_of_memory"},
+                                                        {ErrorKind::NonFinite, "non_finite"},
+                                                        {ErrorKind::Cancelled, "cancelled"},
+                                                        {ErrorKind::Failure, "failure"}};
     return t;
 }
 
@@ -76,10 +83,14 @@ std::string nameList(const std::vector<std::string>& names) {
 
 Stage finalStage(Method method) {
     switch (method) {
-    case Method::RoundToNearest: return Stage::RoundToNearest;
-    case Method::BlockAp: return Stage::BlockAp;
-    case Method::EfficientQat: return Stage::BlockApE2eQp;
-    case Method::LrQat: return Stage::LrQat;
+    case Method::RoundToNearest:
+        return Stage::RoundToNearest;
+    case Method::BlockAp:
+        return Stage::BlockAp;
+    case Method::EfficientQat:
+        return Stage::BlockApE2eQp;
+    case Method::LrQat:
+        return Stage::LrQat;
     }
     return Stage::BlockApE2eQp;
 }

@@ -17,8 +17,9 @@ Status statusFromCurrentException() {
                              std::string("out of memory: ") + e.what_without_backtrace() +
                                  " (lower the batch size, the sequence length or the number of windows)");
     } catch (const std::bad_alloc&) {
-        return Status::error(ErrorKind::OutOfMemory,
-                             "out of host memory (lower the batch size, the sequence length or the number of windows)");
+        return Status::error(
+            ErrorKind::OutOfMemory,
+            "out of host memory (lower the batch size, the sequence length or the number of windows)");
     } catch (const c10::Error& e) {
         return Status::error(ErrorKind::Failure, e.what_without_backtrace());
     } catch (const std::exception& e) {
@@ -30,26 +31,40 @@ Status statusFromCurrentException() {
 
 int exitCodeFor(ErrorKind kind) {
     switch (kind) {
-    case ErrorKind::None: return 0;
-    case ErrorKind::Failure: return 1;
-    case ErrorKind::BadInput: return 2;
-    case ErrorKind::Unsupported: return 3;
-    case ErrorKind::OutOfMemory: return 4;
-    case ErrorKind::NonFinite: return 5;
-    case ErrorKind::Cancelled: return 130;
+    case ErrorKind::None:
+        return 0;
+    case ErrorKind::Failure:
+        return 1;
+    case ErrorKind::BadInput:
+        return 2;
+    case ErrorKind::Unsupported:
+        return 3;
+    case ErrorKind::OutOfMemory:
+        return 4;
+    case ErrorKind::NonFinite:
+        return 5;
+    case ErrorKind::Cancelled:
+        return 130;
     }
     return 1;
 }
 
 const char* errorKindName(ErrorKind kind) {
     switch (kind) {
-    case ErrorKind::None: return "ok";
-    case ErrorKind::BadInput: return "bad input";
-    case ErrorKind::Unsupported: return "unsupported";
-    case ErrorKind::OutOfMemory: return "out of memory";
-    case ErrorKind::NonFinite: return "non-finite value";
-    case ErrorKind::Cancelled: return "cancelled";
-    case ErrorKind::Failure: return "failure";
+    case ErrorKind::None:
+        return "ok";
+    case ErrorKind::BadInput:
+        return "bad input";
+    case ErrorKind::Unsupported:
+        return "unsupported";
+    case ErrorKind::OutOfMemory:
+        return "out of memory";
+    case ErrorKind::NonFinite:
+        return "non-finite value";
+    case ErrorKind::Cancelled:
+        return "cancelled";
+    case ErrorKind::Failure:
+        return "failure";
     }
     return "failure";
 }

@@ -21,27 +21,30 @@ constexpr uint64_t kValSeedMix = 0x9E3779B97F4A7C15ull;
 uint64_t bounded(std::mt19937_64& rng, uint64_t n) {
     const uint64_t limit = std::numeric_limits<uint64_t>::max() - std::numeric_limits<uint64_t>::max() % n;
     uint64_t x;
-    do x = rng();
+    do
+        x = rng();
     while (x >= limit);
     return x % n;
 }
 
 std::string withCommas(int64_t v) {
     std::string s = std::to_string(v);
-    for (int i = static_cast<int>(s.size()) - 3; i > (v < 0 ? 1 : 0); i -= 3) s.insert(static_cast<size_t>(i), ",");
+    for (int i = static_cast<int>(s.size()) - 3; i > (v < 0 ? 1 : 0); i -= 3)
+        s.insert(static_cast<size_t>(i), ",");
     return s;
 }
 
 struct Split {
-    const char* name;  // "training" / "validation"
+    const char* name; // "training" / "validation"
     std::vector<const std::vector<int64_t>*> docs;
-    std::vector<int64_t> docIndex;  // index of each doc in the full list
-    std::string describe;           // "the first 90% of the documents (2700 of 3000)"
+    std::vector<int64_t> docIndex; // index of each doc in the full list
+    std::string describe;          // "the first 90% of the documents (2700 of 3000)"
 };
 
 // Fills `windows` and `origins` with `count` windows from one split.
-void cutWindows(const Split& split, int64_t count, const CalibrationOptions& o, uint64_t seed, const std::string& source,
-                std::vector<std::vector<int64_t>>& windows, std::vector<int64_t>& origins, int64_t& tokens, bool& packed) {
+void cutWindows(const Split& split, int64_t count, const CalibrationOptions& o, uint64_t seed,
+                const std::string& source, std::vector<std::vector<int64_t>>& windows,
+                std::vector<int64_t>& origins, int64_t& tokens, bool& packed) {
     const int64_t seqlen = o.seqlen;
     tokens = 0;
     int64_t longTokens = 0;
@@ -62,11 +65,12 @@ void cutWindows(const Split& split, int64_t count, const CalibrationOptions& o, 
     const int64_t available = packed ? tokens : longTokens;
     const int64_t needed = count * seqlen;
     if (available < needed || available < seqlen + (packed ? 0 : 1)) {
-        std::string msg = "calibration text too short for " + withCommas(count) + " " + split.name + " windows of " +
-                          withCommas(seqlen) + " tokens: the " + split.name + " split (" + split.describe + ") of " +
-                          source + " holds " + withCommas(available) + " tokens";
+        std::string msg = "calibration text too short for " + withCommas(count) + " " + split.name +
+                          " windows of " + withCommas(seqlen) + " tokens: the " + split.name + " split (" +
+                          split.describe + ") of " + source + " holds " + withCommas(available) + " tokens";
         if (!packed) msg += " in documents longer than " + withCommas(seqlen) + " tokens";
-        msg += ", and " + withCommas(needed) + " are needed (windows x seqlen); give more text, or fewer or shorter windows";
+        msg += ", and " + withCommas(needed) +
+               " are needed (windows x seqlen); give more text, or fewer or shorter windows";
         fail(ErrorKind::BadInput, msg);
     }
     std::mt19937_64 rng(seed);
@@ -82,7 +86,7 @@ void cutWindows(const Split& split, int64_t count, const CalibrationOptions& o, 
         }
         return;
     }
-    std::vector<int64_t> stream, streamDocStart;  // streamDocStart[k]: offset where doc k begins
+    std::vector<int64_t> stream, streamDocStart; // streamDocStart[k]: offset where doc k begins
     stream.reserve(static_cast<size_t>(tokens));
     for (const auto* doc : split.docs) {
         streamDocStart.push_back(static_cast<int64_t>(stream.size()));
@@ -91,24 +95,31 @@ void cutWindows(const Split& split, int64_t count, const CalibrationOptions& o, 
     for (int64_t w = 0; w < count; ++w) {
         const auto start = static_cast<int64_t>(bounded(rng, static_cast<uint64_t>(tokens - seqlen + 1)));
         windows.emplace_back(stream.begin() + start, stream.begin() + start + seqlen);
-        const auto k = std::upper_bound(streamDocStart.begin(), streamDocStart.end(), start) - streamDocStart.begin() - 1;
+        const auto k = std::upper_bound(streamDocStart.begin(), streamDocStart.end(), start) -
+                       streamDocStart.begin() - 1;
         origins.push_back(split.docIndex[static_cast<size_t>(k)]);
     }
 }
 
 void checkOptions(const CalibrationOptions& o) {
-    if (o.seqlen < 2) fail(ErrorKind::BadInput, "calibration seqlen must be at least 2 (got " + std::to_string(o.seqlen) + ")");
-    if (o.trainWindows < 0 || o.valWindows < 0) fail(ErrorKind::BadInput, "the number of calibration windows cannot be negative");
+    if (o.seqlen < 2)
+        fail(ErrorKind::BadInput,
+             "calibration seqlen must be at least 2 (got " + std::to_string(o.seqlen) + ")");
+    if (o.trainWindows < 0 || o.valWindows < 0)
+        fail(ErrorKind::BadInput, "the number of calibration windows cannot be negative");
     if (o.trainWindows == 0) fail(ErrorKind::BadInput, "at least one training window is needed");
     if (o.valWindows > 0 && !(o.valFraction > 0.0 && o.valFraction < 1.0))
         fail(ErrorKind::BadInput, "the validation fraction must be between 0 and 1 (exclusive)");
 }
 
-std::string percent(double f) { return std::to_string(static_cast<int>(f * 100.0 + 0.5)) + "%"; }
+std::string percent(double f) {
+    return std::to_string(static_cast<int>(f * 100.0 + 0.5)) + "%";
+}
 
 } // namespace
 
-std::vector<std::vector<int64_t>> tokenizeDocuments(const Tokenizer& tokenizer, const std::vector<std::string>& documents) {
+std::vector<std::vector<int64_t>> tokenizeDocuments(const Tokenizer& tokenizer,
+                                                    const std::vector<std::string>& documents) {
     std::vector<std::vector<int64_t>> out;
     out.reserve(documents.size());
     const int64_t bos = tokenizer.bosId();
@@ -120,17 +131,18 @@ std::vector<std::vector<int64_t>> tokenizeDocuments(const Tokenizer& tokenizer, 
     return out;
 }
 
-CalibrationData makeCalibrationWindows(const std::vector<std::vector<int64_t>>& documents, const CalibrationOptions& o,
-                                       const std::string& source) {
+CalibrationData makeCalibrationWindows(const std::vector<std::vector<int64_t>>& documents,
+                                       const CalibrationOptions& o, const std::string& source) {
     checkOptions(o);
-    if (documents.empty()) fail(ErrorKind::BadInput, source + ": no documents (the calibration text is empty)");
+    if (documents.empty())
+        fail(ErrorKind::BadInput, source + ": no documents (the calibration text is empty)");
     CalibrationData data;
     data.seqlen = o.seqlen;
     data.source = source;
     data.documents = static_cast<int64_t>(documents.size());
 
     Split train{"training", {}, {}, {}}, val{"validation", {}, {}, {}};
-    std::vector<std::vector<int64_t>> halves;  // a single document split at the token level
+    std::vector<std::vector<int64_t>> halves; // a single document split at the token level
     const auto n = static_cast<int64_t>(documents.size());
     if (o.valWindows == 0) {
         for (int64_t i = 0; i < n; ++i) {
@@ -152,7 +164,8 @@ CalibrationData makeCalibrationWindows(const std::vector<std::vector<int64_t>>& 
         train.describe = "the first " + percent(1.0 - o.valFraction) + " of its only document's tokens";
         val.describe = "the last " + percent(o.valFraction) + " of its only document's tokens";
     } else {
-        const int64_t nVal = std::clamp<int64_t>(static_cast<int64_t>(static_cast<double>(n) * o.valFraction), 1, n - 1);
+        const int64_t nVal =
+            std::clamp<int64_t>(static_cast<int64_t>(static_cast<double>(n) * o.valFraction), 1, n - 1);
         const int64_t nTrain = n - nVal;
         for (int64_t i = 0; i < n; ++i) {
             Split& s = i < nTrain ? train : val;
@@ -163,10 +176,11 @@ CalibrationData makeCalibrationWindows(const std::vector<std::vector<int64_t>>& 
         train.describe = "the first " + withCommas(nTrain) + " of " + withCommas(n) + " documents";
         val.describe = "the last " + withCommas(nVal) + " of " + withCommas(n) + " documents";
     }
-    cutWindows(train, o.trainWindows, o, o.seed, source, data.train, data.trainDocument, data.trainTokens, data.trainPacked);
+    cutWindows(train, o.trainWindows, o, o.seed, source, data.train, data.trainDocument, data.trainTokens,
+               data.trainPacked);
     if (o.valWindows > 0)
-        cutWindows(val, o.valWindows, o, o.seed ^ kValSeedMix, source, data.val, data.valDocument, data.valTokens,
-                   data.valPacked);
+        cutWindows(val, o.valWindows, o, o.seed ^ kValSeedMix, source, data.val, data.valDocument,
+                   data.valTokens, data.valPacked);
     return data;
 }
 
@@ -184,7 +198,8 @@ CalibrationData loadCalibrationData(const Tokenizer& tokenizer, const Calibratio
     return makeCalibrationWindows(tokenizeDocuments(tokenizer, texts), o, source);
 }
 
-Status loadCalibrationData(const Tokenizer& tokenizer, const CalibrationOptions& options, CalibrationData& out) {
+Status loadCalibrationData(const Tokenizer& tokenizer, const CalibrationOptions& options,
+                           CalibrationData& out) {
     return guarded([&] { out = loadCalibrationData(tokenizer, options); });
 }
 
@@ -197,12 +212,14 @@ Status generateCalibrationDocuments(Model& model, const GeneratedCalibrationOpti
         const int64_t context = model.config().maxPositionEmbeddings;
         if (o.tokensPerSample + 1 > context)
             fail(ErrorKind::BadInput, "generated documents of " + std::to_string(o.tokensPerSample) +
-                                          " tokens do not fit the model's context of " + std::to_string(context) +
+                                          " tokens do not fit the model's context of " +
+                                          std::to_string(context) +
                                           " (BOS + tokens per sample must be at most the context)");
         const int64_t bos = model.config().bosTokenId;
         out.reserve(static_cast<size_t>(o.count));
         for (int64_t i = 0; i < o.count; ++i) {
-            if (sink && sink->isCancelled()) fail(ErrorKind::Cancelled, "cancelled while generating calibration text");
+            if (sink && sink->isCancelled())
+                fail(ErrorKind::Cancelled, "cancelled while generating calibration text");
             GenerateOptions g;
             g.maxNewTokens = o.tokensPerSample;
             g.greedy = false;
@@ -212,7 +229,8 @@ Status generateCalibrationDocuments(Model& model, const GeneratedCalibrationOpti
             g.stopAtEos = o.stopAtEos;
             std::vector<int64_t> ids;
             Status st = generate(model, {bos}, g, ids);
-            if (!st.ok()) fail(st.kind, "generating calibration document " + std::to_string(i + 1) + ": " + st.message);
+            if (!st.ok())
+                fail(st.kind, "generating calibration document " + std::to_string(i + 1) + ": " + st.message);
             ids.insert(ids.begin(), bos);
             out.push_back(std::move(ids));
             if (sink && ((i + 1) % 16 == 0 || i + 1 == o.count))

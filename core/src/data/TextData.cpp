@@ -18,7 +18,8 @@ bool isJsonl(const std::filesystem::path& file) {
 
 std::string readAll(const std::filesystem::path& file) {
     std::error_code ec;
-    if (!std::filesystem::is_regular_file(file, ec)) fail(ErrorKind::BadInput, file.string() + ": file not found");
+    if (!std::filesystem::is_regular_file(file, ec))
+        fail(ErrorKind::BadInput, file.string() + ": file not found");
     std::ifstream in(file, std::ios::binary);
     if (!in) fail(ErrorKind::BadInput, file.string() + ": cannot open");
     std::ostringstream ss;
@@ -47,7 +48,8 @@ std::vector<std::string> jsonlTexts(const std::filesystem::path& file) {
         }
         if (!j.is_object()) fail(ErrorKind::BadInput, where + ": not a JSON object");
         auto it = j.find("text");
-        if (it == j.end() || !it->is_string()) fail(ErrorKind::BadInput, where + ": missing string field 'text'");
+        if (it == j.end() || !it->is_string())
+            fail(ErrorKind::BadInput, where + ": missing string field 'text'");
         texts.push_back(it->get<std::string>());
     }
     if (texts.empty()) fail(ErrorKind::BadInput, file.string() + ": no documents");

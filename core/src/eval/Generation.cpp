@@ -38,7 +38,8 @@ int64_t sampleTopP(const torch::Tensor& logits, double temperature, double topP,
 
 } // namespace
 
-Status generate(Model& model, const std::vector<int64_t>& prompt, const GenerateOptions& o, std::vector<int64_t>& out) {
+Status generate(Model& model, const std::vector<int64_t>& prompt, const GenerateOptions& o,
+                std::vector<int64_t>& out) {
     return guarded([&] {
         auto& m = model.impl();
         if (prompt.empty()) fail(ErrorKind::BadInput, "prompt is empty (start with the BOS token)");
@@ -46,7 +47,8 @@ Status generate(Model& model, const std::vector<int64_t>& prompt, const Generate
             fail(ErrorKind::BadInput, "sampling needs temperature > 0 and 0 < top-p <= 1");
         for (int64_t id : prompt)
             if (id < 0 || id >= m.config.vocabSize)
-                fail(ErrorKind::BadInput, "prompt token id " + std::to_string(id) + " is outside the vocabulary");
+                fail(ErrorKind::BadInput,
+                     "prompt token id " + std::to_string(id) + " is outside the vocabulary");
         torch::InferenceMode guard;
         std::mt19937_64 rng(o.seed);
         KvCache cache;
@@ -54,7 +56,8 @@ Status generate(Model& model, const std::vector<int64_t>& prompt, const Generate
         auto input = torch::tensor(prompt, torch::kInt64).unsqueeze(0).to(m.device);
         for (int64_t step = 0; step < o.maxNewTokens; ++step) {
             auto logits = m.llama->forward(input, &cache).select(1, -1).squeeze(0).to(torch::kCPU);
-            const int64_t next = o.greedy ? logits.argmax().item<int64_t>() : sampleTopP(logits, o.temperature, o.topP, rng);
+            const int64_t next =
+                o.greedy ? logits.argmax().item<int64_t>() : sampleTopP(logits, o.temperature, o.topP, rng);
             out.push_back(next);
             if (o.stopAtEos && next == m.config.eosTokenId) break;
             input = torch::tensor({next}, torch::kInt64).unsqueeze(0).to(m.device);

@@ -13,7 +13,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-int removeEntry(const char* path, const struct stat*, int, struct FTW*) { return ::remove(path); }
+int removeEntry(const char* path, const struct stat*, int, struct FTW*) {
+    return ::remove(path);
+}
 
 // A hidden sibling of the destination: ".NAME.<what>-PID".
 fs::path sibling(const fs::path& destination, const char* what) {
@@ -32,7 +34,8 @@ void removeFolderTree(const fs::path& dir) {
 }
 
 AtomicFolder::AtomicFolder(const fs::path& destination)
-    : m_destination(fs::absolute(destination).lexically_normal()), m_staging(sibling(m_destination, "partial")) {
+    : m_destination(fs::absolute(destination).lexically_normal()),
+      m_staging(sibling(m_destination, "partial")) {
     fs::create_directories(m_destination.parent_path());
     removeFolderTree(m_staging);
     fs::create_directories(m_staging);

@@ -30,12 +30,12 @@ namespace fs = std::filesystem;
 // What an export reads from its run folder.
 struct ExportSource {
     fs::path run;
-    fs::path modelFolder;   ///< run.json's model.folder
-    fs::path tokenizer;     ///< the recipe's tokenizer, or empty
-    fs::path state;         ///< quantized.safetensors
-    fs::path evalJson;      ///< eval.json (may be absent)
-    std::string method;     ///< the recipe's method
-    ordered_json recipe;    ///< run.json's config (the recipe)
+    fs::path modelFolder; ///< run.json's model.folder
+    fs::path tokenizer;   ///< the recipe's tokenizer, or empty
+    fs::path state;       ///< quantized.safetensors
+    fs::path evalJson;    ///< eval.json (may be absent)
+    std::string method;   ///< the recipe's method
+    ordered_json recipe;  ///< run.json's config (the recipe)
 };
 
 // The run, through the one run-folder reader.
@@ -77,10 +77,12 @@ fs::path destination(const ExportSource& source, const ExportOptions& options) {
     const fs::path outAbs = fs::absolute(out).lexically_normal();
     if (outAbs == fs::absolute(source.run).lexically_normal() ||
         outAbs == fs::absolute(source.modelFolder).lexically_normal())
-        fail(ErrorKind::BadInput, out.string() + ": the export must go to a folder of its own, not the run or model folder");
+        fail(ErrorKind::BadInput,
+             out.string() + ": the export must go to a folder of its own, not the run or model folder");
     std::error_code ec;
     if (fs::exists(out, ec) && !options.overwrite)
-        fail(ErrorKind::BadInput, out.string() + " already exists: choose another folder or allow overwriting (--overwrite)");
+        fail(ErrorKind::BadInput,
+             out.string() + " already exists: choose another folder or allow overwriting (--overwrite)");
     return out;
 }
 
@@ -114,8 +116,10 @@ const char* kCopiedFiles[] = {"tokenizer.model",         "tokenizer.json",      
 void copySourceFiles(const fs::path& folder, const ExportSource& source) {
     std::error_code ec;
     for (const char* name : kCopiedFiles)
-        if (fs::exists(source.modelFolder / name, ec)) fs::copy_file(source.modelFolder / name, folder / name);
-    if (!fs::exists(folder / "tokenizer.model", ec) && !source.tokenizer.empty() && fs::exists(source.tokenizer, ec))
+        if (fs::exists(source.modelFolder / name, ec))
+            fs::copy_file(source.modelFolder / name, folder / name);
+    if (!fs::exists(folder / "tokenizer.model", ec) && !source.tokenizer.empty() &&
+        fs::exists(source.tokenizer, ec))
         fs::copy_file(source.tokenizer, folder / "tokenizer.model");
     for (const auto& entry : fs::directory_iterator(source.modelFolder)) {
         const std::string name = entry.path().filename().string();
@@ -165,17 +169,24 @@ void listFiles(const fs::path& folder, ExportReport& report) {
 
 } // namespace
 
-const char* exportFormatName(ExportFormat format) { return format == ExportFormat::Fake ? "fake" : "gptq"; }
+const char* exportFormatName(ExportFormat format) {
+    return format == ExportFormat::Fake ? "fake" : "gptq";
+}
 
 bool parseExportFormat(const std::string& name, ExportFormat& out) {
-    if (name == "gptq") out = ExportFormat::Gptq;
-    else if (name == "fake") out = ExportFormat::Fake;
-    else return false;
+    if (name == "gptq")
+        out = ExportFormat::Gptq;
+    else if (name == "fake")
+        out = ExportFormat::Fake;
+    else
+        return false;
     return true;
 }
 
 double ExportReport::bitsPerWeight() const {
-    return quantizedWeights > 0 ? 8.0 * static_cast<double>(linearBytes) / static_cast<double>(quantizedWeights) : 0.0;
+    return quantizedWeights > 0
+               ? 8.0 * static_cast<double>(linearBytes) / static_cast<double>(quantizedWeights)
+               : 0.0;
 }
 
 namespace {
@@ -219,7 +230,8 @@ private:
 
 int ExportReport::packedLayers() const {
     int n = 0;
-    for (const auto& l : layers) n += l.packed ? 1 : 0;
+    for (const auto& l : layers)
+        n += l.packed ? 1 : 0;
     return n;
 }
 
@@ -236,8 +248,8 @@ Status exportRun(const fs::path& run, const ExportOptions& options, ExportReport
         std::unique_ptr<Model> model = loadQuantizedModel(source, options.threads, spec);
         report.bits = spec.bits;
         report.groupSize = spec.groupSize;
-        const std::unique_ptr<ExportWriter> writer = makeExportWriter(
-            options.format, exportDType(options.dtype), spec, source.method);
+        const std::unique_ptr<ExportWriter> writer =
+            makeExportWriter(options.format, exportDType(options.dtype), spec, source.method);
         ReportingVisitor reporting(*writer, reporter, model->impl().llama->numBlocks() * names::kLinearSlots);
         walkQuantizedModel(model->impl(), spec, source.state.string(), reporting);
         report.layers = writer->layers();
@@ -248,7 +260,8 @@ Status exportRun(const fs::path& run, const ExportOptions& options, ExportReport
         const std::vector<Shard> shards = planShards(writer->tensors(), options.maxShardBytes);
         report.shards = static_cast<int>(shards.size());
         reporter.checkCancelled();
-        writeShards(folder.staging(), writer->tensors(), shards, {{"format", "pt"}, {"producer", "qat-studio"}},
+        writeShards(folder.staging(), writer->tensors(), shards,
+                    {{"format", "pt"}, {"producer", "qat-studio"}},
                     [&](size_t written, size_t count, const std::string& file) {
                         reporter.progress(ExportProgress::Step::Writing, static_cast<int64_t>(written),
                                           static_cast<int64_t>(count), file);

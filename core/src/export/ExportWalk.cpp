@@ -9,7 +9,9 @@
 
 namespace qat {
 
-torch::Tensor QuantizedLinearView::dequantize() const { return layer->dequantize(); }
+torch::Tensor QuantizedLinearView::dequantize() const {
+    return layer->dequantize();
+}
 
 namespace {
 
@@ -33,14 +35,24 @@ void visitLinear(const DecoderBlock& block, const names::CheckpointTensor& t, co
 }
 
 // Visits one row of the table.
-void visitRow(LlamaModel& llama, const names::CheckpointTensor& t, const QuantSpec& spec, const std::string& source,
-              ExportVisitor& visitor) {
+void visitRow(LlamaModel& llama, const names::CheckpointTensor& t, const QuantSpec& spec,
+              const std::string& source, ExportVisitor& visitor) {
     switch (t.kind) {
-    case names::ModuleKind::Embedding: visitor.plain(t.name, llama->embedding); break;
-    case names::ModuleKind::InputNorm: visitor.plain(t.name, llama->block(t.layer)->inputNorm->weight); break;
-    case names::ModuleKind::Linear: visitLinear(llama->block(t.layer), t, spec, source, visitor); break;
-    case names::ModuleKind::PostAttentionNorm: visitor.plain(t.name, llama->block(t.layer)->postNorm->weight); break;
-    case names::ModuleKind::FinalNorm: visitor.plain(t.name, llama->finalNorm->weight); break;
+    case names::ModuleKind::Embedding:
+        visitor.plain(t.name, llama->embedding);
+        break;
+    case names::ModuleKind::InputNorm:
+        visitor.plain(t.name, llama->block(t.layer)->inputNorm->weight);
+        break;
+    case names::ModuleKind::Linear:
+        visitLinear(llama->block(t.layer), t, spec, source, visitor);
+        break;
+    case names::ModuleKind::PostAttentionNorm:
+        visitor.plain(t.name, llama->block(t.layer)->postNorm->weight);
+        break;
+    case names::ModuleKind::FinalNorm:
+        visitor.plain(t.name, llama->finalNorm->weight);
+        break;
     case names::ModuleKind::Head:
         if (llama->lmHead) visitor.plain(t.name, llama->lmHead->effectiveWeight());
         break;
@@ -49,7 +61,8 @@ void visitRow(LlamaModel& llama, const names::CheckpointTensor& t, const QuantSp
 
 } // namespace
 
-void walkQuantizedModel(Model::Impl& impl, const QuantSpec& spec, const std::string& source, ExportVisitor& visitor) {
+void walkQuantizedModel(Model::Impl& impl, const QuantSpec& spec, const std::string& source,
+                        ExportVisitor& visitor) {
     torch::NoGradGuard noGrad;
     const std::vector<names::CheckpointTensor> rows = names::checkpointTensors(impl.config);
     std::optional<names::CheckpointTensor> postNorm;

@@ -20,7 +20,7 @@ class FrozenQuantLinear;
 
 /// A decoder linear of the quantized model, as the walk yields it.
 struct QuantizedLinearView {
-    std::string module;  ///< "model.layers.0.mlp.down_proj"
+    std::string module; ///< "model.layers.0.mlp.down_proj"
     int64_t in = 0;
     int64_t out = 0;
     int bits = 0;
@@ -48,6 +48,7 @@ public:
 
 /// Walks `impl`'s tensors, every decoder linear frozen with `spec` (loaded from `source`, which
 /// names it in the error for a linear that is not quantized).
-void walkQuantizedModel(Model::Impl& impl, const QuantSpec& spec, const std::string& source, ExportVisitor& visitor);
+void walkQuantizedModel(Model::Impl& impl, const QuantSpec& spec, const std::string& source,
+                        ExportVisitor& visitor);
 
 } // namespace qat

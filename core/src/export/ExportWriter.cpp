@@ -26,8 +26,8 @@ torch::Tensor ExportWriter::dequantizedWeight(const QuantizedLinearView& linear)
     return linear.dequantize().cpu().to(m_dtype).contiguous();
 }
 
-std::unique_ptr<ExportWriter> makeExportWriter(ExportFormat format, torch::ScalarType dtype, const QuantSpec& spec,
-                                               const std::string& method) {
+std::unique_ptr<ExportWriter> makeExportWriter(ExportFormat format, torch::ScalarType dtype,
+                                               const QuantSpec& spec, const std::string& method) {
     if (format == ExportFormat::Gptq) return std::make_unique<GptqWriter>(dtype, spec, method);
     return std::make_unique<DequantizedWriter>(dtype);
 }

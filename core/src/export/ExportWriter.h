@@ -56,7 +56,7 @@ private:
 
 /// The writer of `format`. `spec`: the run's bits and group size; `method`: the run's method,
 /// recorded in the GPTQ config's meta.
-std::unique_ptr<ExportWriter> makeExportWriter(ExportFormat format, torch::ScalarType dtype, const QuantSpec& spec,
-                                               const std::string& method);
+std::unique_ptr<ExportWriter> makeExportWriter(ExportFormat format, torch::ScalarType dtype,
+                                               const QuantSpec& spec, const std::string& method);
 
 } // namespace qat

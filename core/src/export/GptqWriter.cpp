@@ -36,10 +36,13 @@ torch::Tensor halfScales(const QuantizedLinearView& linear) {
 std::string unpackableReason(int64_t in, int64_t out, int bits, int64_t group) {
     const std::string block = std::to_string(layout::valuesPerBlock(bits));
     switch (layout::brokenShapeRule(in, out, bits, group)) {
-    case layout::ShapeRule::None: return "";
-    case layout::ShapeRule::Bits: return std::to_string(bits) + " bits: the packed layout holds 2, 3, 4 or 8 bits";
+    case layout::ShapeRule::None:
+        return "";
+    case layout::ShapeRule::Bits:
+        return std::to_string(bits) + " bits: the packed layout holds 2, 3, 4 or 8 bits";
     case layout::ShapeRule::WholeGroups:
-        return "its input size " + std::to_string(in) + " is not a multiple of the group size " + std::to_string(group);
+        return "its input size " + std::to_string(in) + " is not a multiple of the group size " +
+               std::to_string(group);
     case layout::ShapeRule::InWords:
         return "its input size " + std::to_string(in) + " is not a multiple of " + block +
                " (32 / gcd(bits, 32) values fill whole words)";
@@ -47,13 +50,15 @@ std::string unpackableReason(int64_t in, int64_t out, int bits, int64_t group) {
         return "its output size " + std::to_string(out) + " is not a multiple of " + block +
                " (qzeros packs along the output)";
     case layout::ShapeRule::Positive:
-    case layout::ShapeRule::GroupPositive: break;
+    case layout::ShapeRule::GroupPositive:
+        break;
     }
     return layout::shapeError(in, out, bits, group);
 }
 
 GptqWriter::GptqWriter(torch::ScalarType dtype, const QuantSpec& spec, const std::string& method)
-    : ExportWriter(dtype), m_spec(spec), m_method(method), m_configGroup(spec.groupSize == 0 ? -1 : spec.groupSize) {}
+    : ExportWriter(dtype), m_spec(spec), m_method(method),
+      m_configGroup(spec.groupSize == 0 ? -1 : spec.groupSize) {}
 
 ExportedLayer GptqWriter::writeLinear(const QuantizedLinearView& linear) {
     ExportedLayer entry;

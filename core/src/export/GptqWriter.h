@@ -24,7 +24,7 @@ private:
 
     QuantSpec m_spec;
     std::string m_method;
-    int64_t m_configGroup;                 ///< the config's group_size: -1 (per channel) for whole rows
+    int64_t m_configGroup; ///< the config's group_size: -1 (per channel) for whole rows
     nlohmann::ordered_json m_dynamic = nlohmann::ordered_json::object();
 };
 

@@ -10,7 +10,9 @@ namespace qat {
 
 namespace {
 
-uint64_t bytesOf(const torch::Tensor& t) { return static_cast<uint64_t>(t.numel()) * t.element_size(); }
+uint64_t bytesOf(const torch::Tensor& t) {
+    return static_cast<uint64_t>(t.numel()) * t.element_size();
+}
 
 std::string shardName(size_t k, size_t n) {
     char buf[64];
@@ -39,8 +41,9 @@ std::vector<Shard> planShards(const NamedTensors& tensors, uint64_t maxBytes) {
     return shards;
 }
 
-void writeShards(const std::filesystem::path& folder, const NamedTensors& tensors, const std::vector<Shard>& plan,
-                 const std::map<std::string, std::string>& metadata, const ShardWritten& written) {
+void writeShards(const std::filesystem::path& folder, const NamedTensors& tensors,
+                 const std::vector<Shard>& plan, const std::map<std::string, std::string>& metadata,
+                 const ShardWritten& written) {
     if (plan.size() == 1) {
         writeSafeTensors(folder / plan.front().file, tensors, metadata);
         if (written) written(1, 1, plan.front().file);

@@ -33,7 +33,8 @@ using ShardWritten = std::function<void(size_t written, size_t count, const std:
 /// Writes the planned files into `folder`, each with `metadata`, and, for several shards,
 /// model.safetensors.index.json (total_size and weight_map). `written` (optional) hears of each
 /// file; what it throws stops the writing.
-void writeShards(const std::filesystem::path& folder, const NamedTensors& tensors, const std::vector<Shard>& plan,
-                 const std::map<std::string, std::string>& metadata, const ShardWritten& written = {});
+void writeShards(const std::filesystem::path& folder, const NamedTensors& tensors,
+                 const std::vector<Shard>& plan, const std::map<std::string, std::string>& metadata,
+                 const ShardWritten& written = {});
 
 } // namespace qat

@@ -101,7 +101,8 @@ int gptqBits(const json& v, const std::string& file, const std::string& field) {
     if (!v.is_number_integer()) badQuant(file, field, "must be an integer");
     const int64_t b = v.get<int64_t>();
     if (b != 2 && b != 3 && b != 4 && b != 8)
-        badQuant(file, field, "is " + std::to_string(b) + "; packed models of 2, 3, 4 or 8 bits are supported",
+        badQuant(file, field,
+                 "is " + std::to_string(b) + "; packed models of 2, 3, 4 or 8 bits are supported",
                  ErrorKind::Unsupported);
     return static_cast<int>(b);
 }
@@ -109,7 +110,8 @@ int gptqBits(const json& v, const std::string& file, const std::string& field) {
 int64_t gptqGroup(const json& v, const std::string& file, const std::string& field) {
     if (!v.is_number_integer()) badQuant(file, field, "must be an integer");
     const int64_t g = v.get<int64_t>();
-    if (g != -1 && g <= 0) badQuant(file, field, "must be positive or -1 (per channel), found " + std::to_string(g));
+    if (g != -1 && g <= 0)
+        badQuant(file, field, "must be positive or -1 (per channel), found " + std::to_string(g));
     return g;
 }
 
@@ -118,7 +120,8 @@ GptqConfig parseGptqConfig(const json& qc, const std::string& file) {
     auto method = qc.find("quant_method");
     if (method == qc.end() || !method->is_string()) badQuant(file, "quant_method", "is missing");
     if (method->get<std::string>() != "gptq")
-        badQuant(file, "quant_method", "is '" + method->get<std::string>() + "'; only GPTQ-packed models (\"gptq\") load",
+        badQuant(file, "quant_method",
+                 "is '" + method->get<std::string>() + "'; only GPTQ-packed models (\"gptq\") load",
                  ErrorKind::Unsupported);
     GptqConfig g;
     auto bits = qc.find("bits");
@@ -136,7 +139,8 @@ GptqConfig parseGptqConfig(const json& qc, const std::string& file) {
     g.descAct = flag("desc_act", false);
     g.sym = flag("sym", true);
     g.lmHead = flag("lm_head", false);
-    if (g.lmHead) badQuant(file, "lm_head", "is true; a quantized head is not supported", ErrorKind::Unsupported);
+    if (g.lmHead)
+        badQuant(file, "lm_head", "is true; a quantized head is not supported", ErrorKind::Unsupported);
     auto format = qc.find("checkpoint_format");
     if (format != qc.end() && !format->is_null()) {
         if (!format->is_string()) badQuant(file, "checkpoint_format", "must be a string");
@@ -155,12 +159,18 @@ GptqConfig parseGptqConfig(const json& qc, const std::string& file) {
             rule.pattern = key.rfind("-:", 0) == 0 || key.rfind("+:", 0) == 0 ? key.substr(2) : key;
             if (!value.is_object()) badQuant(file, field, "must be an object");
             for (const auto& [k, v] : value.items()) {
-                if (k == "bits") rule.bits = gptqBits(v, file, field + ".bits");
-                else if (k == "group_size") rule.groupSize = gptqGroup(v, file, field + ".group_size");
-                else if (k == "desc_act" && v.is_boolean() && !v.get<bool>()) continue;
-                else if (k == "sym" && v.is_boolean()) continue;  // asymmetric packing covers both
-                else badQuant(file, field + "." + k, "is not supported (supported overrides: bits, group_size)",
-                              ErrorKind::Unsupported);
+                if (k == "bits")
+                    rule.bits = gptqBits(v, file, field + ".bits");
+                else if (k == "group_size")
+                    rule.groupSize = gptqGroup(v, file, field + ".group_size");
+                else if (k == "desc_act" && v.is_boolean() && !v.get<bool>())
+                    continue;
+                else if (k == "sym" && v.is_boolean())
+                    continue; // asymmetric packing covers both
+                else
+                    badQuant(file, field + "." + k,
+                             "is not supported (supported overrides: bits, group_size)",
+                             ErrorKind::Unsupported);
             }
             g.dynamic.push_back(std::move(rule));
         }
@@ -192,8 +202,9 @@ ModelConfig parseModelConfig(const std::string& jsonText, const std::string& fil
     for (const auto& a : kArchitectures)
         if (c.architecture == a[0]) defaultType = a[1];
     if (defaultType.empty())
-        fail(ErrorKind::Unsupported, fileName + ": field 'architectures': unsupported architecture '" + c.architecture +
-                                         "' (supported: LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM)");
+        fail(ErrorKind::Unsupported,
+             fileName + ": field 'architectures': unsupported architecture '" + c.architecture +
+                 "' (supported: LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM)");
     c.modelType = r.stringOr("model_type", defaultType);
 
     c.hiddenSize = r.positive("hidden_size");
@@ -203,8 +214,9 @@ ModelConfig parseModelConfig(const std::string& jsonText, const std::string& fil
     c.numKvHeads = r.integerOr("num_key_value_heads", c.numHeads);
     if (c.numKvHeads <= 0) r.bad("num_key_value_heads", "must be positive");
     if (c.numHeads % c.numKvHeads != 0)
-        r.bad("num_key_value_heads", "(" + std::to_string(c.numKvHeads) + ") must divide num_attention_heads (" +
-                                         std::to_string(c.numHeads) + ")");
+        r.bad("num_key_value_heads", "(" + std::to_string(c.numKvHeads) +
+                                         ") must divide num_attention_heads (" + std::to_string(c.numHeads) +
+                                         ")");
     if (r.find(root, "head_dim")) {
         c.headDim = r.positive("head_dim");
     } else {
@@ -228,7 +240,8 @@ ModelConfig parseModelConfig(const std::string& jsonText, const std::string& fil
 
     const std::string act = r.stringOr("hidden_act", "silu");
     if (act != "silu")
-        fail(ErrorKind::Unsupported, fileName + ": field 'hidden_act': unsupported activation '" + act + "' (only silu)");
+        fail(ErrorKind::Unsupported,
+             fileName + ": field 'hidden_act': unsupported activation '" + act + "' (only silu)");
 
     if (const json* rs = r.find(root, "rope_scaling")) {
         if (!rs->is_object()) r.bad("rope_scaling", "must be an object or null");
@@ -249,15 +262,16 @@ ModelConfig parseModelConfig(const std::string& jsonText, const std::string& fil
             s.factor = r.number("factor", *rs, "rope_scaling.factor");
             s.lowFreqFactor = r.number("low_freq_factor", *rs, "rope_scaling.low_freq_factor");
             s.highFreqFactor = r.number("high_freq_factor", *rs, "rope_scaling.high_freq_factor");
-            s.originalMaxPositionEmbeddings =
-                r.integer("original_max_position_embeddings", *rs, "rope_scaling.original_max_position_embeddings");
+            s.originalMaxPositionEmbeddings = r.integer("original_max_position_embeddings", *rs,
+                                                        "rope_scaling.original_max_position_embeddings");
             if (!(s.factor > 0) || !(s.lowFreqFactor > 0) || !(s.highFreqFactor > s.lowFreqFactor) ||
                 s.originalMaxPositionEmbeddings <= 0)
                 r.bad("rope_scaling", "has inconsistent llama3 parameters");
             c.ropeScaling = s;
         } else {
-            fail(ErrorKind::Unsupported, fileName + ": field 'rope_scaling.rope_type': unsupported rope type '" + type +
-                                             "' (supported: default, llama3)");
+            fail(ErrorKind::Unsupported, fileName +
+                                             ": field 'rope_scaling.rope_type': unsupported rope type '" +
+                                             type + "' (supported: default, llama3)");
         }
     }
     if (const json* qc = r.find(root, "quantization_config")) c.gptq = parseGptqConfig(*qc, fileName);
@@ -266,7 +280,9 @@ ModelConfig parseModelConfig(const std::string& jsonText, const std::string& fil
 
 ModelConfig loadModelConfig(const std::filesystem::path& file) {
     std::ifstream in(file, std::ios::binary);
-    if (!in) fail(ErrorKind::BadInput, file.string() + ": cannot open (does the model folder have a config.json?)");
+    if (!in)
+        fail(ErrorKind::BadInput,
+             file.string() + ": cannot open (does the model folder have a config.json?)");
     std::ostringstream ss;
     ss << in.rdbuf();
     return parseModelConfig(ss.str(), file.string());

@@ -17,7 +17,7 @@ bool isPlainFileName(const std::string& name) {
     if (name.empty() || name == "." || name == "..") return false;
     if (name.find('/') != std::string::npos || name.find('\\') != std::string::npos) return false;
     if (name.find('\0') != std::string::npos) return false;
-    if (name.size() >= 2 && name[1] == ':') return false;  // drive letters
+    if (name.size() >= 2 && name[1] == ':') return false; // drive letters
     return true;
 }
 
@@ -50,11 +50,13 @@ void readIndex(ModelFiles& files, const fs::path& indexFile) {
     }
     if (!j.is_object()) fail(ErrorKind::BadInput, where + ": not a JSON object");
     auto wm = j.find("weight_map");
-    if (wm == j.end() || !wm->is_object()) fail(ErrorKind::BadInput, where + ": field 'weight_map' is missing or not an object");
+    if (wm == j.end() || !wm->is_object())
+        fail(ErrorKind::BadInput, where + ": field 'weight_map' is missing or not an object");
     std::set<std::string> shards;
     for (auto it = wm->begin(); it != wm->end(); ++it) {
         if (!it.value().is_string())
-            fail(ErrorKind::BadInput, where + ": weight_map entry '" + it.key() + "' is not a file name string");
+            fail(ErrorKind::BadInput,
+                 where + ": weight_map entry '" + it.key() + "' is not a file name string");
         const std::string shard = it.value().get<std::string>();
         if (!isPlainFileName(shard))
             fail(ErrorKind::BadInput, where + ": weight_map entry '" + it.key() + "' names '" + shard +
@@ -67,7 +69,8 @@ void readIndex(ModelFiles& files, const fs::path& indexFile) {
         const fs::path p = files.folder / shard;
         std::error_code ec;
         if (!fs::is_regular_file(p, ec))
-            fail(ErrorKind::BadInput, where + ": shard '" + shard + "' does not exist in " + files.folder.string());
+            fail(ErrorKind::BadInput,
+                 where + ": shard '" + shard + "' does not exist in " + files.folder.string());
         files.weightFiles.push_back(p);
     }
 }
@@ -77,13 +80,15 @@ void readIndex(ModelFiles& files, const fs::path& indexFile) {
 ModelFiles resolveModelFiles(const fs::path& folder) {
     std::error_code ec;
     if (!fs::exists(folder, ec)) fail(ErrorKind::BadInput, folder.string() + ": model folder does not exist");
-    if (!fs::is_directory(folder, ec)) fail(ErrorKind::BadInput, folder.string() + ": not a folder (choose the model's folder)");
+    if (!fs::is_directory(folder, ec))
+        fail(ErrorKind::BadInput, folder.string() + ": not a folder (choose the model's folder)");
 
     ModelFiles files;
     files.folder = folder;
     files.config = folder / "config.json";
     if (!fs::is_regular_file(files.config, ec))
-        fail(ErrorKind::BadInput, files.config.string() + ": not found (a Hugging Face model folder has a config.json)");
+        fail(ErrorKind::BadInput,
+             files.config.string() + ": not found (a Hugging Face model folder has a config.json)");
 
     const fs::path single = folder / "model.safetensors";
     const fs::path index = folder / "model.safetensors.index.json";
@@ -95,10 +100,12 @@ ModelFiles resolveModelFiles(const fs::path& folder) {
     } else {
         const auto pickles = pickledCheckpoints(folder);
         if (!pickles.empty())
-            fail(ErrorKind::BadInput, pickles.front().string() +
-                                          ": pickled checkpoints are refused (loading them can run arbitrary code); "
-                                          "convert the model to safetensors (model.safetensors) first");
-        fail(ErrorKind::BadInput, folder.string() + ": no model.safetensors or model.safetensors.index.json found");
+            fail(ErrorKind::BadInput,
+                 pickles.front().string() +
+                     ": pickled checkpoints are refused (loading them can run arbitrary code); "
+                     "convert the model to safetensors (model.safetensors) first");
+        fail(ErrorKind::BadInput,
+             folder.string() + ": no model.safetensors or model.safetensors.index.json found");
     }
     const fs::path tok = folder / "tokenizer.model";
     if (fs::is_regular_file(tok, ec)) files.tokenizer = tok;

@@ -13,10 +13,10 @@ namespace qat {
 struct ModelFiles {
     std::filesystem::path folder;
     std::filesystem::path config;
-    std::vector<std::filesystem::path> weightFiles;       ///< model.safetensors or the shards
-    std::optional<std::filesystem::path> index;           ///< model.safetensors.index.json when sharded
-    std::map<std::string, std::filesystem::path> weightMap;  ///< tensor -> shard (sharded only)
-    std::optional<std::filesystem::path> tokenizer;       ///< tokenizer.model when present
+    std::vector<std::filesystem::path> weightFiles;         ///< model.safetensors or the shards
+    std::optional<std::filesystem::path> index;             ///< model.safetensors.index.json when sharded
+    std::map<std::string, std::filesystem::path> weightMap; ///< tensor -> shard (sharded only)
+    std::optional<std::filesystem::path> tokenizer;         ///< tokenizer.model when present
 };
 
 /// Finds the files of a model folder. Refuses pickled checkpoints; validates the shard

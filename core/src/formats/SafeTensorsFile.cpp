@@ -16,16 +16,26 @@ namespace qat {
 
 torch::ScalarType toTorch(DType dtype) {
     switch (dtype) {
-    case DType::F64: return torch::kFloat64;
-    case DType::F32: return torch::kFloat32;
-    case DType::F16: return torch::kFloat16;
-    case DType::BF16: return torch::kBFloat16;
-    case DType::I64: return torch::kInt64;
-    case DType::I32: return torch::kInt32;
-    case DType::I16: return torch::kInt16;
-    case DType::I8: return torch::kInt8;
-    case DType::U8: return torch::kUInt8;
-    case DType::Bool: return torch::kBool;
+    case DType::F64:
+        return torch::kFloat64;
+    case DType::F32:
+        return torch::kFloat32;
+    case DType::F16:
+        return torch::kFloat16;
+    case DType::BF16:
+        return torch::kBFloat16;
+    case DType::I64:
+        return torch::kInt64;
+    case DType::I32:
+        return torch::kInt32;
+    case DType::I16:
+        return torch::kInt16;
+    case DType::I8:
+        return torch::kInt8;
+    case DType::U8:
+        return torch::kUInt8;
+    case DType::Bool:
+        return torch::kBool;
     }
     return torch::kFloat32;
 }
@@ -34,17 +44,28 @@ namespace {
 
 DType fromTorch(torch::ScalarType t, const std::string& name) {
     switch (t) {
-    case torch::kFloat64: return DType::F64;
-    case torch::kFloat32: return DType::F32;
-    case torch::kFloat16: return DType::F16;
-    case torch::kBFloat16: return DType::BF16;
-    case torch::kInt64: return DType::I64;
-    case torch::kInt32: return DType::I32;
-    case torch::kInt16: return DType::I16;
-    case torch::kInt8: return DType::I8;
-    case torch::kUInt8: return DType::U8;
-    case torch::kBool: return DType::Bool;
-    default: fail(ErrorKind::Failure, "tensor '" + name + "': dtype cannot be stored in safetensors");
+    case torch::kFloat64:
+        return DType::F64;
+    case torch::kFloat32:
+        return DType::F32;
+    case torch::kFloat16:
+        return DType::F16;
+    case torch::kBFloat16:
+        return DType::BF16;
+    case torch::kInt64:
+        return DType::I64;
+    case torch::kInt32:
+        return DType::I32;
+    case torch::kInt16:
+        return DType::I16;
+    case torch::kInt8:
+        return DType::I8;
+    case torch::kUInt8:
+        return DType::U8;
+    case torch::kBool:
+        return DType::Bool;
+    default:
+        fail(ErrorKind::Failure, "tensor '" + name + "': dtype cannot be stored in safetensors");
     }
 }
 
@@ -62,7 +83,7 @@ SafeTensorsFile::SafeTensorsFile(const std::filesystem::path& file) : m_path(fil
     m_size = static_cast<size_t>(st.st_size);
     if (m_size < 8) {
         ::close(fd);
-        parseSafeTensorsHeaderLength(nullptr, 0, m_size, fileName);  // throws with the standard message
+        parseSafeTensorsHeaderLength(nullptr, 0, m_size, fileName); // throws with the standard message
     }
     void* p = ::mmap(nullptr, m_size, PROT_READ, MAP_PRIVATE, fd, 0);
     ::close(fd);
@@ -85,7 +106,8 @@ torch::Tensor SafeTensorsFile::loadRaw(const std::string& name) const {
     const TensorEntry* e = m_header.find(name);
     if (!e) fail(ErrorKind::BadInput, m_path.string() + ": tensor '" + name + "' is missing");
     auto t = torch::empty(e->shape, torch::TensorOptions().dtype(toTorch(e->dtype)));
-    if (e->end > e->begin) std::memcpy(t.data_ptr(), m_data + m_header.dataOffset + e->begin, e->end - e->begin);
+    if (e->end > e->begin)
+        std::memcpy(t.data_ptr(), m_data + m_header.dataOffset + e->begin, e->end - e->begin);
     return t;
 }
 
@@ -94,7 +116,8 @@ torch::Tensor SafeTensorsFile::load(const std::string& name, torch::ScalarType d
     return raw.scalar_type() == dtype ? raw : raw.to(dtype);
 }
 
-void writeSafeTensors(const std::filesystem::path& file, const std::vector<std::pair<std::string, torch::Tensor>>& tensors,
+void writeSafeTensors(const std::filesystem::path& file,
+                      const std::vector<std::pair<std::string, torch::Tensor>>& tensors,
                       const std::map<std::string, std::string>& metadata) {
     nlohmann::json header = nlohmann::json::object();
     if (!metadata.empty()) header["__metadata__"] = metadata;
@@ -110,24 +133,29 @@ void writeSafeTensors(const std::filesystem::path& file, const std::vector<std::
         data.push_back(t);
     }
     std::string text = header.dump();
-    while ((text.size() + 8) % 8 != 0) text += ' ';  // align the data area to 8 bytes
+    while ((text.size() + 8) % 8 != 0)
+        text += ' '; // align the data area to 8 bytes
     const std::filesystem::path tmp = file.string() + ".tmp";
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
         if (!out) fail(ErrorKind::Failure, tmp.string() + ": cannot write");
         uint64_t n = text.size();
         uint8_t prefix[8];
-        for (int i = 0; i < 8; ++i) prefix[i] = static_cast<uint8_t>(n >> (8 * i));
+        for (int i = 0; i < 8; ++i)
+            prefix[i] = static_cast<uint8_t>(n >> (8 * i));
         out.write(reinterpret_cast<const char*>(prefix), 8);
         out.write(text.data(), static_cast<std::streamsize>(text.size()));
         for (const auto& t : data)
-            out.write(static_cast<const char*>(t.data_ptr()), static_cast<std::streamsize>(t.numel() * t.element_size()));
+            out.write(static_cast<const char*>(t.data_ptr()),
+                      static_cast<std::streamsize>(t.numel() * t.element_size()));
         out.flush();
         if (!out) fail(ErrorKind::Failure, tmp.string() + ": write failed (disk full?)");
     }
     std::error_code ec;
     std::filesystem::rename(tmp, file, ec);
-    if (ec) fail(ErrorKind::Failure, file.string() + ": cannot rename from " + tmp.string() + ": " + ec.message());
+    if (ec)
+        fail(ErrorKind::Failure,
+             file.string() + ": cannot rename from " + tmp.string() + ": " + ec.message());
 }
 
 } // namespace qat

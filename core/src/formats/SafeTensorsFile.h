@@ -32,7 +32,7 @@ public:
 private:
     std::filesystem::path m_path;
     SafeTensorsHeader m_header;
-    const uint8_t* m_data = nullptr;  // the whole mapped file
+    const uint8_t* m_data = nullptr; // the whole mapped file
     size_t m_size = 0;
 };
 
@@ -40,7 +40,8 @@ private:
 torch::ScalarType toTorch(DType dtype);
 
 /// Writes tensors (CPU, contiguous) to a safetensors file, atomically (temporary name + rename).
-void writeSafeTensors(const std::filesystem::path& file, const std::vector<std::pair<std::string, torch::Tensor>>& tensors,
+void writeSafeTensors(const std::filesystem::path& file,
+                      const std::vector<std::pair<std::string, torch::Tensor>>& tensors,
                       const std::map<std::string, std::string>& metadata = {});
 
 } // namespace qat

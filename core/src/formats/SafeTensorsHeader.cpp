@@ -20,8 +20,8 @@ struct DTypeInfo {
 };
 
 constexpr DTypeInfo kDTypes[] = {
-    {DType::F64, "F64", 8}, {DType::F32, "F32", 4}, {DType::F16, "F16", 2}, {DType::BF16, "BF16", 2},
-    {DType::I64, "I64", 8}, {DType::I32, "I32", 4}, {DType::I16, "I16", 2}, {DType::I8, "I8", 1},
+    {DType::F64, "F64", 8}, {DType::F32, "F32", 4},   {DType::F16, "F16", 2}, {DType::BF16, "BF16", 2},
+    {DType::I64, "I64", 8}, {DType::I32, "I32", 4},   {DType::I16, "I16", 2}, {DType::I8, "I8", 1},
     {DType::U8, "U8", 1},   {DType::Bool, "BOOL", 1},
 };
 
@@ -55,7 +55,8 @@ bool parseDType(const std::string& name, DType& out) {
 
 int64_t TensorEntry::numel() const {
     int64_t n = 1;
-    for (int64_t d : shape) n *= d;
+    for (int64_t d : shape)
+        n *= d;
     return n;
 }
 
@@ -71,7 +72,8 @@ uint64_t parseSafeTensorsHeaderLength(const uint8_t* prefix, size_t available, u
         bad(fileName, "file is too short to be safetensors (" + std::to_string(fileSize) +
                           " bytes; the 8-byte header length is missing)");
     uint64_t n = 0;
-    for (int i = 7; i >= 0; --i) n = (n << 8) | prefix[i];
+    for (int i = 7; i >= 0; --i)
+        n = (n << 8) | prefix[i];
     if (n > kMaxSafeTensorsHeader)
         bad(fileName, "header length " + std::to_string(n) + " exceeds the 100 MB limit");
     if (n > fileSize - 8)
@@ -124,14 +126,16 @@ SafeTensorsHeader parseSafeTensorsHeader(const uint8_t* bytes, size_t size, uint
             bad(fileName, where + ": unknown dtype '" + dt->get<std::string>() + "'");
         auto sh = v.find("shape");
         if (sh == v.end() || !sh->is_array()) bad(fileName, where + ": missing or non-array 'shape'");
-        if (sh->size() > 8) bad(fileName, where + ": shape has " + std::to_string(sh->size()) + " dimensions");
+        if (sh->size() > 8)
+            bad(fileName, where + ": shape has " + std::to_string(sh->size()) + " dimensions");
         // The product of the non-zero dimensions times the element size must fit int64, so that
         // numel() and torch's strides cannot overflow, even for a tensor with a zero dimension.
         const uint64_t kMaxBytes = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
         uint64_t nonZeroBytes = dtypeSize(e.dtype);
         bool empty = false;
         for (const auto& d : *sh) {
-            if (!d.is_number_unsigned()) bad(fileName, where + ": shape entries must be non-negative integers");
+            if (!d.is_number_unsigned())
+                bad(fileName, where + ": shape entries must be non-negative integers");
             const uint64_t dim = d.get<uint64_t>();
             if (dim == 0) {
                 empty = true;
@@ -150,11 +154,12 @@ SafeTensorsHeader parseSafeTensorsHeader(const uint8_t* bytes, size_t size, uint
         e.end = (*off)[1].get<uint64_t>();
         if (e.end < e.begin) bad(fileName, where + ": data_offsets end before they begin");
         if (e.end > dataSize)
-            bad(fileName, where + ": data_offsets [" + std::to_string(e.begin) + ", " + std::to_string(e.end) +
-                              ") run past the data area (" + std::to_string(dataSize) + " bytes)");
+            bad(fileName, where + ": data_offsets [" + std::to_string(e.begin) + ", " +
+                              std::to_string(e.end) + ") run past the data area (" +
+                              std::to_string(dataSize) + " bytes)");
         if (e.end - e.begin != bytesNeeded)
-            bad(fileName, where + ": shape and dtype need " + std::to_string(bytesNeeded) + " bytes but data_offsets span " +
-                              std::to_string(e.end - e.begin));
+            bad(fileName, where + ": shape and dtype need " + std::to_string(bytesNeeded) +
+                              " bytes but data_offsets span " + std::to_string(e.end - e.begin));
         header.tensors.push_back(std::move(e));
     }
 
@@ -167,7 +172,8 @@ SafeTensorsHeader parseSafeTensorsHeader(const uint8_t* bytes, size_t size, uint
     for (const auto& cur : header.tensors) {
         if (cur.end == cur.begin) continue;
         if (furthest && cur.begin < furthest->end)
-            bad(fileName, "tensor '" + cur.name + "' overlaps tensor '" + furthest->name + "' in the data area");
+            bad(fileName,
+                "tensor '" + cur.name + "' overlaps tensor '" + furthest->name + "' in the data area");
         if (!furthest || cur.end > furthest->end) furthest = &cur;
     }
     return header;

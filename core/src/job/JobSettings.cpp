@@ -5,8 +5,8 @@
 #include "qat/QuantizeJob.h"
 
 #include <cmath>
-#include <limits>
 #include <iomanip>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 
@@ -16,8 +16,11 @@ namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-constexpr unsigned bit(Method m) { return 1u << static_cast<unsigned>(m); }
-constexpr unsigned kAll = bit(Method::RoundToNearest) | bit(Method::BlockAp) | bit(Method::EfficientQat) | bit(Method::LrQat);
+constexpr unsigned bit(Method m) {
+    return 1u << static_cast<unsigned>(m);
+}
+constexpr unsigned kAll =
+    bit(Method::RoundToNearest) | bit(Method::BlockAp) | bit(Method::EfficientQat) | bit(Method::LrQat);
 constexpr unsigned kRtn = bit(Method::RoundToNearest);
 constexpr unsigned kData = kAll & ~kRtn;
 constexpr unsigned kBlockAp = bit(Method::BlockAp) | bit(Method::EfficientQat);
@@ -30,9 +33,10 @@ using Setter = void (*)(QuantizeJob&, const SettingValue&);
 // A row, built step by step: the key, kind, default and field first; range, option and help after.
 struct Row {
     JobSetting s;
-    Row(JobSettingId id, const char* key, SettingKind kind, SettingValue def, unsigned methods, Getter get, Setter set)
-        : s{id, key, kind, std::move(def), -kInf, kInf, false, 0.0, 0.0, false, {}, nullptr, "", methods, set != nullptr,
-            false, get, set, nullptr, false} {}
+    Row(JobSettingId id, const char* key, SettingKind kind, SettingValue def, unsigned methods, Getter get,
+        Setter set)
+        : s{id, key,     kind, std::move(def), -kInf,          kInf,  false, 0.0, 0.0,     false,
+            {}, nullptr, "",   methods,        set != nullptr, false, get,   set, nullptr, false} {}
     Row& range(double lo, double hi) {
         s.minimum = lo;
         s.maximum = hi;
@@ -82,29 +86,34 @@ struct Row {
 };
 
 // Getter and setter of a job field, by its kind.
-#define QAT_INT(f)                                                                                                     \
-    [](const QuantizeJob& j) -> SettingValue { return static_cast<int64_t>(j.f); },                                   \
-        [](QuantizeJob& j, const SettingValue& v) { j.f = static_cast<decltype(j.f)>(std::get<int64_t>(v)); }
-#define QAT_DOUBLE(f)                                                                                                  \
-    [](const QuantizeJob& j) -> SettingValue { return j.f; },                                                          \
+#define QAT_INT(f)                                                                                           \
+    [](const QuantizeJob& j) -> SettingValue { return static_cast<int64_t>(j.f); },                          \
+        [](QuantizeJob& j, const SettingValue& v) {                                                          \
+            j.f = static_cast<decltype(j.f)>(std::get<int64_t>(v));                                          \
+        }
+#define QAT_DOUBLE(f)                                                                                        \
+    [](const QuantizeJob& j) -> SettingValue { return j.f; },                                                \
         [](QuantizeJob& j, const SettingValue& v) { j.f = std::get<double>(v); }
-#define QAT_BOOL(f)                                                                                                    \
-    [](const QuantizeJob& j) -> SettingValue { return j.f; }, [](QuantizeJob& j, const SettingValue& v) { j.f = std::get<bool>(v); }
-#define QAT_CHOICE(f, E)                                                                                               \
-    [](const QuantizeJob& j) -> SettingValue { return std::string(nameOf(j.f)); },                                     \
+#define QAT_BOOL(f)                                                                                          \
+    [](const QuantizeJob& j) -> SettingValue { return j.f; },                                                \
+        [](QuantizeJob& j, const SettingValue& v) { j.f = std::get<bool>(v); }
+#define QAT_CHOICE(f, E)                                                                                     \
+    [](const QuantizeJob& j) -> SettingValue { return std::string(nameOf(j.f)); },                           \
         [](QuantizeJob& j, const SettingValue& v) { j.f = *fromName<E>(std::get<std::string>(v)); }
-#define QAT_FILES(f)                                                                                                   \
-    [](const QuantizeJob& j) -> SettingValue {                                                                         \
-        std::vector<std::string> out;                                                                                  \
-        for (const auto& p : j.f) out.push_back(p.string());                                                           \
-        return out;                                                                                                    \
-    },                                                                                                                 \
-        [](QuantizeJob& j, const SettingValue& v) {                                                                    \
-            const auto& files = std::get<std::vector<std::string>>(v);                                                 \
-            j.f.assign(files.begin(), files.end());                                                                    \
+#define QAT_FILES(f)                                                                                         \
+    [](const QuantizeJob& j) -> SettingValue {                                                               \
+        std::vector<std::string> out;                                                                        \
+        for (const auto& p : j.f)                                                                            \
+            out.push_back(p.string());                                                                       \
+        return out;                                                                                          \
+    },                                                                                                       \
+        [](QuantizeJob& j, const SettingValue& v) {                                                          \
+            const auto& files = std::get<std::vector<std::string>>(v);                                       \
+            j.f.assign(files.begin(), files.end());                                                          \
         }
 // The seeds of the calibration and of each method: run.json records job.seed for each.
-#define QAT_SEED_COPY [](const QuantizeJob& j) -> SettingValue { return static_cast<int64_t>(j.seed); }, nullptr
+#define QAT_SEED_COPY                                                                                        \
+    [](const QuantizeJob& j) -> SettingValue { return static_cast<int64_t>(j.seed); }, nullptr
 
 using Id = JobSettingId;
 using K = SettingKind;
@@ -115,16 +124,19 @@ constexpr double kMaxSeqlen = static_cast<double>(int64_t{1} << 20);
 // The model, method, quantization format, device and evaluation.
 std::vector<JobSetting> jobRows() {
     return {
-        Row(Id::Model, "/model", K::Folder, std::string(), kAll,
+        Row(
+            Id::Model, "/model", K::Folder, std::string(), kAll,
             [](const QuantizeJob& j) -> SettingValue { return j.model.string(); },
             [](QuantizeJob& j, const SettingValue& v) { j.model = std::get<std::string>(v); })
             .cli("--model,-m", "Full-precision model folder"),
-        Row(Id::Tokenizer, "/tokenizer", K::File, std::string(), kAll,
+        Row(
+            Id::Tokenizer, "/tokenizer", K::File, std::string(), kAll,
             [](const QuantizeJob& j) -> SettingValue { return j.tokenizer.string(); },
             [](QuantizeJob& j, const SettingValue& v) { j.tokenizer = std::get<std::string>(v); })
             .optional()
             .cli("--tokenizer", "tokenizer.model to use when the folder has none"),
-        Row(Id::Method, "/method", K::Choice, std::string(methodName(Method::EfficientQat)), kAll, QAT_CHOICE(method, Method))
+        Row(Id::Method, "/method", K::Choice, std::string(methodName(Method::EfficientQat)), kAll,
+            QAT_CHOICE(method, Method))
             .choices(namesOf<Method>())
             .cli("--method", "rtn, block-ap, efficientqat or lr-qat"),
         Row(Id::Bits, "/bits", K::Int, int64_t{4}, kAll, QAT_INT(spec.bits))
@@ -166,21 +178,28 @@ std::vector<JobSetting> jobRows() {
 
 std::vector<JobSetting> calibrationRows() {
     return {
-        Row(Id::CalibrationFiles, "/calibration/files", K::Files, Files{}, kData, QAT_FILES(calibration.files))
+        Row(Id::CalibrationFiles, "/calibration/files", K::Files, Files{}, kData,
+            QAT_FILES(calibration.files))
             .cli("--calib", "Calibration text / JSONL files (block-ap and efficientqat)"),
-        Row(Id::GeneratedDocuments, "/calibration/generated_documents", K::Int, int64_t{0}, kData, QAT_INT(generatedDocuments))
+        Row(Id::GeneratedDocuments, "/calibration/generated_documents", K::Int, int64_t{0}, kData,
+            QAT_INT(generatedDocuments))
             .range(0, kInf)
-            .cli("--calib-generate", "Calibrate on N documents the model writes itself (sampled from BOS) instead of --calib"),
-        Row(Id::CalibrationSeqlen, "/calibration/seqlen", K::Int, int64_t{2048}, kData, QAT_INT(calibration.seqlen))
+            .cli("--calib-generate",
+                 "Calibrate on N documents the model writes itself (sampled from BOS) instead of --calib"),
+        Row(Id::CalibrationSeqlen, "/calibration/seqlen", K::Int, int64_t{2048}, kData,
+            QAT_INT(calibration.seqlen))
             .range(2, kMaxSeqlen)
             .cli("--seqlen", "Calibration window length in tokens"),
-        Row(Id::TrainWindows, "/calibration/train_windows", K::Int, int64_t{4096}, kData, QAT_INT(calibration.trainWindows))
+        Row(Id::TrainWindows, "/calibration/train_windows", K::Int, int64_t{4096}, kData,
+            QAT_INT(calibration.trainWindows))
             .range(1, kInf)
             .cli("--train-windows", "Training windows"),
-        Row(Id::ValWindows, "/calibration/val_windows", K::Int, int64_t{64}, kData, QAT_INT(calibration.valWindows))
+        Row(Id::ValWindows, "/calibration/val_windows", K::Int, int64_t{64}, kData,
+            QAT_INT(calibration.valWindows))
             .range(0, kInf)
             .cli("--val-windows", "Validation windows (0: none)"),
-        Row(Id::ValFraction, "/calibration/val_fraction", K::Double, 0.1, kData, QAT_DOUBLE(calibration.valFraction))
+        Row(Id::ValFraction, "/calibration/val_fraction", K::Double, 0.1, kData,
+            QAT_DOUBLE(calibration.valFraction))
             .range(0.0, 0.9)
             .cli("--val-fraction", "Fraction of the documents (the last) kept for validation"),
         Row(Id::CalibrationSeed, "/calibration/seed", K::Int, int64_t{2}, kData, QAT_SEED_COPY)
@@ -198,16 +217,19 @@ std::vector<JobSetting> blockApRows() {
             .range(1, kInf)
             .field(1, 4096)
             .cli("--batch", "Block-AP windows per optimizer step"),
-        Row(Id::BlockApWeightLr, "/block_ap/weight_lr", K::Double, 0.0, kBlockAp, QAT_DOUBLE(blockAp.weightLr))
+        Row(Id::BlockApWeightLr, "/block_ap/weight_lr", K::Double, 0.0, kBlockAp,
+            QAT_DOUBLE(blockAp.weightLr))
             .range(0.0, kInf)
             .field(0.0, 1.0)
             .record([](const QuantizeJob& j) -> SettingValue { return j.blockAp.weightLrFor(j.spec.bits); })
             .cli("--weight-lr", "Block-AP weight lr (0: the paper's by bits, 2e-5 / 1e-5)"),
-        Row(Id::BlockApQuantLr, "/block_ap/quant_lr", K::Double, 1e-4, kBlockAp, QAT_DOUBLE(blockAp.quantizerLr))
+        Row(Id::BlockApQuantLr, "/block_ap/quant_lr", K::Double, 1e-4, kBlockAp,
+            QAT_DOUBLE(blockAp.quantizerLr))
             .positive()
             .field(0.0, 1.0)
             .cli("--quant-lr", "Block-AP scale / zero-point lr"),
-        Row(Id::BlockApWeightDecay, "/block_ap/weight_decay", K::Double, 0.0, kBlockAp, QAT_DOUBLE(blockAp.weightDecay))
+        Row(Id::BlockApWeightDecay, "/block_ap/weight_decay", K::Double, 0.0, kBlockAp,
+            QAT_DOUBLE(blockAp.weightDecay))
             .range(0.0, kInf)
             .field(0.0, 1.0)
             .cli("--weight-decay", "Block-AP AdamW weight decay"),
@@ -215,7 +237,8 @@ std::vector<JobSetting> blockApRows() {
             QAT_DOUBLE(blockAp.finalLrDivisor))
             .range(1.0, 1e9)
             .cli("--final-lr-divisor", "Block-AP cosine schedule ends at lr / this"),
-        Row(Id::BlockApTrainNorms, "/block_ap/train_norms", K::Bool, true, kBlockAp, QAT_BOOL(blockAp.trainNorms))
+        Row(Id::BlockApTrainNorms, "/block_ap/train_norms", K::Bool, true, kBlockAp,
+            QAT_BOOL(blockAp.trainNorms))
             .cli("!--freeze-norms", "Block-AP: keep the norm weights fixed (trained by default)"),
         Row(Id::BlockApCacheDType, "/block_ap/cache_dtype", K::Choice, std::string("float16"), kBlockAp,
             QAT_CHOICE(blockAp.cacheDType, CacheDType))
@@ -232,7 +255,8 @@ std::vector<JobSetting> e2eAndQuantizerRows() {
         Row(Id::E2eLr, "/e2e_qp/lr", K::Double, 0.0, kE2e, QAT_DOUBLE(e2e.lr))
             .range(0.0, kInf)
             .field(0.0, 1.0)
-            .record([](const QuantizeJob& j) -> SettingValue { return e2eQpLearningRate(j.e2e, j.spec.bits); })
+            .record(
+                [](const QuantizeJob& j) -> SettingValue { return e2eQpLearningRate(j.e2e, j.spec.bits); })
             .cli("--e2e-lr", "E2E-QP peak lr (0: the paper's by bits, 2e-5 / 1e-5)"),
         Row(Id::E2eEpochs, "/e2e_qp/epochs", K::Int, int64_t{1}, kE2e, QAT_INT(e2e.epochs))
             .range(1, kInf)
@@ -242,10 +266,12 @@ std::vector<JobSetting> e2eAndQuantizerRows() {
             .range(1, kInf)
             .field(1, 4096)
             .cli("--e2e-batch", "E2E-QP windows per micro-batch"),
-        Row(Id::E2eAccumulation, "/e2e_qp/gradient_accumulation", K::Int, int64_t{16}, kE2e, QAT_INT(e2e.gradientAccumulation))
+        Row(Id::E2eAccumulation, "/e2e_qp/gradient_accumulation", K::Int, int64_t{16}, kE2e,
+            QAT_INT(e2e.gradientAccumulation))
             .range(1, kInf)
             .field(1, 4096)
-            .cli("--e2e-accumulation", "E2E-QP micro-batches per optimizer step (effective batch = batch x accumulation)"),
+            .cli("--e2e-accumulation",
+                 "E2E-QP micro-batches per optimizer step (effective batch = batch x accumulation)"),
         Row(Id::E2eWarmup, "/e2e_qp/warmup_fraction", K::Double, 0.03, kE2e, QAT_DOUBLE(e2e.warmupFraction))
             .range(0.0, 1.0)
             .cli("--e2e-warmup", "E2E-QP fraction of steps in linear warm-up"),
@@ -262,10 +288,12 @@ std::vector<JobSetting> e2eAndQuantizerRows() {
         Row(Id::E2eSeed, "/e2e_qp/seed", K::Int, int64_t{2}, kE2e, QAT_SEED_COPY)
             .help("E2E-QP's seed (the job's seed, recorded)"),
 
-        Row(Id::QuantizerSymmetric, "/quantizer/symmetric", K::Bool, false, kRtn, QAT_BOOL(quantizer.symmetric))
-            .cli("--symmetric",
-                 "rtn: symmetric signed integers (no zero point) with --range step sizes, instead of asymmetric min-max"),
-        Row(Id::QuantizerRange, "/quantizer/range", K::Choice, std::string("lp"), kRtn, QAT_CHOICE(quantizer.range, RangeInit))
+        Row(Id::QuantizerSymmetric, "/quantizer/symmetric", K::Bool, false, kRtn,
+            QAT_BOOL(quantizer.symmetric))
+            .cli("--symmetric", "rtn: symmetric signed integers (no zero point) with --range step sizes, "
+                                "instead of asymmetric min-max"),
+        Row(Id::QuantizerRange, "/quantizer/range", K::Choice, std::string("lp"), kRtn,
+            QAT_CHOICE(quantizer.range, RangeInit))
             .choices(namesOf<RangeInit>())
             .cli("--range", "Symmetric step sizes (rtn --symmetric, lr-qat): lp (Lp-error search) or minmax"),
         Row(Id::QuantizerP, "/quantizer/p", K::Double, 4.0, kRtn, QAT_DOUBLE(quantizer.p))
@@ -296,7 +324,8 @@ std::vector<JobSetting> lrQatRows() {
             .range(0.0, kInf)
             .field(0.0, 1.0)
             .cli("--scale-lr", "LR-QAT peak lr of the step sizes"),
-        Row(Id::LrQatWeightDecay, "/lr_qat/weight_decay", K::Double, 0.0, kLrQat, QAT_DOUBLE(lrQat.weightDecay))
+        Row(Id::LrQatWeightDecay, "/lr_qat/weight_decay", K::Double, 0.0, kLrQat,
+            QAT_DOUBLE(lrQat.weightDecay))
             .range(0.0, kInf)
             .field(0.0, 1.0)
             .cli("--lr-qat-weight-decay", "LR-QAT AdamW weight decay"),
@@ -323,19 +352,23 @@ std::vector<JobSetting> lrQatRows() {
             .range(1, kInf)
             .field(1, 4096)
             .cli("--lr-qat-accumulation", "LR-QAT micro-batches per optimizer step"),
-        Row(Id::LrQatWarmup, "/lr_qat/warmup_fraction", K::Double, 0.1, kLrQat, QAT_DOUBLE(lrQat.warmupFraction))
+        Row(Id::LrQatWarmup, "/lr_qat/warmup_fraction", K::Double, 0.1, kLrQat,
+            QAT_DOUBLE(lrQat.warmupFraction))
             .range(0.0, 1.0)
             .cli("--lr-qat-warmup", "LR-QAT fraction of steps in linear warm-up"),
         Row(Id::LrQatClip, "/lr_qat/max_grad_norm", K::Double, 1.0, kLrQat, QAT_DOUBLE(lrQat.maxGradNorm))
             .range(0.0, kInf)
             .field(0.0, 100.0)
             .cli("--lr-qat-clip", "LR-QAT gradient-norm clip (0: none)"),
-        Row(Id::LrQatPhi0, "/lr_qat/phi0", K::Choice, std::string("int8"), kLrQat, QAT_CHOICE(lrQat.phi0, Phi0Storage))
+        Row(Id::LrQatPhi0, "/lr_qat/phi0", K::Choice, std::string("int8"), kLrQat,
+            QAT_CHOICE(lrQat.phi0, Phi0Storage))
             .choices(namesOf<Phi0Storage>())
             .cli("--phi0", "LR-QAT storage of the frozen W0/s0: int8 (fixed point), bfloat16 or float32"),
-        Row(Id::LrQatBf16Adapters, "/lr_qat/bf16_adapters", K::Bool, false, kLrQat, QAT_BOOL(lrQat.bf16Adapters))
+        Row(Id::LrQatBf16Adapters, "/lr_qat/bf16_adapters", K::Bool, false, kLrQat,
+            QAT_BOOL(lrQat.bf16Adapters))
             .cli("--bf16-adapters", "LR-QAT: keep A and B in bfloat16"),
-        Row(Id::LrQatRange, "/lr_qat/range", K::Choice, std::string("lp"), kLrQat, QAT_CHOICE(lrQat.range, RangeInit))
+        Row(Id::LrQatRange, "/lr_qat/range", K::Choice, std::string("lp"), kLrQat,
+            QAT_CHOICE(lrQat.range, RangeInit))
             .choices(namesOf<RangeInit>())
             .cli("--range", "Symmetric step sizes (rtn --symmetric, lr-qat): lp (Lp-error search) or minmax"),
         Row(Id::LrQatP, "/lr_qat/p", K::Double, 4.0, kLrQat, QAT_DOUBLE(lrQat.p))
@@ -353,7 +386,8 @@ std::vector<JobSetting> lrQatRows() {
 std::vector<JobSetting> makeTable() {
     std::vector<JobSetting> table;
     for (auto part : {jobRows, calibrationRows, blockApRows, e2eAndQuantizerRows, lrQatRows})
-        for (JobSetting& s : part()) table.push_back(std::move(s));
+        for (JobSetting& s : part())
+            table.push_back(std::move(s));
     return table;
 }
 
@@ -376,14 +410,18 @@ const std::vector<JobSetting>& jobSettings() {
     static const std::vector<JobSetting> table = [] {
         std::vector<JobSetting> t = makeTable();
         for (size_t i = 0; i < t.size(); ++i)
-            if (static_cast<size_t>(t[i].id) != i) throw std::logic_error(std::string("job settings: row out of order: ") + t[i].key);
-        if (t.size() != static_cast<size_t>(JobSettingId::Count)) throw std::logic_error("job settings: a row is missing");
+            if (static_cast<size_t>(t[i].id) != i)
+                throw std::logic_error(std::string("job settings: row out of order: ") + t[i].key);
+        if (t.size() != static_cast<size_t>(JobSettingId::Count))
+            throw std::logic_error("job settings: a row is missing");
         return t;
     }();
     return table;
 }
 
-const JobSetting& jobSetting(JobSettingId id) { return jobSettings().at(static_cast<size_t>(id)); }
+const JobSetting& jobSetting(JobSettingId id) {
+    return jobSettings().at(static_cast<size_t>(id));
+}
 
 const JobSetting* findJobSetting(const std::string& key) {
     for (const auto& s : jobSettings())
@@ -404,7 +442,8 @@ std::string settingRangeError(const JobSetting& s, double value) {
     if (!low && !high) return {};
     if (std::isfinite(s.minimum) && std::isfinite(s.maximum))
         return "must be between " + number(s.minimum) + " and " + number(s.maximum);
-    if (std::isfinite(s.minimum)) return (s.aboveMinimum ? "must be above " : "must be at least ") + number(s.minimum);
+    if (std::isfinite(s.minimum))
+        return (s.aboveMinimum ? "must be above " : "must be at least ") + number(s.minimum);
     return "must be at most " + number(s.maximum);
 }
 

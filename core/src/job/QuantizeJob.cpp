@@ -14,7 +14,6 @@
 #include <map>
 #include <memory>
 
-
 namespace qat {
 
 namespace {
@@ -25,14 +24,16 @@ std::string absolutePath(const std::filesystem::path& p) {
 
 std::vector<std::string> absolutePaths(const std::vector<std::filesystem::path>& files) {
     std::vector<std::string> out;
-    for (const auto& f : files) out.push_back(absolutePath(f));
+    for (const auto& f : files)
+        out.push_back(absolutePath(f));
     return out;
 }
 
 // A setting's value as run.json records it (paths absolute).
 nlohmann::json recordedValue(const JobSetting& s, const QuantizeJob& job) {
     const SettingValue v = s.record ? s.record(job) : s.get(job);
-    if (s.kind == SettingKind::Folder || s.kind == SettingKind::File) return absolutePath(std::get<std::string>(v));
+    if (s.kind == SettingKind::Folder || s.kind == SettingKind::File)
+        return absolutePath(std::get<std::string>(v));
     if (s.kind == SettingKind::Files) {
         const auto& files = std::get<std::vector<std::string>>(v);
         return absolutePaths(std::vector<std::filesystem::path>(files.begin(), files.end()));
@@ -45,13 +46,23 @@ nlohmann::json recordedValue(const JobSetting& s, const QuantizeJob& job) {
 std::string readSetting(const JobSetting& s, const nlohmann::json& j, SettingValue& out) {
     try {
         switch (s.kind) {
-        case SettingKind::Int: out = j.get<int64_t>(); break;
-        case SettingKind::Double: out = j.get<double>(); break;
-        case SettingKind::Bool: out = j.get<bool>(); break;
+        case SettingKind::Int:
+            out = j.get<int64_t>();
+            break;
+        case SettingKind::Double:
+            out = j.get<double>();
+            break;
+        case SettingKind::Bool:
+            out = j.get<bool>();
+            break;
         case SettingKind::Choice:
         case SettingKind::Folder:
-        case SettingKind::File: out = j.get<std::string>(); break;
-        case SettingKind::Files: out = j.get<std::vector<std::string>>(); break;
+        case SettingKind::File:
+            out = j.get<std::string>();
+            break;
+        case SettingKind::Files:
+            out = j.get<std::vector<std::string>>();
+            break;
         }
     } catch (const std::exception& e) {
         return std::string("field ") + (s.key + 1) + ": " + e.what();
@@ -62,7 +73,8 @@ std::string readSetting(const JobSetting& s, const nlohmann::json& j, SettingVal
             return settingDisplayKey(s) + " \"" + name + "\": expected " + nameList(s.choices);
     }
     if ((s.kind == SettingKind::Int || s.kind == SettingKind::Double) && !s.rangeCheckedByJob) {
-        const double v = s.kind == SettingKind::Int ? static_cast<double>(std::get<int64_t>(out)) : std::get<double>(out);
+        const double v =
+            s.kind == SettingKind::Int ? static_cast<double>(std::get<int64_t>(out)) : std::get<double>(out);
         const std::string why = settingRangeError(s, v);
         if (!why.empty()) return settingDisplayKey(s) + " " + j.dump() + ": " + why;
     }
@@ -104,7 +116,8 @@ Status applyJobConfig(const std::string& jsonText, const std::string& source, Qu
         return Status::error(ErrorKind::BadInput, source + ": not valid JSON (" + e.what() + ")");
     }
     if (j.is_object() && j.contains("config") && j["config"].is_object()) j = j["config"];
-    if (!j.is_object()) return Status::error(ErrorKind::BadInput, source + ": expected a JSON object of settings");
+    if (!j.is_object())
+        return Status::error(ErrorKind::BadInput, source + ": expected a JSON object of settings");
 
     std::vector<std::pair<const JobSetting*, SettingValue>> values;
     for (const JobSetting& s : jobSettings()) {
@@ -118,7 +131,8 @@ Status applyJobConfig(const std::string& jsonText, const std::string& source, Qu
     const std::string unknown = unknownSetting(j);
     if (!unknown.empty())
         return Status::error(ErrorKind::BadInput, source + ": unknown setting \"" + unknown.substr(1) + "\"");
-    for (const auto& [s, v] : values) s->set(job, v);
+    for (const auto& [s, v] : values)
+        s->set(job, v);
     return Status::success();
 }
 
@@ -128,20 +142,25 @@ Status checkJob(const QuantizeJob& job) {
     if (!std::filesystem::is_directory(job.model, ec))
         return Status::error(ErrorKind::BadInput, job.model.string() + ": not a folder");
     if (job.spec.bits < 2 || job.spec.bits > 8)
-        return Status::error(ErrorKind::BadInput, "bits " + std::to_string(job.spec.bits) + ": bits must be between 2 and 8");
+        return Status::error(ErrorKind::BadInput,
+                             "bits " + std::to_string(job.spec.bits) + ": bits must be between 2 and 8");
     if (job.spec.groupSize < 0)
         return Status::error(ErrorKind::BadInput, "group " + std::to_string(job.spec.groupSize) +
                                                       ": group size must be positive (or 0 for whole rows)");
     const bool needsData = job.method != Method::RoundToNearest;
     if (needsData && job.calibration.files.empty() && job.generatedDocuments == 0)
-        return Status::error(ErrorKind::BadInput, std::string(methodName(job.method)) +
-                                                      " needs calibration text (or self-generated calibration); rtn needs none");
+        return Status::error(ErrorKind::BadInput,
+                             std::string(methodName(job.method)) +
+                                 " needs calibration text (or self-generated calibration); rtn needs none");
     if (!job.calibration.files.empty() && job.generatedDocuments > 0)
-        return Status::error(ErrorKind::BadInput, "give either calibration files or self-generated calibration, not both");
+        return Status::error(ErrorKind::BadInput,
+                             "give either calibration files or self-generated calibration, not both");
     for (const auto& f : job.calibration.files)
-        if (!std::filesystem::is_regular_file(f, ec)) return Status::error(ErrorKind::BadInput, f.string() + ": no such calibration file");
+        if (!std::filesystem::is_regular_file(f, ec))
+            return Status::error(ErrorKind::BadInput, f.string() + ": no such calibration file");
     for (const auto& f : job.evalFiles)
-        if (!std::filesystem::is_regular_file(f, ec)) return Status::error(ErrorKind::BadInput, f.string() + ": no such evaluation file");
+        if (!std::filesystem::is_regular_file(f, ec))
+            return Status::error(ErrorKind::BadInput, f.string() + ": no such evaluation file");
     if (job.out.empty()) return Status::error(ErrorKind::BadInput, "no run folder given");
     return Status::success();
 }
@@ -185,15 +204,19 @@ Status loadCalibration(JobRun& r) {
     if (job.generatedDocuments > 0) {
         GeneratedCalibrationOptions go;
         go.count = job.generatedDocuments;
-        go.tokensPerSample = std::min<int64_t>(job.calibration.seqlen, r.model->config().maxPositionEmbeddings - 1);
+        go.tokensPerSample =
+            std::min<int64_t>(job.calibration.seqlen, r.model->config().maxPositionEmbeddings - 1);
         go.seed = job.seed;
         std::vector<std::vector<int64_t>> docs;
         Status st = generateCalibrationDocuments(*r.model, go, docs, r.outer);
-        if (st.ok()) st = guarded([&] { r.data = makeCalibrationWindows(docs, job.calibration, "self-generated"); });
+        if (st.ok())
+            st = guarded([&] { r.data = makeCalibrationWindows(docs, job.calibration, "self-generated"); });
         return st;
     }
     const Tokenizer* tok = r.model->tokenizer();
-    if (!tok) return Status::error(ErrorKind::BadInput, job.model.string() + ": no tokenizer.model; give a tokenizer");
+    if (!tok)
+        return Status::error(ErrorKind::BadInput,
+                             job.model.string() + ": no tokenizer.model; give a tokenizer");
     return guarded([&] { r.data = loadCalibrationData(*tok, job.calibration); });
 }
 
@@ -228,13 +251,15 @@ void logStart(JobRun& r) {
     }
     if (job.method == Method::RoundToNearest) return;
     const CalibrationData& data = r.data;
-    sink.onLog("calibration: " + std::to_string(data.train.size()) + " training and " + std::to_string(data.val.size()) +
-               " validation windows of " + std::to_string(data.seqlen) + " tokens from " + data.source);
+    sink.onLog("calibration: " + std::to_string(data.train.size()) + " training and " +
+               std::to_string(data.val.size()) + " validation windows of " + std::to_string(data.seqlen) +
+               " tokens from " + data.source);
     if (job.method == Method::BlockAp || job.method == Method::EfficientQat) {
-        const int64_t cache = blockApCacheBytes(job.blockAp, static_cast<int64_t>(data.train.size() + data.val.size()),
-                                                data.seqlen, r.model->config().hiddenSize);
-        sink.onLog("Block-AP activation caches: " + std::to_string((cache + (1 << 20) - 1) >> 20) + " MiB of " +
-                   cacheDTypeName(job.blockAp.cacheDType) +
+        const int64_t cache =
+            blockApCacheBytes(job.blockAp, static_cast<int64_t>(data.train.size() + data.val.size()),
+                              data.seqlen, r.model->config().hiddenSize);
+        sink.onLog("Block-AP activation caches: " + std::to_string((cache + (1 << 20) - 1) >> 20) +
+                   " MiB of " + cacheDTypeName(job.blockAp.cacheDType) +
                    (job.blockAp.cacheDir.empty() ? std::string(" in memory")
                                                  : " in files under " + job.blockAp.cacheDir.string()));
     }
@@ -249,7 +274,8 @@ Status evaluateStage(JobRun& r, Stage stage) {
         PerplexityResult p;
         Status e = evaluatePerplexity(*r.model, file, r.eval, p, r.sink.get());
         if (!e.ok()) return e;
-        r.sink->onEvalResult(EvalResult{file.filename().string(), p.perplexity, p.windows, r.eval.seqlen, stageName(stage)});
+        r.sink->onEvalResult(
+            EvalResult{file.filename().string(), p.perplexity, p.windows, r.eval.seqlen, stageName(stage)});
         s.perplexity.push_back(p.perplexity);
         s.windows.push_back(p.windows);
     }
@@ -258,7 +284,8 @@ Status evaluateStage(JobRun& r, Stage stage) {
 }
 
 Status saveState(JobRun& r) {
-    const std::map<std::string, std::string> meta = {{"method", methodName(r.job.method)}, {"qat_studio", qatVersion()}};
+    const std::map<std::string, std::string> meta = {{"method", methodName(r.job.method)},
+                                                     {"qat_studio", qatVersion()}};
     return saveQuantizedState(*r.model, r.run->quantizedStatePath(), meta);
 }
 
@@ -292,8 +319,11 @@ Status runPhases(JobRun& r) {
 // eval.json: whatever was measured, also after a failure.
 Status writeEvalJson(JobRun& r) {
     std::vector<std::string> names;
-    for (const auto& f : r.job.evalFiles) names.push_back(f.filename().string());
-    nlohmann::json ej = {{"seqlen", r.eval.seqlen}, {"max_windows", r.eval.maxWindows}, {"files", absolutePaths(r.job.evalFiles)}};
+    for (const auto& f : r.job.evalFiles)
+        names.push_back(f.filename().string());
+    nlohmann::json ej = {{"seqlen", r.eval.seqlen},
+                         {"max_windows", r.eval.maxWindows},
+                         {"files", absolutePaths(r.job.evalFiles)}};
     nlohmann::json js = nlohmann::json::array();
     for (const auto& s : r.out.stages) {
         nlohmann::json results = nlohmann::json::object();

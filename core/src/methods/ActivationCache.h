@@ -15,7 +15,8 @@ namespace qat {
 /// `device`; otherwise it is a CPU tensor backed by a new file in `diskDir`, mapped shared
 /// and unlinked at once (the space is returned when the tensor is freed, also after a
 /// crash). Throws Error(OutOfMemory) naming the size when the file cannot be made.
-torch::Tensor allocateActivationCache(c10::IntArrayRef shape, torch::ScalarType dtype, const torch::Device& device,
-                                      const std::filesystem::path& diskDir, const std::string& name);
+torch::Tensor allocateActivationCache(c10::IntArrayRef shape, torch::ScalarType dtype,
+                                      const torch::Device& device, const std::filesystem::path& diskDir,
+                                      const std::string& name);
 
 } // namespace qat

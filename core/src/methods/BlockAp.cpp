@@ -35,9 +35,12 @@ torch::Tensor windowsTensor(const std::vector<std::vector<int64_t>>& windows, in
 
 torch::ScalarType toTorch(CacheDType t) {
     switch (t) {
-    case CacheDType::Float16: return torch::kFloat16;
-    case CacheDType::BFloat16: return torch::kBFloat16;
-    case CacheDType::Float32: return torch::kFloat32;
+    case CacheDType::Float16:
+        return torch::kFloat16;
+    case CacheDType::BFloat16:
+        return torch::kBFloat16;
+    case CacheDType::Float32:
+        return torch::kFloat32;
     }
     return torch::kFloat32;
 }
@@ -119,8 +122,8 @@ class BlockApRun {
 public:
     BlockApRun(Model& model, const QuantSpec& spec, const BlockApOptions& options,
                const CalibrationData& data, ProgressSink* sink, BlockApResult& out, const RunDirectory* run)
-        : m_model(model), m_spec(spec), m_options(options), m_data(data), m_sink(sink), m_out(out), m_run(run),
-          m_llama(model.impl().llama), m_dtype(model.impl().dtype), m_device(model.impl().device),
+        : m_model(model), m_spec(spec), m_options(options), m_data(data), m_sink(sink), m_out(out),
+          m_run(run), m_llama(model.impl().llama), m_dtype(model.impl().dtype), m_device(model.impl().device),
           m_cacheDType(toTorch(options.cacheDType)) {}
 
     void run() {
@@ -157,7 +160,8 @@ private:
 
     // Runs `fn` (float32 in, any dtype out) over x in batches into a new cache.
     // x: (n, seq, hidden) cache -> (n, seq, hidden) cache
-    template <class Fn> torch::Tensor mapBatches(const torch::Tensor& x, const std::string& name, Fn&& fn) const {
+    template <class Fn>
+    torch::Tensor mapBatches(const torch::Tensor& x, const std::string& name, Fn&& fn) const {
         torch::NoGradGuard noGrad;
         torch::Tensor out = newCache(x.size(0), name);
         const int64_t batch = m_options.batchSize * 4;
@@ -190,7 +194,8 @@ private:
     // One block in the model's dtype over a cache. x: (n, seq, hidden) -> (n, seq, hidden)
     torch::Tensor runModelBlock(DecoderBlock block, const torch::Tensor& x, const std::string& name) {
         auto cos = m_cos.to(m_dtype), sin = m_sin.to(m_dtype);
-        return mapBatches(x, name, [&](const torch::Tensor& b) { return block->forward(b.to(m_dtype), cos, sin); });
+        return mapBatches(x, name,
+                          [&](const torch::Tensor& b) { return block->forward(b.to(m_dtype), cos, sin); });
     }
 
     // Mean squared error of `block` on a split (inputs xQ, targets y), in batches.
@@ -202,7 +207,8 @@ private:
         for (int64_t b = 0; b < n; b += batch) {
             const int64_t e = std::min(b + batch, n);
             auto pred = block->forward(split.xQ.slice(0, b, e).to(m_device, torch::kFloat32), m_cos, m_sin);
-            sum += torch::mse_loss(pred, split.y.slice(0, b, e).to(m_device, torch::kFloat32), at::Reduction::Sum)
+            sum += torch::mse_loss(pred, split.y.slice(0, b, e).to(m_device, torch::kFloat32),
+                                   at::Reduction::Sum)
                        .item<double>();
         }
         return sum / static_cast<double>(split.y.numel());
@@ -237,7 +243,8 @@ private:
         return text;
     }
 
-    void writeCheckpoint(int64_t i, const DecoderBlock& frozen, double mseBefore, double mseAfter, double seconds) {
+    void writeCheckpoint(int64_t i, const DecoderBlock& frozen, double mseBefore, double mseAfter,
+                         double seconds) {
         if (!m_run) return;
         NamedTensors tensors;
         appendFrozenBlock(frozen, i, tensors);
@@ -256,7 +263,8 @@ private:
         if (stored.bits != m_spec.bits || stored.groupSize != m_spec.groupSize)
             fail(ErrorKind::BadInput, path.string() + " holds W" + std::to_string(stored.bits) + " g" +
                                           std::to_string(stored.groupSize) + ", this run is W" +
-                                          std::to_string(m_spec.bits) + " g" + std::to_string(m_spec.groupSize));
+                                          std::to_string(m_spec.bits) + " g" +
+                                          std::to_string(m_spec.groupSize));
         const DecoderBlock frozen = loadFrozenBlock(file, i, m_model.config(), m_spec, m_dtype, m_device);
         computeTargets(m_llama->block(i));
         m_llama->replaceBlock(i, frozen);
@@ -349,8 +357,10 @@ private:
                 const auto idx =
                     torch::tensor(std::vector<int64_t>(order.begin() + b0, order.begin() + b1), torch::kInt64)
                         .to(m_device);
-                const torch::Tensor x = m_train.xQ.index_select(0, idx.to(m_train.xQ.device())).to(m_device, torch::kFloat32);
-                const torch::Tensor y = m_train.y.index_select(0, idx.to(m_train.y.device())).to(m_device, torch::kFloat32);
+                const torch::Tensor x =
+                    m_train.xQ.index_select(0, idx.to(m_train.xQ.device())).to(m_device, torch::kFloat32);
+                const torch::Tensor y =
+                    m_train.y.index_select(0, idx.to(m_train.y.device())).to(m_device, torch::kFloat32);
                 optimizer.zero_grad();
                 const torch::Tensor loss = torch::mse_loss(t.block->forward(x, m_cos, m_sin), y);
                 const double value = loss.item<double>();
@@ -420,7 +430,8 @@ int64_t blockApCacheBytes(const BlockApOptions& options, int64_t windows, int64_
 }
 
 Status runBlockAp(Model& model, const QuantSpec& spec, const BlockApOptions& options,
-                  const CalibrationData& data, ProgressSink* sink, BlockApResult& out, const RunDirectory* run) {
+                  const CalibrationData& data, ProgressSink* sink, BlockApResult& out,
+                  const RunDirectory* run) {
     out = BlockApResult{};
     Status st = checkInputs(model, spec, options, data);
     if (!st.ok()) return st;

@@ -3,8 +3,8 @@
 // points) of frozen quantized layers with the language-model loss.
 #include "qat/E2eQp.h"
 
-#include "model/ModelImpl.h"
 #include "methods/EndToEnd.h"
+#include "model/ModelImpl.h"
 #include "quant/QuantLinear.h"
 #include "quant/QuantizedState.h"
 
@@ -37,8 +37,9 @@ public:
         const quant::GroupLayout l = quant::groupLayout(m_in, m_spec.groupSize);
         // Column j belongs to group j / group (the last group may be shorter).
         m_groupOf = torch::clamp(
-            torch::div(torch::arange(m_in, torch::TensorOptions().dtype(torch::kInt64).device(codes.device())),
-                       l.group, "floor"),
+            torch::div(
+                torch::arange(m_in, torch::TensorOptions().dtype(torch::kInt64).device(codes.device())),
+                l.group, "floor"),
             0, l.ngroups - 1);
         m_codes = codes.to(torch::kFloat32);
     }
@@ -46,7 +47,7 @@ public:
     // -> (out, in) in the compute dtype, differentiable in scale (and zero)
     torch::Tensor effectiveWeight() override {
         torch::Tensor z = zero;
-        if (m_trainZeros) z = z + (torch::round(z) - z).detach();  // straight-through rounding
+        if (m_trainZeros) z = z + (torch::round(z) - z).detach(); // straight-through rounding
         const torch::Tensor s = scale.index_select(1, m_groupOf); // (out, in)
         const torch::Tensor zf = z.index_select(1, m_groupOf);
         return ((m_codes - zf) * s).to(m_dtype);
@@ -68,8 +69,8 @@ public:
         torch::NoGradGuard noGrad;
         const torch::Tensor z = m_trainZeros ? torch::round(zero.detach()) : zero.detach().clone();
         return std::make_shared<FrozenQuantLinear>(codes, scale.detach().clone(), z,
-                                                   biasTensor.defined() ? biasTensor : torch::Tensor(), m_spec,
-                                                   m_dtype);
+                                                   biasTensor.defined() ? biasTensor : torch::Tensor(),
+                                                   m_spec, m_dtype);
     }
 
     torch::Tensor codes, scale, zero, biasTensor;
@@ -100,7 +101,8 @@ std::vector<std::pair<int64_t, names::LinearSlot>> checkQuantized(LlamaModel& ll
         for (int s = 0; s < names::kLinearSlots; ++s) {
             const auto slot = static_cast<names::LinearSlot>(s);
             auto frozen = std::dynamic_pointer_cast<FrozenQuantLinear>(llama->block(i)->linear(slot));
-            if (!frozen) fail(ErrorKind::BadInput, "E2E-QP needs a quantized model (run Block-AP or RTN first)");
+            if (!frozen)
+                fail(ErrorKind::BadInput, "E2E-QP needs a quantized model (run Block-AP or RTN first)");
             const QuantSpec& fs = frozen->spec();
             const bool sameGroup = fs.groupSize == spec.groupSize ||
                                    quant::groupLayout(frozen->inFeatures(), fs.groupSize).ngroups ==
@@ -174,9 +176,10 @@ void train(Model& model, const QuantSpec& spec, const E2eQpOptions& o, const Cal
         out = E2eQpResult{};
         out.lr = peak;
         if (sink && !(run && run->hasE2eCheckpoint()))
-            sink->onLog("E2E-QP " + specName(spec) + ": " + std::to_string(params.size()) + " trained tensors, " +
-                        std::to_string(e2e::totalSteps(ls, data.train.size())) + " steps of " +
-                        std::to_string(o.batchSize * o.gradientAccumulation) + " windows, lr " + std::to_string(peak) +
+            sink->onLog("E2E-QP " + specName(spec) + ": " + std::to_string(params.size()) +
+                        " trained tensors, " + std::to_string(e2e::totalSteps(ls, data.train.size())) +
+                        " steps of " + std::to_string(o.batchSize * o.gradientAccumulation) +
+                        " windows, lr " + std::to_string(peak) +
                         (o.gradientCheckpointing ? ", gradient checkpointing per block" : ""));
         e2e::LoopResult r;
         e2e::trainEndToEnd(llama, impl.device, data, optimizer, kept, ls, sink, run, r);
@@ -187,7 +190,8 @@ void train(Model& model, const QuantSpec& spec, const E2eQpOptions& o, const Cal
         out.steps = r.steps;
         out.resumedAtStep = r.resumedAtStep;
         // Freeze the trained values back into FrozenQuantLinear layers.
-        for (const Swapped& s : swapped) llama->block(s.block)->replaceLinear(s.slot, s.trainable->freeze());
+        for (const Swapped& s : swapped)
+            llama->block(s.block)->replaceLinear(s.slot, s.trainable->freeze());
     } catch (...) {
         restore();
         throw;

@@ -39,14 +39,15 @@ std::string number(double v) {
 
 // Where the loop stands, as a checkpoint keeps it.
 struct Position {
-    int64_t step = 0;          // optimizer steps done
-    double epochSum = 0.0;     // sum of step losses in the current epoch so far
+    int64_t step = 0;      // optimizer steps done
+    double epochSum = 0.0; // sum of step losses in the current epoch so far
     double initialTrainLoss = 0.0;
     double initialValLoss = std::numeric_limits<double>::quiet_NaN();
 };
 
 // AdamW's state of one parameter, created empty when the optimizer has none yet.
-torch::optim::AdamWParamState* adamState(torch::optim::AdamW& optimizer, const torch::Tensor& p, bool create) {
+torch::optim::AdamWParamState* adamState(torch::optim::AdamW& optimizer, const torch::Tensor& p,
+                                         bool create) {
     auto& states = optimizer.state();
     auto it = states.find(p.unsafeGetTensorImpl());
     if (it == states.end()) {
@@ -59,8 +60,9 @@ torch::optim::AdamWParamState* adamState(torch::optim::AdamW& optimizer, const t
     return static_cast<torch::optim::AdamWParamState*>(it->second.get());
 }
 
-void writeCheckpoint(const RunDirectory& run, const LoopSettings& s, const std::vector<CheckpointTensor>& tensors,
-                     torch::optim::AdamW& optimizer, const Position& pos, int64_t steps) {
+void writeCheckpoint(const RunDirectory& run, const LoopSettings& s,
+                     const std::vector<CheckpointTensor>& tensors, torch::optim::AdamW& optimizer,
+                     const Position& pos, int64_t steps) {
     torch::NoGradGuard noGrad;
     std::vector<std::pair<std::string, torch::Tensor>> out;
     int64_t adamStep = 0;
@@ -86,8 +88,9 @@ void writeCheckpoint(const RunDirectory& run, const LoopSettings& s, const std::
 }
 
 // Restores a checkpoint into the tensors and the optimizer; returns the position.
-Position readCheckpoint(const RunDirectory& run, const LoopSettings& s, const std::vector<CheckpointTensor>& tensors,
-                        torch::optim::AdamW& optimizer, int64_t steps) {
+Position readCheckpoint(const RunDirectory& run, const LoopSettings& s,
+                        const std::vector<CheckpointTensor>& tensors, torch::optim::AdamW& optimizer,
+                        int64_t steps) {
     torch::NoGradGuard noGrad;
     const SafeTensorsFile file(run.e2eCheckpointPath());
     const std::string where = file.path().string();
@@ -101,7 +104,8 @@ Position readCheckpoint(const RunDirectory& run, const LoopSettings& s, const st
         fail(ErrorKind::BadInput, where + ": not a " + s.what + " checkpoint (format \"" + field("format") +
                                       "\"); remove it to start the phase again");
     bool same = std::stoll(field("steps")) == steps;
-    for (const auto& [key, value] : s.settings) same = same && field(key) == value;
+    for (const auto& [key, value] : s.settings)
+        same = same && field(key) == value;
     if (!same)
         fail(ErrorKind::BadInput, where + ": written by a " + s.what +
                                       " phase with other settings; remove it to start the phase again");
@@ -133,7 +137,8 @@ Position readCheckpoint(const RunDirectory& run, const LoopSettings& s, const st
 } // namespace
 
 double scheduledLr(Schedule schedule, double peak, int64_t step, int64_t steps, int64_t warmup) {
-    if (step < warmup) return peak * static_cast<double>(step) / static_cast<double>(std::max<int64_t>(1, warmup));
+    if (step < warmup)
+        return peak * static_cast<double>(step) / static_cast<double>(std::max<int64_t>(1, warmup));
     const double progress =
         static_cast<double>(step - warmup) / static_cast<double>(std::max<int64_t>(1, steps - warmup));
     if (schedule == Schedule::Linear) return peak * std::max(0.0, 1.0 - progress);
@@ -187,7 +192,8 @@ double lossAndBackward(LlamaModel& llama, const torch::Tensor& ids, double weigh
     return value;
 }
 
-double validationLoss(LlamaModel& llama, const CalibrationData& data, int64_t batch, const torch::Device& device) {
+double validationLoss(LlamaModel& llama, const CalibrationData& data, int64_t batch,
+                      const torch::Device& device) {
     if (data.val.empty()) return std::numeric_limits<double>::quiet_NaN();
     torch::NoGradGuard noGrad;
     std::vector<size_t> order(data.val.size());
@@ -209,7 +215,8 @@ void checkSettings(const LoopSettings& s, const CalibrationData& data) {
     if (s.gradientAccumulation < 1) fail(ErrorKind::BadInput, w + "gradient accumulation must be at least 1");
     for (double lr : s.peakLrs)
         if (lr < 0.0) fail(ErrorKind::BadInput, w + "learning rate must not be negative");
-    if (s.warmupFraction < 0.0 || s.warmupFraction > 1.0) fail(ErrorKind::BadInput, w + "warm-up fraction must be in [0, 1]");
+    if (s.warmupFraction < 0.0 || s.warmupFraction > 1.0)
+        fail(ErrorKind::BadInput, w + "warm-up fraction must be in [0, 1]");
     if (s.maxGradNorm < 0.0) fail(ErrorKind::BadInput, w + "gradient clip must not be negative");
     if (data.train.empty()) fail(ErrorKind::BadInput, w + "no training windows");
     if (data.seqlen < 2) fail(ErrorKind::BadInput, w + "windows need at least 2 tokens");
@@ -248,8 +255,8 @@ StepPlan planSteps(const LoopSettings& s, size_t windows) {
 // validation loss measured.
 Position startPosition(LlamaModel& llama, const torch::Device& device, const CalibrationData& data,
                        torch::optim::AdamW& optimizer, const std::vector<CheckpointTensor>& tensors,
-                       const LoopSettings& s, const StepPlan& plan, ProgressSink* sink, const RunDirectory* run,
-                       bool resumed) {
+                       const LoopSettings& s, const StepPlan& plan, ProgressSink* sink,
+                       const RunDirectory* run, bool resumed) {
     Position pos;
     if (resumed) {
         pos = readCheckpoint(*run, s, tensors, optimizer, plan.steps);
@@ -263,7 +270,8 @@ Position startPosition(LlamaModel& llama, const torch::Device& device, const Cal
 }
 
 // Sets every param group's scheduled learning rate for `step`; returns the first group's.
-double applySchedule(torch::optim::AdamW& optimizer, const LoopSettings& s, const StepPlan& plan, int64_t step) {
+double applySchedule(torch::optim::AdamW& optimizer, const LoopSettings& s, const StepPlan& plan,
+                     int64_t step) {
     double lr0 = 0.0;
     for (size_t g = 0; g < optimizer.param_groups().size(); ++g) {
         const double lr = scheduledLr(s.schedule, s.peakLrs[g], step, plan.steps, plan.warmup);
@@ -278,7 +286,8 @@ double applySchedule(torch::optim::AdamW& optimizer, const LoopSettings& s, cons
 // calls `saveBeforeCancel` (the step's partial gradients are dropped) and throws Cancelled.
 double accumulateGradients(LlamaModel& llama, const torch::Device& device, const CalibrationData& data,
                            const std::vector<size_t>& order, size_t first, size_t end, int64_t step,
-                           const LoopSettings& s, ProgressSink* sink, const std::function<void()>& saveBeforeCancel) {
+                           const LoopSettings& s, ProgressSink* sink,
+                           const std::function<void()>& saveBeforeCancel) {
     const double stepWindows = static_cast<double>(end - first);
     double stepLoss = 0.0;
     for (size_t mb = first; mb < end; mb += static_cast<size_t>(s.batchSize)) {
@@ -288,11 +297,13 @@ double accumulateGradients(LlamaModel& llama, const torch::Device& device, const
         }
         const size_t mbEnd = std::min(end, mb + static_cast<size_t>(s.batchSize));
         const double weight = static_cast<double>(mbEnd - mb) / stepWindows;
-        const double value = lossAndBackward(llama, batchOf(data.train, order, mb, mbEnd, data.seqlen, device), weight,
-                                             s.gradientCheckpointing);
+        const double value =
+            lossAndBackward(llama, batchOf(data.train, order, mb, mbEnd, data.seqlen, device), weight,
+                            s.gradientCheckpointing);
         if (!std::isfinite(value))
             fail(ErrorKind::NonFinite, s.what + " step " + std::to_string(step + 1) + ": loss is " +
-                                           (std::isnan(value) ? "NaN" : "infinite") + "; try a lower " + s.lrOption);
+                                           (std::isnan(value) ? "NaN" : "infinite") + "; try a lower " +
+                                           s.lrOption);
         stepLoss += value * weight;
     }
     return stepLoss;
@@ -301,7 +312,8 @@ double accumulateGradients(LlamaModel& llama, const torch::Device& device, const
 // Draws the next epoch's order of the windows (a Fisher-Yates shuffle of 0 … n-1).
 void shuffle(std::vector<size_t>& order, std::mt19937_64& rng) {
     std::iota(order.begin(), order.end(), size_t{0});
-    for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng() % i]);
+    for (size_t i = order.size(); i > 1; --i)
+        std::swap(order[i - 1], order[rng() % i]);
 }
 
 } // namespace
@@ -310,10 +322,12 @@ void trainEndToEnd(LlamaModel& llama, const torch::Device& device, const Calibra
                    torch::optim::AdamW& optimizer, const std::vector<CheckpointTensor>& tensors,
                    const LoopSettings& s, ProgressSink* sink, const RunDirectory* run, LoopResult& out) {
     checkSettings(s, data);
-    TORCH_CHECK(s.peakLrs.size() == optimizer.param_groups().size(), "one peak learning rate per param group");
+    TORCH_CHECK(s.peakLrs.size() == optimizer.param_groups().size(),
+                "one peak learning rate per param group");
     std::vector<torch::Tensor> params;
     for (const auto& group : optimizer.param_groups())
-        for (const auto& p : group.params()) params.push_back(p);
+        for (const auto& p : group.params())
+            params.push_back(p);
     const StepPlan plan = planSteps(s, data.train.size());
     out = LoopResult{};
     const bool resumed = run && run->hasE2eCheckpoint();
@@ -344,8 +358,9 @@ void trainEndToEnd(LlamaModel& llama, const torch::Device& device, const Calibra
             if (step < pos.step) continue; // done before the checkpoint
             const double lr0 = applySchedule(optimizer, s, plan, step);
             optimizer.zero_grad();
-            const double stepLoss = accumulateGradients(llama, device, data, order, first,
-                                                        std::min(plan.windows, first + plan.perStep), step, s, sink, save);
+            const double stepLoss =
+                accumulateGradients(llama, device, data, order, first,
+                                    std::min(plan.windows, first + plan.perStep), step, s, sink, save);
             if (s.maxGradNorm > 0.0) torch::nn::utils::clip_grad_norm_(params, s.maxGradNorm);
             optimizer.step();
             if (step == 0) pos.initialTrainLoss = stepLoss;
@@ -353,12 +368,14 @@ void trainEndToEnd(LlamaModel& llama, const torch::Device& device, const Calibra
             pos.step = step + 1;
             if (sink) sink->onE2eStep(E2eStep{step, plan.steps, stepLoss, lr0});
             if (s.checkpointSeconds > 0.0 &&
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - lastSave).count() >= s.checkpointSeconds)
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - lastSave).count() >=
+                    s.checkpointSeconds)
                 save();
         }
         out.finalTrainLoss = pos.epochSum / static_cast<double>(epochSteps);
         const bool last = epoch + 1 == plan.epochs;
-        const double val = last ? validationLoss(llama, data, s.batchSize, device) : std::numeric_limits<double>::quiet_NaN();
+        const double val = last ? validationLoss(llama, data, s.batchSize, device)
+                                : std::numeric_limits<double>::quiet_NaN();
         if (last) out.finalValLoss = val;
         if (sink) sink->onEpochEnd(EpochEnd{-1, epoch, plan.epochs, out.finalTrainLoss, val});
     }

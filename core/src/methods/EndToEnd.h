@@ -40,7 +40,8 @@ torch::Tensor batchOf(const std::vector<std::vector<int64_t>>& windows, const st
 double lossAndBackward(LlamaModel& llama, const torch::Tensor& ids, double weight, bool checkpointing);
 
 /// Mean next-token loss over data.val (NaN without a validation set).
-double validationLoss(LlamaModel& llama, const CalibrationData& data, int64_t batch, const torch::Device& device);
+double validationLoss(LlamaModel& llama, const CalibrationData& data, int64_t batch,
+                      const torch::Device& device);
 
 /// A tensor the checkpoint keeps under `name`; `trained` ones are the optimizer's and get
 /// their AdamW moments kept too.
@@ -91,6 +92,7 @@ int64_t totalSteps(const LoopSettings& settings, size_t windows);
 /// cancelled and at the end, and a loop that finds one continues from it. Throws qat::Error.
 void trainEndToEnd(LlamaModel& llama, const torch::Device& device, const CalibrationData& data,
                    torch::optim::AdamW& optimizer, const std::vector<CheckpointTensor>& tensors,
-                   const LoopSettings& settings, ProgressSink* sink, const RunDirectory* run, LoopResult& out);
+                   const LoopSettings& settings, ProgressSink* sink, const RunDirectory* run,
+                   LoopResult& out);
 
 } // namespace qat::e2e

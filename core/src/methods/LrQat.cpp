@@ -31,7 +31,8 @@ std::string number(double v) {
 }
 
 void checkOptions(const LrQatOptions& o) {
-    if (o.rank < 1) fail(ErrorKind::BadInput, "LR-QAT: rank must be at least 1, got " + std::to_string(o.rank));
+    if (o.rank < 1)
+        fail(ErrorKind::BadInput, "LR-QAT: rank must be at least 1, got " + std::to_string(o.rank));
     if (o.alpha < 0.0) fail(ErrorKind::BadInput, "LR-QAT: alpha must not be negative");
     if (!(o.p > 0.0)) fail(ErrorKind::BadInput, "LR-QAT: the Lp range search needs p > 0");
     if (o.beta1 < 0.0 || o.beta1 >= 1.0 || o.beta2 < 0.0 || o.beta2 >= 1.0)
@@ -72,8 +73,8 @@ void checkFullPrecision(LlamaModel& llama) {
         for (int s = 0; s < names::kLinearSlots; ++s) {
             const auto slot = static_cast<names::LinearSlot>(s);
             if (!std::dynamic_pointer_cast<DenseLinear>(llama->block(i)->linear(slot)))
-                fail(ErrorKind::BadInput, "LR-QAT needs a full-precision model: " + names::linearWeight(i, slot) +
-                                              " is already quantized");
+                fail(ErrorKind::BadInput, "LR-QAT needs a full-precision model: " +
+                                              names::linearWeight(i, slot) + " is already quantized");
         }
 }
 
@@ -157,15 +158,17 @@ void train(Model& model, const QuantSpec& spec, const LrQatOptions& o, const Cal
         torch::optim::AdamW optimizer({torch::optim::OptimizerParamGroup(t.adapters, adam(o.lr)),
                                        torch::optim::OptimizerParamGroup(t.scales, adam(o.scaleLr))});
         if (sink && !(run && run->hasE2eCheckpoint()))
-            sink->onLog("LR-QAT W" + std::to_string(spec.bits) + " g" + std::to_string(spec.groupSize) + ": rank " +
-                        std::to_string(o.rank) + ", " + std::to_string(out.adapterParameters) + " adapter and " +
-                        std::to_string(out.scaleParameters) + " step-size parameters, Φ0 in " +
-                        phi0StorageName(o.phi0) + ", " + std::to_string(e2e::totalSteps(ls, data.train.size())) +
-                        " steps of " + std::to_string(o.batchSize * o.gradientAccumulation) + " windows");
+            sink->onLog("LR-QAT W" + std::to_string(spec.bits) + " g" + std::to_string(spec.groupSize) +
+                        ": rank " + std::to_string(o.rank) + ", " + std::to_string(out.adapterParameters) +
+                        " adapter and " + std::to_string(out.scaleParameters) +
+                        " step-size parameters, Φ0 in " + phi0StorageName(o.phi0) + ", " +
+                        std::to_string(e2e::totalSteps(ls, data.train.size())) + " steps of " +
+                        std::to_string(o.batchSize * o.gradientAccumulation) + " windows");
         e2e::LoopResult r;
         e2e::trainEndToEnd(llama, impl.device, data, optimizer, t.kept, ls, sink, run, r);
         copyLoopResult(r, out);
-        for (const Swapped& s : swapped) llama->block(s.block)->replaceLinear(s.slot, s.trainable->merge());
+        for (const Swapped& s : swapped)
+            llama->block(s.block)->replaceLinear(s.slot, s.trainable->merge());
     } catch (...) {
         for (auto it = swapped.rbegin(); it != swapped.rend(); ++it)
             llama->block(it->block)->replaceLinear(it->slot, it->original);

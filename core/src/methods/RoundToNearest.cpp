@@ -43,11 +43,13 @@ namespace {
 
 // The frozen round-to-nearest version of one layer. Scales and codes are computed in
 // float32 whatever the compute dtype.
-std::shared_ptr<LinearBase> roundToNearest(LinearBase& layer, const QuantSpec& spec, const QuantizerOptions& q) {
+std::shared_ptr<LinearBase> roundToNearest(LinearBase& layer, const QuantSpec& spec,
+                                           const QuantizerOptions& q) {
     const torch::Tensor w = layer.effectiveWeight().detach();
     const torch::Tensor w32 = w.to(torch::kFloat32);
-    const quant::ScaleZero sz = q.symmetric ? quant::symmetricInit(w32, spec.bits, spec.groupSize, q.range, q.p)
-                                            : quant::minMaxInit(w32, spec.bits, spec.groupSize);
+    const quant::ScaleZero sz = q.symmetric
+                                    ? quant::symmetricInit(w32, spec.bits, spec.groupSize, q.range, q.p)
+                                    : quant::minMaxInit(w32, spec.bits, spec.groupSize);
     const torch::Tensor codes = quant::quantizeCodes(w32, sz.scale, sz.zero, spec.bits, spec.groupSize);
     const auto bias = layer.bias();
     return std::make_shared<FrozenQuantLinear>(
@@ -72,11 +74,10 @@ void quantizeAll(Model& model, const QuantSpec& spec, const QuantizerOptions& q,
             }
         }
         if (sink)
-            sink->onLog("round-to-nearest W" + std::to_string(spec.bits) + " g" +
-                        std::to_string(spec.groupSize) +
-                        (q.symmetric ? std::string(" symmetric (") + rangeInitName(q.range) + ")" : std::string()) +
-                        ": block " + std::to_string(i + 1) + "/" +
-                        std::to_string(llama->numBlocks()) + " done");
+            sink->onLog(
+                "round-to-nearest W" + std::to_string(spec.bits) + " g" + std::to_string(spec.groupSize) +
+                (q.symmetric ? std::string(" symmetric (") + rangeInitName(q.range) + ")" : std::string()) +
+                ": block " + std::to_string(i + 1) + "/" + std::to_string(llama->numBlocks()) + " done");
     }
 }
 
@@ -91,7 +92,8 @@ Status quantizeRoundToNearest(Model& model, const QuantSpec& spec, const Quantiz
     Status st = validate(spec, model.config());
     if (!st.ok()) return st;
     if (quantizer.symmetric && !(quantizer.p > 0.0))
-        return Status::error(ErrorKind::BadInput, "the Lp range search needs p > 0, got " + std::to_string(quantizer.p));
+        return Status::error(ErrorKind::BadInput,
+                             "the Lp range search needs p > 0, got " + std::to_string(quantizer.p));
     return guarded([&] { quantizeAll(model, spec, quantizer, sink); });
 }
 

@@ -5,7 +5,9 @@
 
 namespace qat {
 
-RmsNormImpl::RmsNormImpl(torch::Tensor w, double e) : eps(e) { weight = register_parameter("weight", w, false); }
+RmsNormImpl::RmsNormImpl(torch::Tensor w, double e) : eps(e) {
+    weight = register_parameter("weight", w, false);
+}
 
 torch::Tensor RmsNormImpl::forward(const torch::Tensor& x) {
     auto h = x.to(torch::kFloat32);
@@ -50,8 +52,8 @@ RotaryEmbedding::RotaryEmbedding(const ModelConfig& config) {
 std::pair<torch::Tensor, torch::Tensor> RotaryEmbedding::tables(int64_t start, int64_t length,
                                                                 const torch::Device& device) const {
     auto positions = torch::arange(start, start + length, torch::kInt64).to(torch::kFloat32).to(device);
-    auto freqs = torch::outer(positions, m_invFreq.to(device));  // (length, headDim/2)
-    auto emb = torch::cat({freqs, freqs}, -1);                   // (length, headDim)
+    auto freqs = torch::outer(positions, m_invFreq.to(device)); // (length, headDim/2)
+    auto emb = torch::cat({freqs, freqs}, -1);                  // (length, headDim)
     return {emb.cos(), emb.sin()};
 }
 
@@ -72,8 +74,9 @@ torch::Tensor applyRope(const torch::Tensor& x, const torch::Tensor& cos, const 
 
 } // namespace
 
-AttentionImpl::AttentionImpl(const ModelConfig& config, std::shared_ptr<LinearBase> q_, std::shared_ptr<LinearBase> k_,
-                             std::shared_ptr<LinearBase> v_, std::shared_ptr<LinearBase> o_)
+AttentionImpl::AttentionImpl(const ModelConfig& config, std::shared_ptr<LinearBase> q_,
+                             std::shared_ptr<LinearBase> k_, std::shared_ptr<LinearBase> v_,
+                             std::shared_ptr<LinearBase> o_)
     : q(std::move(q_)), k(std::move(k_)), v(std::move(v_)), o(std::move(o_)), m_heads(config.numHeads),
       m_kvHeads(config.numKvHeads), m_headDim(config.headDim) {
     register_module("q_proj", q);
@@ -82,8 +85,8 @@ AttentionImpl::AttentionImpl(const ModelConfig& config, std::shared_ptr<LinearBa
     register_module("o_proj", o);
 }
 
-torch::Tensor AttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
-                                     LayerKvCache* cache) {
+torch::Tensor AttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& cos,
+                                     const torch::Tensor& sin, LayerKvCache* cache) {
     const int64_t b = x.size(0), s = x.size(1);
     auto qs = q->forward(x).view({b, s, m_heads, m_headDim}).transpose(1, 2);
     auto ks = k->forward(x).view({b, s, m_kvHeads, m_headDim}).transpose(1, 2);
@@ -114,9 +117,11 @@ torch::Tensor AttentionImpl::forward(const torch::Tensor& x, const torch::Tensor
         out = at::scaled_dot_product_attention(qs, ks, vs, {}, 0.0, false);
     } else {
         // Queries at positions past..past+s-1 see keys 0..their own position.
-        auto qpos = torch::arange(past, past + s, torch::TensorOptions().dtype(torch::kInt64).device(x.device()));
-        auto kpos = torch::arange(0, past + s, torch::TensorOptions().dtype(torch::kInt64).device(x.device()));
-        auto mask = kpos.unsqueeze(0) <= qpos.unsqueeze(1);  // (s, past+s), true = attend
+        auto qpos =
+            torch::arange(past, past + s, torch::TensorOptions().dtype(torch::kInt64).device(x.device()));
+        auto kpos =
+            torch::arange(0, past + s, torch::TensorOptions().dtype(torch::kInt64).device(x.device()));
+        auto mask = kpos.unsqueeze(0) <= qpos.unsqueeze(1); // (s, past+s), true = attend
         out = at::scaled_dot_product_attention(qs, ks, vs, mask, 0.0, false);
     }
     out = out.transpose(1, 2).reshape({b, s, m_heads * m_headDim});
@@ -141,8 +146,8 @@ DecoderBlockImpl::DecoderBlockImpl(RmsNorm in, Attention attn, RmsNorm post, Mlp
     mlp = register_module("mlp", m);
 }
 
-torch::Tensor DecoderBlockImpl::forward(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
-                                        LayerKvCache* cache) {
+torch::Tensor DecoderBlockImpl::forward(const torch::Tensor& x, const torch::Tensor& cos,
+                                        const torch::Tensor& sin, LayerKvCache* cache) {
     auto h = x + attention->forward(inputNorm->forward(x), cos, sin, cache);
     return h + mlp->forward(postNorm->forward(h));
 }
@@ -150,13 +155,20 @@ torch::Tensor DecoderBlockImpl::forward(const torch::Tensor& x, const torch::Ten
 std::shared_ptr<LinearBase> DecoderBlockImpl::linear(names::LinearSlot slot) const {
     using names::LinearSlot;
     switch (slot) {
-    case LinearSlot::Q: return attention->q;
-    case LinearSlot::K: return attention->k;
-    case LinearSlot::V: return attention->v;
-    case LinearSlot::O: return attention->o;
-    case LinearSlot::Gate: return mlp->gate;
-    case LinearSlot::Up: return mlp->up;
-    case LinearSlot::Down: return mlp->down;
+    case LinearSlot::Q:
+        return attention->q;
+    case LinearSlot::K:
+        return attention->k;
+    case LinearSlot::V:
+        return attention->v;
+    case LinearSlot::O:
+        return attention->o;
+    case LinearSlot::Gate:
+        return mlp->gate;
+    case LinearSlot::Up:
+        return mlp->up;
+    case LinearSlot::Down:
+        return mlp->down;
     }
     return nullptr;
 }
@@ -164,13 +176,27 @@ std::shared_ptr<LinearBase> DecoderBlockImpl::linear(names::LinearSlot slot) con
 void DecoderBlockImpl::replaceLinear(names::LinearSlot slot, std::shared_ptr<LinearBase> layer) {
     using names::LinearSlot;
     switch (slot) {
-    case LinearSlot::Q: attention->q = attention->replace_module("q_proj", layer); break;
-    case LinearSlot::K: attention->k = attention->replace_module("k_proj", layer); break;
-    case LinearSlot::V: attention->v = attention->replace_module("v_proj", layer); break;
-    case LinearSlot::O: attention->o = attention->replace_module("o_proj", layer); break;
-    case LinearSlot::Gate: mlp->gate = mlp->replace_module("gate_proj", layer); break;
-    case LinearSlot::Up: mlp->up = mlp->replace_module("up_proj", layer); break;
-    case LinearSlot::Down: mlp->down = mlp->replace_module("down_proj", layer); break;
+    case LinearSlot::Q:
+        attention->q = attention->replace_module("q_proj", layer);
+        break;
+    case LinearSlot::K:
+        attention->k = attention->replace_module("k_proj", layer);
+        break;
+    case LinearSlot::V:
+        attention->v = attention->replace_module("v_proj", layer);
+        break;
+    case LinearSlot::O:
+        attention->o = attention->replace_module("o_proj", layer);
+        break;
+    case LinearSlot::Gate:
+        mlp->gate = mlp->replace_module("gate_proj", layer);
+        break;
+    case LinearSlot::Up:
+        mlp->up = mlp->replace_module("up_proj", layer);
+        break;
+    case LinearSlot::Down:
+        mlp->down = mlp->replace_module("down_proj", layer);
+        break;
     }
 }
 
@@ -180,15 +206,23 @@ DecoderBlock buildDecoderBlock(int64_t layer, const ModelConfig& config, const L
     RmsNorm inputNorm{nullptr}, postNorm{nullptr};
     for (const names::CheckpointTensor& t : names::blockTensors(layer, config)) {
         switch (t.kind) {
-        case names::ModuleKind::Linear: linears[static_cast<int>(t.slot)] = linear(t); break;
-        case names::ModuleKind::InputNorm: inputNorm = norm(t); break;
-        case names::ModuleKind::PostAttentionNorm: postNorm = norm(t); break;
-        default: break;
+        case names::ModuleKind::Linear:
+            linears[static_cast<int>(t.slot)] = linear(t);
+            break;
+        case names::ModuleKind::InputNorm:
+            inputNorm = norm(t);
+            break;
+        case names::ModuleKind::PostAttentionNorm:
+            postNorm = norm(t);
+            break;
+        default:
+            break;
         }
     }
     using names::LinearSlot;
     auto lin = [&](LinearSlot s) { return linears[static_cast<int>(s)]; };
-    Attention attention(config, lin(LinearSlot::Q), lin(LinearSlot::K), lin(LinearSlot::V), lin(LinearSlot::O));
+    Attention attention(config, lin(LinearSlot::Q), lin(LinearSlot::K), lin(LinearSlot::V),
+                        lin(LinearSlot::O));
     Mlp mlp(lin(LinearSlot::Gate), lin(LinearSlot::Up), lin(LinearSlot::Down));
     return DecoderBlock(inputNorm, attention, postNorm, mlp);
 }

@@ -4,8 +4,8 @@
 // can be run, trained and replaced on its own (Block-AP trains one block at a time), and
 // its linear layers can be swapped for quantized ones (LinearBase).
 
-#include "qat/ModelConfig.h"
 #include "model/TensorNames.h"
+#include "qat/ModelConfig.h"
 
 #include <torch/torch.h>
 
@@ -61,16 +61,17 @@ class RotaryEmbedding {
 public:
     RotaryEmbedding(const ModelConfig& config);
     /// cos and sin for positions [start, start + length): each (length, headDim), float32.
-    std::pair<torch::Tensor, torch::Tensor> tables(int64_t start, int64_t length, const torch::Device& device) const;
+    std::pair<torch::Tensor, torch::Tensor> tables(int64_t start, int64_t length,
+                                                   const torch::Device& device) const;
     const torch::Tensor& invFreq() const { return m_invFreq; }
 
 private:
-    torch::Tensor m_invFreq;  // (headDim / 2), float32
+    torch::Tensor m_invFreq; // (headDim / 2), float32
 };
 
 /// Keys and values of one layer seen so far (generation).
 struct LayerKvCache {
-    torch::Tensor k;  // (batch, kvHeads, past, headDim)
+    torch::Tensor k; // (batch, kvHeads, past, headDim)
     torch::Tensor v;
     int64_t length() const { return k.defined() ? k.size(2) : 0; }
 };
@@ -93,7 +94,8 @@ TORCH_MODULE(Attention);
 /// SwiGLU feed-forward: down(silu(gate(x)) * up(x)).
 class MlpImpl : public torch::nn::Module {
 public:
-    MlpImpl(std::shared_ptr<LinearBase> gate, std::shared_ptr<LinearBase> up, std::shared_ptr<LinearBase> down);
+    MlpImpl(std::shared_ptr<LinearBase> gate, std::shared_ptr<LinearBase> up,
+            std::shared_ptr<LinearBase> down);
     // x: (batch, seq, hidden) -> (batch, seq, hidden)
     torch::Tensor forward(const torch::Tensor& x);
     std::shared_ptr<LinearBase> gate, up, down;

@@ -13,7 +13,8 @@ namespace {
 std::string shapeText(c10::IntArrayRef shape) {
     std::ostringstream s;
     s << '[';
-    for (size_t i = 0; i < shape.size(); ++i) s << (i ? ", " : "") << shape[i];
+    for (size_t i = 0; i < shape.size(); ++i)
+        s << (i ? ", " : "") << shape[i];
     s << ']';
     return s.str();
 }
@@ -25,12 +26,15 @@ LlamaModelImpl::LlamaModelImpl(const ModelConfig& config, torch::Tensor emb, std
     : blocks(std::move(bs)), lmHead(std::move(head)), m_config(config), m_rotary(config) {
     embedding = register_parameter("embed_tokens", emb, false);
     m_layers = register_module("layers", torch::nn::ModuleList());
-    for (auto& b : blocks) m_layers->push_back(b);
+    for (auto& b : blocks)
+        m_layers->push_back(b);
     finalNorm = register_module("norm", norm);
     if (lmHead) register_module("lm_head", lmHead);
 }
 
-torch::Tensor LlamaModelImpl::embed(const torch::Tensor& ids) { return torch::embedding(embedding, ids); }
+torch::Tensor LlamaModelImpl::embed(const torch::Tensor& ids) {
+    return torch::embedding(embedding, ids);
+}
 
 torch::Tensor LlamaModelImpl::head(const torch::Tensor& hidden) {
     auto h = finalNorm->forward(hidden);
@@ -87,7 +91,9 @@ WeightSource::WeightSource(const ModelFiles& files) {
     }
 }
 
-bool WeightSource::contains(const std::string& name) const { return m_byName.count(name) != 0; }
+bool WeightSource::contains(const std::string& name) const {
+    return m_byName.count(name) != 0;
+}
 
 const SafeTensorsFile& WeightSource::fileFor(const std::string& name) const {
     auto it = m_byName.find(name);
@@ -101,9 +107,11 @@ torch::Tensor WeightSource::get(const std::string& name, const std::vector<int64
     const TensorEntry* e = file.header().find(name);
     const std::string where = "loading " + name + " from " + file.path().filename().string();
     if (e->dtype != DType::F32 && e->dtype != DType::F16 && e->dtype != DType::BF16)
-        fail(ErrorKind::BadInput, where + ": dtype " + dtypeName(e->dtype) + " is not a floating-point weight type (F32, F16, BF16)");
+        fail(ErrorKind::BadInput, where + ": dtype " + dtypeName(e->dtype) +
+                                      " is not a floating-point weight type (F32, F16, BF16)");
     if (e->shape != shape)
-        fail(ErrorKind::BadInput, where + ": shape " + shapeText(e->shape) + " does not match the config's " + shapeText(shape));
+        fail(ErrorKind::BadInput,
+             where + ": shape " + shapeText(e->shape) + " does not match the config's " + shapeText(shape));
     return file.load(name, dtype);
 }
 
@@ -112,9 +120,13 @@ const TensorEntry* WeightSource::find(const std::string& name) const {
     return it == m_byName.end() ? nullptr : it->second->header().find(name);
 }
 
-std::string WeightSource::fileOf(const std::string& name) const { return fileFor(name).path().string(); }
+std::string WeightSource::fileOf(const std::string& name) const {
+    return fileFor(name).path().string();
+}
 
-torch::Tensor WeightSource::raw(const std::string& name) const { return fileFor(name).loadRaw(name); }
+torch::Tensor WeightSource::raw(const std::string& name) const {
+    return fileFor(name).loadRaw(name);
+}
 
 std::vector<std::pair<std::string, const SafeTensorsFile*>> WeightSource::all() const {
     return {m_byName.begin(), m_byName.end()};
@@ -124,17 +136,20 @@ namespace {
 
 // A decoder linear from its row of the tensor table: packed when config.json's GPTQ config packs
 // it, else dense (refusing packed tensors the config does not describe).
-std::shared_ptr<LinearBase> loadLinear(const ModelConfig& c, const WeightSource& w, const names::CheckpointTensor& t,
-                                       torch::ScalarType dtype, const torch::Device& device) {
+std::shared_ptr<LinearBase> loadLinear(const ModelConfig& c, const WeightSource& w,
+                                       const names::CheckpointTensor& t, torch::ScalarType dtype,
+                                       const torch::Device& device) {
     const std::string module = t.module();
     const int64_t out = t.shape[0], in = t.shape[1];
     if (c.gptq) {
         const PackedLinearSpec spec = packedSpecFor(*c.gptq, module, in);
         if (spec.packed) return loadPackedLinear(w, *c.gptq, module, spec, out, in, t.hasBias, dtype, device);
         if (!w.contains(t.name) && w.contains(module + ".qweight"))
-            fail(ErrorKind::BadInput, w.fileOf(module + ".qweight") + ": " + module +
-                                          " is packed, but config.json's quantization_config.dynamic excludes it "
-                                          "from quantization (expected " + t.name + ")");
+            fail(ErrorKind::BadInput,
+                 w.fileOf(module + ".qweight") + ": " + module +
+                     " is packed, but config.json's quantization_config.dynamic excludes it "
+                     "from quantization (expected " +
+                     t.name + ")");
     } else if (w.contains(module + ".qweight")) {
         fail(ErrorKind::BadInput, w.fileOf(module + ".qweight") + ": tensor " + module +
                                       ".qweight is packed, but config.json has no quantization_config "
@@ -148,7 +163,8 @@ std::shared_ptr<LinearBase> loadLinear(const ModelConfig& c, const WeightSource&
 
 } // namespace
 
-LlamaModel buildLlama(const ModelConfig& c, const WeightSource& w, torch::ScalarType dtype, const torch::Device& device) {
+LlamaModel buildLlama(const ModelConfig& c, const WeightSource& w, torch::ScalarType dtype,
+                      const torch::Device& device) {
     auto get = [&](const names::CheckpointTensor& t) { return w.get(t.name, t.shape, dtype).to(device); };
     auto linear = [&](const names::CheckpointTensor& t) { return loadLinear(c, w, t, dtype, device); };
     auto norm = [&](const names::CheckpointTensor& t) { return RmsNorm(get(t), c.rmsNormEps); };
@@ -158,12 +174,21 @@ LlamaModel buildLlama(const ModelConfig& c, const WeightSource& w, torch::Scalar
     std::vector<DecoderBlock> blocks;
     for (const names::CheckpointTensor& t : names::checkpointTensors(c)) {
         switch (t.kind) {
-        case names::ModuleKind::Embedding: embedding = get(t); break;
+        case names::ModuleKind::Embedding:
+            embedding = get(t);
+            break;
         // A block's first row starts it; buildDecoderBlock walks the block's rows.
-        case names::ModuleKind::InputNorm: blocks.push_back(buildDecoderBlock(t.layer, c, linear, norm)); break;
-        case names::ModuleKind::FinalNorm: finalNorm = norm(t); break;
-        case names::ModuleKind::Head: head = std::make_shared<DenseLinear>(get(t), torch::Tensor()); break;
-        default: break;
+        case names::ModuleKind::InputNorm:
+            blocks.push_back(buildDecoderBlock(t.layer, c, linear, norm));
+            break;
+        case names::ModuleKind::FinalNorm:
+            finalNorm = norm(t);
+            break;
+        case names::ModuleKind::Head:
+            head = std::make_shared<DenseLinear>(get(t), torch::Tensor());
+            break;
+        default:
+            break;
         }
     }
     return LlamaModel(c, embedding, std::move(blocks), finalNorm, head);

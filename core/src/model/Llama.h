@@ -2,9 +2,9 @@
 #pragma once
 // The whole decoder: embedding, decoder blocks, final norm and head.
 
-#include "model/Layers.h"
 #include "formats/ModelFiles.h"
 #include "formats/SafeTensorsFile.h"
+#include "model/Layers.h"
 
 #include <map>
 #include <memory>
@@ -42,15 +42,15 @@ public:
     /// Swaps in another block (e.g. its quantized version).
     void replaceBlock(int64_t i, DecoderBlock block);
 
-    torch::Tensor embedding;  // (vocab, hidden)
+    torch::Tensor embedding; // (vocab, hidden)
     std::vector<DecoderBlock> blocks;
     RmsNorm finalNorm{nullptr};
-    std::shared_ptr<LinearBase> lmHead;  // null when tied to the embedding
+    std::shared_ptr<LinearBase> lmHead; // null when tied to the embedding
 
 private:
     ModelConfig m_config;
     RotaryEmbedding m_rotary;
-    torch::nn::ModuleList m_layers{nullptr};  // the blocks, registered as "layers.<i>"
+    torch::nn::ModuleList m_layers{nullptr}; // the blocks, registered as "layers.<i>"
 };
 TORCH_MODULE(LlamaModel);
 
@@ -61,7 +61,8 @@ public:
     bool contains(const std::string& name) const;
     /// Loads a floating-point tensor, checking its shape; converts to `dtype`. Errors name
     /// the tensor, the file, and the expected and found shape or dtype.
-    torch::Tensor get(const std::string& name, const std::vector<int64_t>& shape, torch::ScalarType dtype) const;
+    torch::Tensor get(const std::string& name, const std::vector<int64_t>& shape,
+                      torch::ScalarType dtype) const;
     /// The header entry of `name`, or nullptr when no file holds it.
     const TensorEntry* find(const std::string& name) const;
     /// The file that holds `name` (for messages); throws when none does.
@@ -75,7 +76,7 @@ private:
     const SafeTensorsFile& fileFor(const std::string& name) const;
     std::vector<std::unique_ptr<SafeTensorsFile>> m_files;
     std::map<std::string, const SafeTensorsFile*> m_byName;
-    std::string m_description;  // for "missing tensor" messages
+    std::string m_description; // for "missing tensor" messages
 };
 
 /// Builds the decoder from checkpoint tensors, converted to `dtype` on `device`.

@@ -6,15 +6,22 @@
 
 namespace qat {
 
-bool cudaAvailable() { return torch::cuda::is_available(); }
+bool cudaAvailable() {
+    return torch::cuda::is_available();
+}
 
-torch::Device toTorchDevice(Device device) { return device == Device::Cuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU); }
-torch::ScalarType toTorchDType(ComputeDType dtype) { return dtype == ComputeDType::BFloat16 ? torch::kBFloat16 : torch::kFloat32; }
+torch::Device toTorchDevice(Device device) {
+    return device == Device::Cuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+}
+torch::ScalarType toTorchDType(ComputeDType dtype) {
+    return dtype == ComputeDType::BFloat16 ? torch::kBFloat16 : torch::kFloat32;
+}
 
 Model::Model() : m_impl(std::make_unique<Impl>()) {}
 Model::~Model() = default;
 
-Status Model::load(const std::filesystem::path& folder, const LoadOptions& options, std::unique_ptr<Model>& out) {
+Status Model::load(const std::filesystem::path& folder, const LoadOptions& options,
+                   std::unique_ptr<Model>& out) {
     return guarded([&] {
         if (options.device == Device::Cuda && !torch::cuda::is_available())
             fail(ErrorKind::BadInput, "device cuda was requested but LibTorch sees no CUDA device");
@@ -31,14 +38,16 @@ Status Model::load(const std::filesystem::path& folder, const LoadOptions& optio
         if (!tok.empty()) {
             m.tokenizer = Tokenizer::load(tok);
             if (m.tokenizer->vocabSize() > m.config.vocabSize)
-                fail(ErrorKind::BadInput, tok.string() + ": tokenizer has " + std::to_string(m.tokenizer->vocabSize()) +
-                                              " pieces but config.json's vocab_size is " + std::to_string(m.config.vocabSize));
+                fail(ErrorKind::BadInput,
+                     tok.string() + ": tokenizer has " + std::to_string(m.tokenizer->vocabSize()) +
+                         " pieces but config.json's vocab_size is " + std::to_string(m.config.vocabSize));
         }
         torch::NoGradGuard noGrad;
         WeightSource weights(files);
         m.llama = buildLlama(m.config, weights, m.dtype, m.device);
         m.llama->eval();
-        for (const auto& p : m.llama->parameters()) m.parameters += p.numel();
+        for (const auto& p : m.llama->parameters())
+            m.parameters += p.numel();
         // Packed layers hold their weights as buffers: count the weights they stand for.
         for (const auto& module : m.llama->modules())
             if (auto* packed = dynamic_cast<const PackedLinear*>(module.get()))
@@ -48,11 +57,21 @@ Status Model::load(const std::filesystem::path& folder, const LoadOptions& optio
     });
 }
 
-const ModelConfig& Model::config() const { return m_impl->config; }
-const std::filesystem::path& Model::folder() const { return m_impl->folder; }
-const LoadOptions& Model::options() const { return m_impl->options; }
-const Tokenizer* Model::tokenizer() const { return m_impl->tokenizer.get(); }
-int64_t Model::parameterCount() const { return m_impl->parameters; }
+const ModelConfig& Model::config() const {
+    return m_impl->config;
+}
+const std::filesystem::path& Model::folder() const {
+    return m_impl->folder;
+}
+const LoadOptions& Model::options() const {
+    return m_impl->options;
+}
+const Tokenizer* Model::tokenizer() const {
+    return m_impl->tokenizer.get();
+}
+int64_t Model::parameterCount() const {
+    return m_impl->parameters;
+}
 
 Status Model::lastLogits(const std::vector<int64_t>& ids, std::vector<float>& out) {
     return guarded([&] {

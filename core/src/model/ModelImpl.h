@@ -2,8 +2,8 @@
 #pragma once
 // The torch side of qat::Model, for core's own use.
 
-#include "qat/Model.h"
 #include "model/Llama.h"
+#include "qat/Model.h"
 
 namespace qat {
 

@@ -47,7 +47,8 @@ void classify(TensorSummary& t) {
 
 std::string shapeText(const std::vector<int64_t>& shape) {
     std::string s = "[";
-    for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+    for (size_t i = 0; i < shape.size(); ++i)
+        s += (i ? ", " : "") + std::to_string(shape[i]);
     return s + "]";
 }
 
@@ -107,8 +108,9 @@ Status inspectModel(const std::filesystem::path& folder, ModelSummary& out) {
                 s.tensors.push_back(std::move(ts));
             }
         }
-        std::sort(s.tensors.begin(), s.tensors.end(),
-                  [](const TensorSummary& a, const TensorSummary& b) { return orderKey(a.name) < orderKey(b.name); });
+        std::sort(s.tensors.begin(), s.tensors.end(), [](const TensorSummary& a, const TensorSummary& b) {
+            return orderKey(a.name) < orderKey(b.name);
+        });
         s.dtype = dtypes.size() == 1 ? *dtypes.begin() : (dtypes.empty() ? "none" : "mixed");
         out = std::move(s);
     });
@@ -123,19 +125,23 @@ std::string ModelSummary::toText() const {
       << "Layers        " << c.numLayers << "\n"
       << "Hidden size   " << c.hiddenSize << "\n"
       << "Intermediate  " << c.intermediateSize << "\n"
-      << "Heads         " << c.numHeads << " (KV heads " << c.numKvHeads << ", head dim " << c.headDim << ")\n"
-      << "Vocabulary    " << c.vocabSize << (hasTokenizer ? " (tokenizer.model)" : " (no tokenizer.model)") << "\n"
+      << "Heads         " << c.numHeads << " (KV heads " << c.numKvHeads << ", head dim " << c.headDim
+      << ")\n"
+      << "Vocabulary    " << c.vocabSize << (hasTokenizer ? " (tokenizer.model)" : " (no tokenizer.model)")
+      << "\n"
       << "Context       " << c.maxPositionEmbeddings << " (rope theta " << c.ropeTheta
       << (c.ropeScaling ? ", llama3 scaling" : "") << ")\n"
       << "Embeddings    " << (c.tieWordEmbeddings ? "tied" : "untied") << "\n"
       << "Weights dtype " << dtype << "\n"
       << "Size on disk  " << formatBytes(sizeOnDisk) << " in " << weightFiles.size() << " file(s)\n\n";
     size_t width = 6;
-    for (const auto& t : tensors) width = std::max(width, t.name.size());
+    for (const auto& t : tensors)
+        width = std::max(width, t.name.size());
     o << "Tensor" << std::string(width - 6 + 2, ' ') << "dtype  shape\n";
     for (const auto& t : tensors)
-        o << t.name << std::string(width - t.name.size() + 2, ' ') << t.dtype << std::string(t.dtype.size() < 5 ? 5 - t.dtype.size() : 0, ' ')
-          << "  " << shapeText(t.shape) << "\n";
+        o << t.name << std::string(width - t.name.size() + 2, ' ') << t.dtype
+          << std::string(t.dtype.size() < 5 ? 5 - t.dtype.size() : 0, ' ') << "  " << shapeText(t.shape)
+          << "\n";
     return o.str();
 }
 
@@ -159,7 +165,8 @@ std::string ModelSummary::toJson() const {
     j["weight_files"] = weightFiles;
     j["has_tokenizer"] = hasTokenizer;
     auto& ts = j["tensors"] = nlohmann::json::array();
-    for (const auto& t : tensors) ts.push_back({{"name", t.name}, {"shape", t.shape}, {"dtype", t.dtype}, {"file", t.file}});
+    for (const auto& t : tensors)
+        ts.push_back({{"name", t.name}, {"shape", t.shape}, {"dtype", t.dtype}, {"file", t.file}});
     return j.dump(2);
 }
 

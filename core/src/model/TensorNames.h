@@ -57,13 +57,18 @@ inline const char* linearPath(LinearSlot slot) {
 inline std::pair<int64_t, int64_t> linearShape(LinearSlot slot, const ModelConfig& c) {
     const int64_t qOut = c.numHeads * c.headDim, kvOut = c.numKvHeads * c.headDim;
     switch (slot) {
-    case LinearSlot::Q: return {qOut, c.hiddenSize};
+    case LinearSlot::Q:
+        return {qOut, c.hiddenSize};
     case LinearSlot::K:
-    case LinearSlot::V: return {kvOut, c.hiddenSize};
-    case LinearSlot::O: return {c.hiddenSize, qOut};
+    case LinearSlot::V:
+        return {kvOut, c.hiddenSize};
+    case LinearSlot::O:
+        return {c.hiddenSize, qOut};
     case LinearSlot::Gate:
-    case LinearSlot::Up: return {c.intermediateSize, c.hiddenSize};
-    case LinearSlot::Down: return {c.hiddenSize, c.intermediateSize};
+    case LinearSlot::Up:
+        return {c.intermediateSize, c.hiddenSize};
+    case LinearSlot::Down:
+        return {c.hiddenSize, c.intermediateSize};
     }
     return {0, 0};
 }
@@ -73,22 +78,37 @@ inline bool linearHasBias(LinearSlot slot, const ModelConfig& c) {
     switch (slot) {
     case LinearSlot::Q:
     case LinearSlot::K:
-    case LinearSlot::V: return c.attentionBias;
-    case LinearSlot::O: return c.attentionBias && c.architecture != "Qwen2ForCausalLM";
+    case LinearSlot::V:
+        return c.attentionBias;
+    case LinearSlot::O:
+        return c.attentionBias && c.architecture != "Qwen2ForCausalLM";
     case LinearSlot::Gate:
     case LinearSlot::Up:
-    case LinearSlot::Down: return c.mlpBias;
+    case LinearSlot::Down:
+        return c.mlpBias;
     }
     return false;
 }
 
-inline std::string layerPrefix(int64_t layer) { return "model.layers." + std::to_string(layer) + "."; }
+inline std::string layerPrefix(int64_t layer) {
+    return "model.layers." + std::to_string(layer) + ".";
+}
 /// "model.layers.3.mlp.up_proj": a linear's module name, the prefix of its tensors' names.
-inline std::string linearModule(int64_t layer, LinearSlot slot) { return layerPrefix(layer) + linearPath(slot); }
-inline std::string linearWeight(int64_t layer, LinearSlot slot) { return linearModule(layer, slot) + ".weight"; }
-inline std::string linearBias(int64_t layer, LinearSlot slot) { return linearModule(layer, slot) + ".bias"; }
-inline std::string inputNorm(int64_t layer) { return layerPrefix(layer) + "input_layernorm.weight"; }
-inline std::string postAttentionNorm(int64_t layer) { return layerPrefix(layer) + "post_attention_layernorm.weight"; }
+inline std::string linearModule(int64_t layer, LinearSlot slot) {
+    return layerPrefix(layer) + linearPath(slot);
+}
+inline std::string linearWeight(int64_t layer, LinearSlot slot) {
+    return linearModule(layer, slot) + ".weight";
+}
+inline std::string linearBias(int64_t layer, LinearSlot slot) {
+    return linearModule(layer, slot) + ".bias";
+}
+inline std::string inputNorm(int64_t layer) {
+    return layerPrefix(layer) + "input_layernorm.weight";
+}
+inline std::string postAttentionNorm(int64_t layer) {
+    return layerPrefix(layer) + "post_attention_layernorm.weight";
+}
 
 /// The layer of a name under "model.layers.N." and the rest of the name after that prefix;
 /// nullopt for names outside the decoder layers (or with no number after the prefix).
@@ -153,7 +173,8 @@ inline std::vector<CheckpointTensor> checkpointTensors(const ModelConfig& c) {
     std::vector<CheckpointTensor> rows;
     rows.push_back({ModuleKind::Embedding, -1, LinearSlot::Q, kEmbed, {c.vocabSize, c.hiddenSize}, false});
     for (int64_t layer = 0; layer < c.numLayers; ++layer)
-        for (CheckpointTensor& t : blockTensors(layer, c)) rows.push_back(std::move(t));
+        for (CheckpointTensor& t : blockTensors(layer, c))
+            rows.push_back(std::move(t));
     rows.push_back({ModuleKind::FinalNorm, -1, LinearSlot::Q, kFinalNorm, {c.hiddenSize}, false});
     if (!c.tieWordEmbeddings)
         rows.push_back({ModuleKind::Head, -1, LinearSlot::Q, kLmHead, {c.vocabSize, c.hiddenSize}, false});

@@ -190,8 +190,8 @@ ScaleZero symmetricInit(const Tensor& w, int bits, int64_t groupSize, RangeInit 
     const GroupLayout l = groupLayout(w.size(1), groupSize);
     const Tensor wg = toGroups(w.detach().to(torch::kFloat32), l); // padding is 0 and quantizes to 0 exactly
     const double lo = static_cast<double>(symmetricMin(bits)), hi = static_cast<double>(symmetricMax(bits));
-    const Tensor amax = wg.abs().amax(-1);                          // (out, ngroups)
-    const Tensor full = (amax / hi).clamp(kScaleMin, kScaleMax);   // the min-max step: no weight clipped
+    const Tensor amax = wg.abs().amax(-1);                       // (out, ngroups)
+    const Tensor full = (amax / hi).clamp(kScaleMin, kScaleMax); // the min-max step: no weight clipped
     Tensor best = full;
     if (range == RangeInit::Lp) {
         Tensor bestError;

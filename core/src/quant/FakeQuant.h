@@ -65,9 +65,15 @@ ScaleZero minMaxInit(const torch::Tensor& w, int bits, int64_t groupSize);
 // z = 2^(N-1) in every group, so frozen layers, quantized.safetensors and the packed export
 // need nothing of their own.
 
-inline int64_t symmetricMin(int bits) { return -(int64_t{1} << (bits - 1)); }
-inline int64_t symmetricMax(int bits) { return (int64_t{1} << (bits - 1)) - 1; }
-inline int64_t symmetricZero(int bits) { return int64_t{1} << (bits - 1); }
+inline int64_t symmetricMin(int bits) {
+    return -(int64_t{1} << (bits - 1));
+}
+inline int64_t symmetricMax(int bits) {
+    return (int64_t{1} << (bits - 1)) - 1;
+}
+inline int64_t symmetricZero(int bits) {
+    return int64_t{1} << (bits - 1);
+}
 
 /// How a symmetric quantizer's step sizes are initialised (qat/Quantization.h).
 using qat::RangeInit;

@@ -12,9 +12,12 @@ using torch::autograd::variable_list;
 Tensor storePhi0(const Tensor& phi, int bits, Phi0Storage storage) {
     torch::NoGradGuard noGrad;
     switch (storage) {
-    case Phi0Storage::Float32: return phi.to(torch::kFloat32).clone();
-    case Phi0Storage::BFloat16: return phi.to(torch::kBFloat16);
-    case Phi0Storage::Int8: break;
+    case Phi0Storage::Float32:
+        return phi.to(torch::kFloat32).clone();
+    case Phi0Storage::BFloat16:
+        return phi.to(torch::kBFloat16);
+    case Phi0Storage::Int8:
+        break;
     }
     const int64_t m = phi0FixedPointSteps(bits);
     const Tensor q = torch::round(phi);
@@ -23,7 +26,8 @@ Tensor storePhi0(const Tensor& phi, int bits, Phi0Storage storage) {
         // Keep the fixed-point value strictly inside round(Φ0)'s interval, so that it rounds to
         // the same integer whatever the tie rule: at most one fixed-point step from Φ0.
         const Tensor qm = q * static_cast<double>(m);
-        f = torch::max(torch::min(f, qm + static_cast<double>(m / 2 - 1)), qm - static_cast<double>(m / 2 - 1));
+        f = torch::max(torch::min(f, qm + static_cast<double>(m / 2 - 1)),
+                       qm - static_cast<double>(m / 2 - 1));
     }
     return f.clamp(-128, 127).to(torch::kInt8);
 }
@@ -65,10 +69,11 @@ Tensor weightOf(const Rebuilt& r, const quant::GroupLayout& l, torch::ScalarType
 class LrQatLinearFn : public torch::autograd::Function<LrQatLinearFn> {
 public:
     // x: (..., in); a: (out, r); b: (r, in); s: (out, ngroups); phi0: (out, in)
-    static Tensor forward(AutogradContext* ctx, const Tensor& x, const Tensor& a, const Tensor& b, const Tensor& s,
-                          const Tensor& phi0, int64_t bits, int64_t groupSize, double c) {
+    static Tensor forward(AutogradContext* ctx, const Tensor& x, const Tensor& a, const Tensor& b,
+                          const Tensor& s, const Tensor& phi0, int64_t bits, int64_t groupSize, double c) {
         const quant::GroupLayout l = quant::groupLayout(phi0.size(1), groupSize);
-        const Tensor w = weightOf(rebuild(phi0, a, b, s, static_cast<int>(bits), l, c, false), l, x.scalar_type());
+        const Tensor w =
+            weightOf(rebuild(phi0, a, b, s, static_cast<int>(bits), l, c, false), l, x.scalar_type());
         ctx->save_for_backward({x, a, b, s, phi0});
         ctx->saved_data["bits"] = bits;
         ctx->saved_data["group"] = groupSize;
@@ -95,13 +100,15 @@ public:
         if (ctx->needs_input_grad(0)) gx = g.matmul(weightOf(r, l, x.scalar_type()));
         if (ctx->needs_input_grad(1) || ctx->needs_input_grad(2) || ctx->needs_input_grad(3)) {
             // dL/dŵ (out, in) in float32, grouped
-            const Tensor gw = quant::toGroups(
-                g.reshape({-1, out}).t().matmul(x.reshape({-1, in})).to(torch::kFloat32), l);
+            const Tensor gw =
+                quant::toGroups(g.reshape({-1, out}).t().matmul(x.reshape({-1, in})).to(torch::kFloat32), l);
             if (ctx->needs_input_grad(3)) gs = (gw * r.qc).sum(-1); // dŵ/ds' = the integer
             if (ctx->needs_input_grad(1) || ctx->needs_input_grad(2)) {
                 const Tensor gm = quant::fromGroups(gw * r.sc * r.mask, l); // dL/d(Φ0 + c·A·B)
-                if (ctx->needs_input_grad(1)) ga = gm.matmul(b.to(torch::kFloat32).t()).mul_(c).to(a.scalar_type());
-                if (ctx->needs_input_grad(2)) gb = a.to(torch::kFloat32).t().matmul(gm).mul_(c).to(b.scalar_type());
+                if (ctx->needs_input_grad(1))
+                    ga = gm.matmul(b.to(torch::kFloat32).t()).mul_(c).to(a.scalar_type());
+                if (ctx->needs_input_grad(2))
+                    gb = a.to(torch::kFloat32).t().matmul(gm).mul_(c).to(b.scalar_type());
             }
         }
         return {gx, ga, gb, gs, Tensor(), Tensor(), Tensor(), Tensor()};
@@ -153,18 +160,20 @@ Tensor LrQatLinear::effectiveWeight() {
 
 Tensor LrQatLinear::forward(const Tensor& x) {
     if (m_checkpointing) {
-        const Tensor y =
-            LrQatLinearFn::apply(x, a, b, scale, phi0, static_cast<int64_t>(m_spec.bits), m_spec.groupSize, m_c);
+        const Tensor y = LrQatLinearFn::apply(x, a, b, scale, phi0, static_cast<int64_t>(m_spec.bits),
+                                              m_spec.groupSize, m_c);
         return biasTensor.defined() ? y + biasTensor : y;
     }
     // The plain composition: autograd keeps the (out, in) intermediates and ŵ.
     const double lo = static_cast<double>(quant::symmetricMin(m_spec.bits));
     const double hi = static_cast<double>(quant::symmetricMax(m_spec.bits));
-    const Tensor m = torch::addmm(loadPhi0(phi0, m_spec.bits), a.to(torch::kFloat32), b.to(torch::kFloat32), 1.0, m_c);
+    const Tensor m =
+        torch::addmm(loadPhi0(phi0, m_spec.bits), a.to(torch::kFloat32), b.to(torch::kFloat32), 1.0, m_c);
     const Tensor q = torch::clamp(quant::toGroups(roundSte(m), m_layout), lo, hi);
     const Tensor sc = (torch::clamp(scale, quant::kScaleMin, quant::kScaleMax) - scale).detach() + scale;
     const Tensor w = quant::fromGroups(q * sc.unsqueeze(-1), m_layout).to(x.scalar_type());
-    return biasTensor.defined() ? torch::nn::functional::linear(x, w, biasTensor) : torch::nn::functional::linear(x, w);
+    return biasTensor.defined() ? torch::nn::functional::linear(x, w, biasTensor)
+                                : torch::nn::functional::linear(x, w);
 }
 
 std::optional<torch::Tensor> LrQatLinear::bias() const {

@@ -8,10 +8,10 @@
 // straight-through rounding passes the gradient to Φ0 + c·A·B where the integer is inside the
 // range; the clamp of s is straight-through too.
 
-#include "quant/FakeQuant.h"
-#include "quant/QuantLinear.h"
 #include "model/Layers.h"
 #include "qat/LrQat.h"
+#include "quant/FakeQuant.h"
+#include "quant/QuantLinear.h"
 
 #include <memory>
 

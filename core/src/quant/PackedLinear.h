@@ -22,8 +22,8 @@ public:
     /// qweight (in·bits/32, out) int32, qzeros (in/group, out·bits/32) int32 with raw zero points,
     /// scales (in/group, out) float16 / bfloat16 / float32, bias (out) or undefined; all on one
     /// device. `group` is the group size (in for per-channel). `dtype`: the activations' dtype.
-    PackedLinear(torch::Tensor qweight, torch::Tensor qzeros, torch::Tensor scales, torch::Tensor bias, int bits,
-                 int64_t group, torch::ScalarType dtype);
+    PackedLinear(torch::Tensor qweight, torch::Tensor qzeros, torch::Tensor scales, torch::Tensor bias,
+                 int bits, int64_t group, torch::ScalarType dtype);
     // x: (..., in) -> (..., out), in x's dtype
     torch::Tensor forward(const torch::Tensor& x) override;
     /// The dequantized weight (out, in) in the compute dtype (materialized on each call).
@@ -67,8 +67,8 @@ PackedLinearSpec packedSpecFor(const GptqConfig& config, const std::string& modu
 /// "gptq" v1 format when `config` says so). Throws Error(BadInput / Unsupported) naming the
 /// tensor and the file.
 std::shared_ptr<PackedLinear> loadPackedLinear(const WeightSource& weights, const GptqConfig& config,
-                                               const std::string& module, const PackedLinearSpec& spec, int64_t out,
-                                               int64_t in, bool hasBias, torch::ScalarType dtype,
+                                               const std::string& module, const PackedLinearSpec& spec,
+                                               int64_t out, int64_t in, bool hasBias, torch::ScalarType dtype,
                                                const torch::Device& device);
 
 } // namespace qat

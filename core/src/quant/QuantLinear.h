@@ -3,9 +3,9 @@
 // Quantized linear layers: the trainable fake-quant layer (EfficientQAT's Block-AP and
 // E2E-QP train it) and the frozen one (integer codes, scales and zero points).
 
-#include "quant/FakeQuant.h"
 #include "model/Layers.h"
 #include "qat/Quantization.h"
+#include "quant/FakeQuant.h"
 
 #include <memory>
 

@@ -4,8 +4,8 @@
 #include "quant/QuantizedState.h"
 
 #include "model/ModelImpl.h"
-#include "quant/QuantLinear.h"
 #include "model/TensorNames.h"
+#include "quant/QuantLinear.h"
 
 #include <string>
 
@@ -20,9 +20,11 @@ torch::Tensor expect(const SafeTensorsFile& file, const std::string& name, DType
     const TensorEntry* e = file.header().find(name);
     if (!e) fail(ErrorKind::BadInput, where + " is missing");
     if (e->dtype != dtype)
-        fail(ErrorKind::BadInput, where + " has dtype " + dtypeName(e->dtype) + ", expected " + dtypeName(dtype));
+        fail(ErrorKind::BadInput,
+             where + " has dtype " + dtypeName(e->dtype) + ", expected " + dtypeName(dtype));
     if (e->shape != shape)
-        fail(ErrorKind::BadInput, where + " has shape " + shapeText(e->shape) + ", expected " + shapeText(shape));
+        fail(ErrorKind::BadInput,
+             where + " has shape " + shapeText(e->shape) + ", expected " + shapeText(shape));
     return file.loadRaw(name);
 }
 
@@ -30,7 +32,8 @@ torch::Tensor expect(const SafeTensorsFile& file, const std::string& name, DType
 
 std::string shapeText(c10::IntArrayRef shape) {
     std::string s = "(";
-    for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+    for (size_t i = 0; i < shape.size(); ++i)
+        s += (i ? ", " : "") + std::to_string(shape[i]);
     return s + ")";
 }
 
@@ -47,7 +50,9 @@ void appendFrozenLinear(const DecoderBlock& block, int64_t layer, names::LinearS
         out.emplace_back(p + ".bias", frozen->biasTensor.cpu().to(torch::kFloat32).contiguous());
 }
 
-torch::Tensor normWeight(const RmsNorm& norm) { return norm->weight.detach().cpu().to(torch::kFloat32).contiguous(); }
+torch::Tensor normWeight(const RmsNorm& norm) {
+    return norm->weight.detach().cpu().to(torch::kFloat32).contiguous();
+}
 
 } // namespace
 
@@ -57,7 +62,8 @@ void appendFrozenBlock(const DecoderBlock& block, int64_t layer, NamedTensors& o
     for (const names::BlockModule& m : names::kBlockModules)
         if (m.kind == names::ModuleKind::Linear) appendFrozenLinear(block, layer, m.slot, out);
     for (const names::BlockModule& m : names::kBlockModules) {
-        if (m.kind == names::ModuleKind::InputNorm) out.emplace_back(names::inputNorm(layer), normWeight(block->inputNorm));
+        if (m.kind == names::ModuleKind::InputNorm)
+            out.emplace_back(names::inputNorm(layer), normWeight(block->inputNorm));
         if (m.kind == names::ModuleKind::PostAttentionNorm)
             out.emplace_back(names::postAttentionNorm(layer), normWeight(block->postNorm));
     }
@@ -105,17 +111,19 @@ std::shared_ptr<LinearBase> loadFrozenLinear(const SafeTensorsFile& file, const 
     const torch::Tensor zeros = expect(file, p + ".zeros", DType::F32, {out, ngroups});
     if (codes.max().item<double>() > qmax)
         fail(ErrorKind::BadInput, file.path().string() + ": tensor " + p + ".codes holds a value above " +
-                                      std::to_string(static_cast<int>(qmax)) + " (" + std::to_string(spec.bits) +
-                                      " bits)");
+                                      std::to_string(static_cast<int>(qmax)) + " (" +
+                                      std::to_string(spec.bits) + " bits)");
     if (!torch::isfinite(scales).all().item<bool>() || (scales <= 0).any().item<bool>())
-        fail(ErrorKind::BadInput, file.path().string() + ": tensor " + p + ".scales is not all positive and finite");
-    if ((zeros < 0).any().item<bool>() || (zeros > qmax).any().item<bool>() || !torch::equal(zeros, torch::round(zeros)))
+        fail(ErrorKind::BadInput,
+             file.path().string() + ": tensor " + p + ".scales is not all positive and finite");
+    if ((zeros < 0).any().item<bool>() || (zeros > qmax).any().item<bool>() ||
+        !torch::equal(zeros, torch::round(zeros)))
         fail(ErrorKind::BadInput, file.path().string() + ": tensor " + p + ".zeros must be integers in [0, " +
                                       std::to_string(static_cast<int>(qmax)) + "]");
     torch::Tensor bias;
     if (file.contains(p + ".bias")) bias = expect(file, p + ".bias", DType::F32, {out}).to(dtype).to(device);
-    return std::make_shared<FrozenQuantLinear>(codes.to(device), scales.to(device), zeros.to(device), bias, spec,
-                                               dtype);
+    return std::make_shared<FrozenQuantLinear>(codes.to(device), scales.to(device), zeros.to(device), bias,
+                                               spec, dtype);
 }
 
 } // namespace
@@ -124,7 +132,8 @@ DecoderBlock loadFrozenBlock(const SafeTensorsFile& file, int64_t layer, const M
                              const QuantSpec& spec, torch::ScalarType dtype, const torch::Device& device) {
     torch::NoGradGuard noGrad;
     return buildDecoderBlock(
-        layer, config, [&](const names::CheckpointTensor& t) { return loadFrozenLinear(file, t, spec, dtype, device); },
+        layer, config,
+        [&](const names::CheckpointTensor& t) { return loadFrozenLinear(file, t, spec, dtype, device); },
         [&](const names::CheckpointTensor& t) {
             return RmsNorm(expect(file, t.name, DType::F32, t.shape).to(dtype).to(device), config.rmsNormEps);
         });
@@ -137,14 +146,18 @@ Status saveQuantizedState(Model& model, const std::filesystem::path& file,
         NamedTensors tensors;
         std::optional<QuantSpec> spec;
         for (int64_t i = 0; i < llama->numBlocks(); ++i) {
-            auto first = std::dynamic_pointer_cast<FrozenQuantLinear>(llama->block(i)->linear(names::LinearSlot::Q));
-            if (!first) fail(ErrorKind::BadInput, "saving the quantized state: block " + std::to_string(i) + " is not quantized");
+            auto first =
+                std::dynamic_pointer_cast<FrozenQuantLinear>(llama->block(i)->linear(names::LinearSlot::Q));
+            if (!first)
+                fail(ErrorKind::BadInput,
+                     "saving the quantized state: block " + std::to_string(i) + " is not quantized");
             if (!spec) spec = first->spec();
             appendFrozenBlock(llama->block(i), i, tensors);
         }
         if (!spec) fail(ErrorKind::BadInput, "saving the quantized state: the model has no decoder blocks");
         auto meta = quantizedMetadata(*spec);
-        for (const auto& [k, v] : metadata) meta.emplace(k, v);
+        for (const auto& [k, v] : metadata)
+            meta.emplace(k, v);
         meta["blocks"] = std::to_string(llama->numBlocks());
         writeSafeTensors(file, tensors, meta);
     });
@@ -161,7 +174,8 @@ Status loadQuantizedState(Model& model, const std::filesystem::path& file, Quant
         for (int64_t i = 0; i < impl.llama->numBlocks(); ++i)
             blocks.push_back(loadFrozenBlock(f, i, impl.config, spec, impl.dtype, impl.device));
         // Replace only once every block loaded: a bad file leaves the model as it was.
-        for (int64_t i = 0; i < impl.llama->numBlocks(); ++i) impl.llama->replaceBlock(i, blocks[static_cast<size_t>(i)]);
+        for (int64_t i = 0; i < impl.llama->numBlocks(); ++i)
+            impl.llama->replaceBlock(i, blocks[static_cast<size_t>(i)]);
         if (specOut) *specOut = spec;
     });
 }

@@ -20,14 +20,16 @@ using json = nlohmann::json;
 
 const json& field(const json& j, const char* name, const char* event) {
     auto it = j.find(name);
-    if (it == j.end()) fail(ErrorKind::BadInput, std::string("event \"") + event + "\" has no field \"" + name + "\"");
+    if (it == j.end())
+        fail(ErrorKind::BadInput, std::string("event \"") + event + "\" has no field \"" + name + "\"");
     return *it;
 }
 
 int64_t getInt(const json& j, const char* name, const char* event) {
     const json& v = field(j, name, event);
     if (!v.is_number_integer())
-        fail(ErrorKind::BadInput, std::string("event \"") + event + "\": field \"" + name + "\" is not an integer");
+        fail(ErrorKind::BadInput,
+             std::string("event \"") + event + "\": field \"" + name + "\" is not an integer");
     return v.get<int64_t>();
 }
 
@@ -35,21 +37,24 @@ double getDouble(const json& j, const char* name, const char* event) {
     const json& v = field(j, name, event);
     if (v.is_null()) return std::numeric_limits<double>::quiet_NaN();
     if (!v.is_number())
-        fail(ErrorKind::BadInput, std::string("event \"") + event + "\": field \"" + name + "\" is not a number");
+        fail(ErrorKind::BadInput,
+             std::string("event \"") + event + "\": field \"" + name + "\" is not a number");
     return v.get<double>();
 }
 
 std::string getString(const json& j, const char* name, const char* event) {
     const json& v = field(j, name, event);
     if (!v.is_string())
-        fail(ErrorKind::BadInput, std::string("event \"") + event + "\": field \"" + name + "\" is not a string");
+        fail(ErrorKind::BadInput,
+             std::string("event \"") + event + "\": field \"" + name + "\" is not a string");
     return v.get<std::string>();
 }
 
 bool getBool(const json& j, const char* name, const char* event) {
     const json& v = field(j, name, event);
     if (!v.is_boolean())
-        fail(ErrorKind::BadInput, std::string("event \"") + event + "\": field \"" + name + "\" is not true or false");
+        fail(ErrorKind::BadInput,
+             std::string("event \"") + event + "\": field \"" + name + "\" is not true or false");
     return v.get<bool>();
 }
 
@@ -73,37 +78,48 @@ void deliver(ProgressSink& sink, const ProgressEvent& event) {
 }
 
 void MultiSink::onLog(const std::string& line) {
-    for (auto* s : m_sinks) s->onLog(line);
+    for (auto* s : m_sinks)
+        s->onLog(line);
 }
 void MultiSink::onEvalProgress(const EvalProgress& e) {
-    for (auto* s : m_sinks) s->onEvalProgress(e);
+    for (auto* s : m_sinks)
+        s->onEvalProgress(e);
 }
 void MultiSink::onPhase(const PhaseChanged& e) {
-    for (auto* s : m_sinks) s->onPhase(e);
+    for (auto* s : m_sinks)
+        s->onPhase(e);
 }
 void MultiSink::onBlockStarted(const BlockStarted& e) {
-    for (auto* s : m_sinks) s->onBlockStarted(e);
+    for (auto* s : m_sinks)
+        s->onBlockStarted(e);
 }
 void MultiSink::onStepLoss(const StepLoss& e) {
-    for (auto* s : m_sinks) s->onStepLoss(e);
+    for (auto* s : m_sinks)
+        s->onStepLoss(e);
 }
 void MultiSink::onEpochEnd(const EpochEnd& e) {
-    for (auto* s : m_sinks) s->onEpochEnd(e);
+    for (auto* s : m_sinks)
+        s->onEpochEnd(e);
 }
 void MultiSink::onBlockFinished(const BlockFinished& e) {
-    for (auto* s : m_sinks) s->onBlockFinished(e);
+    for (auto* s : m_sinks)
+        s->onBlockFinished(e);
 }
 void MultiSink::onE2eStep(const E2eStep& e) {
-    for (auto* s : m_sinks) s->onE2eStep(e);
+    for (auto* s : m_sinks)
+        s->onE2eStep(e);
 }
 void MultiSink::onEvalResult(const EvalResult& e) {
-    for (auto* s : m_sinks) s->onEvalResult(e);
+    for (auto* s : m_sinks)
+        s->onEvalResult(e);
 }
 void MultiSink::onRunStarted(const RunStarted& e) {
-    for (auto* s : m_sinks) s->onRunStarted(e);
+    for (auto* s : m_sinks)
+        s->onRunStarted(e);
 }
 void MultiSink::onRunEnded(const RunEnded& e) {
-    for (auto* s : m_sinks) s->onRunEnded(e);
+    for (auto* s : m_sinks)
+        s->onRunEnded(e);
 }
 bool MultiSink::isCancelled() const {
     for (auto* s : m_sinks)
@@ -133,7 +149,9 @@ std::string eventToJson(const ProgressEvent& event, std::optional<double> unixTi
     nlohmann::ordered_json j;
     j["event"] = eventName(event);
     if (unixTime) j["time"] = *unixTime;
-    auto num = [](double v) { return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(nullptr); };
+    auto num = [](double v) {
+        return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(nullptr);
+    };
     std::visit(Overloaded{
                    [&](const PhaseChanged& e) {
                        j["phase"] = phaseName(e.phase);
@@ -219,23 +237,25 @@ ProgressEvent eventFromJson(const std::string& line, std::optional<double>* unix
     }
     if (name == "block_started") return BlockStarted{getInt(j, "block", n), getInt(j, "blocks", n)};
     if (name == "step_loss")
-        return StepLoss{getInt(j, "block", n), getInt(j, "step", n), getInt(j, "steps", n), getDouble(j, "loss", n),
-                        getDouble(j, "lr", n)};
+        return StepLoss{getInt(j, "block", n), getInt(j, "step", n), getInt(j, "steps", n),
+                        getDouble(j, "loss", n), getDouble(j, "lr", n)};
     if (name == "epoch_end")
         return EpochEnd{getInt(j, "block", n), getInt(j, "epoch", n), getInt(j, "epochs", n),
                         getDouble(j, "train_loss", n), getDouble(j, "val_loss", n)};
     if (name == "block_finished")
-        return BlockFinished{getInt(j, "block", n), getDouble(j, "mse_before", n), getDouble(j, "mse_after", n),
-                             getDouble(j, "seconds", n)};
+        return BlockFinished{getInt(j, "block", n), getDouble(j, "mse_before", n),
+                             getDouble(j, "mse_after", n), getDouble(j, "seconds", n)};
     if (name == "e2e_step")
-        return E2eStep{getInt(j, "step", n), getInt(j, "steps", n), getDouble(j, "loss", n), getDouble(j, "lr", n)};
+        return E2eStep{getInt(j, "step", n), getInt(j, "steps", n), getDouble(j, "loss", n),
+                       getDouble(j, "lr", n)};
     if (name == "eval_result")
         return EvalResult{getString(j, "dataset", n), getDouble(j, "perplexity", n), getInt(j, "windows", n),
-                          getInt(j, "seqlen", n), j.contains("stage") ? getString(j, "stage", n) : std::string()};
+                          getInt(j, "seqlen", n),
+                          j.contains("stage") ? getString(j, "stage", n) : std::string()};
     if (name == "log") return LogLine{getString(j, "text", n)};
     if (name == "eval_progress")
-        return EvalProgress{getString(j, "dataset", n), getInt(j, "windows_done", n), getInt(j, "windows_total", n),
-                            getDouble(j, "running_perplexity", n)};
+        return EvalProgress{getString(j, "dataset", n), getInt(j, "windows_done", n),
+                            getInt(j, "windows_total", n), getDouble(j, "running_perplexity", n)};
     if (name == "run_started") return RunStarted{getBool(j, "resumed", n)};
     if (name == "run_ended") {
         const std::string outcome = getString(j, "outcome", n);
@@ -270,7 +290,7 @@ Status readEventsFile(const std::filesystem::path& file, std::vector<ProgressEve
                 out.push_back(eventFromJson(line, &time));
                 if (unixTimes) unixTimes->push_back(time.value_or(std::numeric_limits<double>::quiet_NaN()));
             } catch (const Error& e) {
-                if (!complete) break;  // torn last line: the writer was interrupted
+                if (!complete) break; // torn last line: the writer was interrupted
                 fail(ErrorKind::BadInput, file.string() + ":" + std::to_string(lineNo) + ": " + e.what());
             }
         }

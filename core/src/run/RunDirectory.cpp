@@ -46,7 +46,8 @@ struct Fnv1a64 {
     }
     void addU64(uint64_t v) {
         unsigned char b[8];
-        for (int i = 0; i < 8; ++i) b[i] = static_cast<unsigned char>(v >> (8 * i));
+        for (int i = 0; i < 8; ++i)
+            b[i] = static_cast<unsigned char>(v >> (8 * i));
         add(b, 8);
     }
 };
@@ -80,7 +81,8 @@ void hashSafeTensors(Fnv1a64& h, const fs::path& file) {
     const std::string lenBytes = readAt(in, 0, 8);
     if (lenBytes.size() < 8) fail(ErrorKind::BadInput, file.string() + ": too short for a safetensors file");
     uint64_t headerLen = 0;
-    for (int i = 0; i < 8; ++i) headerLen |= uint64_t(static_cast<unsigned char>(lenBytes[i])) << (8 * i);
+    for (int i = 0; i < 8; ++i)
+        headerLen |= uint64_t(static_cast<unsigned char>(lenBytes[i])) << (8 * i);
     if (headerLen > size - 8) fail(ErrorKind::BadInput, file.string() + ": header length exceeds the file");
     const std::string header = readAt(in, 8, headerLen);
     h.addString(header);
@@ -126,8 +128,10 @@ std::string shortDump(const json* v) {
 std::optional<std::string> firstDifference(const json* a, const json* b, const std::string& path) {
     if (a && b && a->is_object() && b->is_object()) {
         std::set<std::string> keys;
-        for (auto it = a->begin(); it != a->end(); ++it) keys.insert(it.key());
-        for (auto it = b->begin(); it != b->end(); ++it) keys.insert(it.key());
+        for (auto it = a->begin(); it != a->end(); ++it)
+            keys.insert(it.key());
+        for (auto it = b->begin(); it != b->end(); ++it)
+            keys.insert(it.key());
         for (const auto& k : keys) {
             auto ia = a->find(k);
             auto ib = b->find(k);
@@ -191,7 +195,8 @@ std::string modelFingerprint(const fs::path& modelFolder) {
         if (it->path().extension() == ".safetensors" && it->is_regular_file()) shards.push_back(it->path());
     if (ec) fail(ErrorKind::BadInput, modelFolder.string() + ": cannot list: " + ec.message());
     std::sort(shards.begin(), shards.end());
-    for (const auto& s : shards) hashSafeTensors(h, s);
+    for (const auto& s : shards)
+        hashSafeTensors(h, s);
     char buf[32];
     std::snprintf(buf, sizeof buf, "fnv1a64:%016llx", static_cast<unsigned long long>(h.h));
     return buf;
@@ -220,7 +225,9 @@ void writeFileAtomic(const fs::path& file, const std::string& bytes) {
     }
     std::error_code ec;
     fs::rename(tmp, file, ec);
-    if (ec) fail(ErrorKind::Failure, file.string() + ": cannot rename from " + tmp.string() + ": " + ec.message());
+    if (ec)
+        fail(ErrorKind::Failure,
+             file.string() + ": cannot rename from " + tmp.string() + ": " + ec.message());
     // Make the rename itself durable.
     const fs::path dir = file.has_parent_path() ? file.parent_path() : fs::path(".");
     const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -257,9 +264,9 @@ std::unique_ptr<RunDirectory> RunDirectory::openOrCreate(const fs::path& folder,
                                             ? stored["model"].value("fingerprint", std::string())
                                             : std::string();
         if (storedPrint != fingerprint)
-            fail(ErrorKind::BadInput, folder.string() + " holds a run of a different model (fingerprint " + storedPrint +
-                                          ", " + spec.modelFolder.string() + " has " + fingerprint +
-                                          "); use a new run folder");
+            fail(ErrorKind::BadInput, folder.string() + " holds a run of a different model (fingerprint " +
+                                          storedPrint + ", " + spec.modelFolder.string() + " has " +
+                                          fingerprint + "); use a new run folder");
         json storedConfig = stored.contains("config") ? stored["config"] : json::object();
         json requested = config;
         for (const auto& key : spec.resumableFields) {
@@ -267,12 +274,14 @@ std::unique_ptr<RunDirectory> RunDirectory::openOrCreate(const fs::path& folder,
             requested.erase(key);
         }
         if (auto diff = firstDifference(&storedConfig, &requested, ""))
-            fail(ErrorKind::BadInput, folder.string() + " holds a run with a different configuration: config." + *diff +
+            fail(ErrorKind::BadInput, folder.string() +
+                                          " holds a run with a different configuration: config." + *diff +
                                           " (use a new run folder to start another run)");
         run->m_resumed = true;
     } else {
         if (fs::exists(folder, ec) && !isEmptyDir(folder))
-            fail(ErrorKind::BadInput, folder.string() + " exists, is not empty and holds no run.json: not a run folder");
+            fail(ErrorKind::BadInput,
+                 folder.string() + " exists, is not empty and holds no run.json: not a run folder");
         fs::create_directories(folder, ec);
         if (ec) fail(ErrorKind::Failure, folder.string() + ": cannot create: " + ec.message());
         nlohmann::ordered_json j;
@@ -295,7 +304,9 @@ Status RunDirectory::open(const fs::path& folder, const RunSpec& spec, std::uniq
     return guarded([&] { out = openOrCreate(folder, spec); });
 }
 
-void RunDirectory::writeEvalJson(const std::string& jsonText) const { writeFileAtomic(evalJsonPath(), jsonText); }
+void RunDirectory::writeEvalJson(const std::string& jsonText) const {
+    writeFileAtomic(evalJsonPath(), jsonText);
+}
 
 // ---- MetricsWriter -----------------------------------------------------------------------
 
@@ -307,11 +318,13 @@ MetricsWriter::MetricsWriter(const fs::path& file) : m_path(file) {
         if (!text.empty() && text.back() != '\n') {
             const size_t keep = text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1;
             fs::resize_file(file, keep, ec);
-            if (ec) fail(ErrorKind::Failure, file.string() + ": cannot cut a torn last line: " + ec.message());
+            if (ec)
+                fail(ErrorKind::Failure, file.string() + ": cannot cut a torn last line: " + ec.message());
         }
     }
     m_file = std::fopen(file.c_str(), "ab");
-    if (!m_file) fail(ErrorKind::Failure, file.string() + ": cannot open for appending: " + std::strerror(errno));
+    if (!m_file)
+        fail(ErrorKind::Failure, file.string() + ": cannot open for appending: " + std::strerror(errno));
 }
 
 MetricsWriter::~MetricsWriter() {

@@ -66,7 +66,8 @@ public:
         if (!v->is_number_integer()) wrong(path, "an integer");
         out = v->get<Int>();
     }
-    template <class Int> void integer(const json& parent, const char* key, const std::string& path, Int& out) const {
+    template <class Int>
+    void integer(const json& parent, const char* key, const std::string& path, Int& out) const {
         integer(find(parent, key), path, out);
     }
     void number(const json& parent, const char* key, const std::string& path, double& out) const {
@@ -84,7 +85,8 @@ public:
             out.emplace_back(item.get<std::string>());
         }
     }
-    void paths(const json& parent, const char* key, const std::string& path, std::vector<fs::path>& out) const {
+    void paths(const json& parent, const char* key, const std::string& path,
+               std::vector<fs::path>& out) const {
         paths(find(parent, key), path, out);
     }
 
@@ -95,14 +97,17 @@ private:
 void readRunJson(RunFolder& run) {
     const fs::path file = run.layout.runJson();
     std::error_code ec;
-    if (!fs::exists(file, ec)) fail(ErrorKind::BadInput, run.layout.folder.string() + ": not a run folder (no run.json)");
+    if (!fs::exists(file, ec))
+        fail(ErrorKind::BadInput, run.layout.folder.string() + ": not a run folder (no run.json)");
     const json j = readJsonFile(file);
-    if (!j.is_object()) fail(ErrorKind::BadInput, file.string() + ": not a QAT Studio run file (not a JSON object)");
+    if (!j.is_object())
+        fail(ErrorKind::BadInput, file.string() + ": not a QAT Studio run file (not a JSON object)");
     const Fields f(file);
     std::string format;
     f.string(j, "format", "format", format);
     if (!format.empty() && format != kRunFormat)
-        fail(ErrorKind::BadInput, file.string() + ": field format: \"" + format + "\" is not a QAT Studio run file");
+        fail(ErrorKind::BadInput,
+             file.string() + ": field format: \"" + format + "\" is not a QAT Studio run file");
     int version = 0;
     f.integer(j, "format_version", "format_version", version);
     if (version > kRunFormatVersion)
@@ -192,10 +197,14 @@ RunState stateOf(const RunFolder& run) {
 
 const char* runStateName(RunState state) {
     switch (state) {
-    case RunState::Complete: return "complete";
-    case RunState::Partial: return "partial";
-    case RunState::Cancelled: return "cancelled";
-    case RunState::Failed: return "failed";
+    case RunState::Complete:
+        return "complete";
+    case RunState::Partial:
+        return "partial";
+    case RunState::Cancelled:
+        return "cancelled";
+    case RunState::Failed:
+        return "failed";
     }
     return "partial";
 }
@@ -203,7 +212,8 @@ const char* runStateName(RunState state) {
 double RunFolder::activeSeconds() const {
     if (sessions.empty()) return kNaN;
     double total = 0.0;
-    for (const auto& s : sessions) total += s.seconds();
+    for (const auto& s : sessions)
+        total += s.seconds();
     return total;
 }
 
@@ -211,8 +221,8 @@ void computeSessions(const std::vector<ProgressEvent>& events, const std::vector
                      std::vector<RunSession>& sessions, std::map<std::string, double>& stageSeconds) {
     sessions.clear();
     stageSeconds.clear();
-    double done = 0.0;  // active seconds of the sessions before the current one
-    bool open = false;  // the last session takes further events
+    double done = 0.0; // active seconds of the sessions before the current one
+    bool open = false; // the last session takes further events
     for (size_t i = 0; i < events.size() && i < times.size(); ++i) {
         const double t = times[i];
         if (std::isnan(t)) continue;

@@ -27,14 +27,16 @@ std::optional<int64_t> RunLayout::lastFinishedBlock() const {
             name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0)
             continue;
         const std::string digits = name.substr(prefix.size(), name.size() - prefix.size() - suffix.size());
-        if (digits.size() > 9 || !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        if (digits.size() > 9 ||
+            !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
             continue;
         std::error_code sec;
         if (!it->is_regular_file(sec)) continue;
         present.insert(std::stoll(digits));
     }
     std::optional<int64_t> last;
-    for (int64_t i = 0; present.count(i); ++i) last = i;
+    for (int64_t i = 0; present.count(i); ++i)
+        last = i;
     return last;
 }
 

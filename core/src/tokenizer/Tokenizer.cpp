@@ -49,8 +49,14 @@ std::string Tokenizer::piece(int64_t id) const {
     return m_impl->sp.IdToPiece(static_cast<int>(id));
 }
 
-int64_t Tokenizer::vocabSize() const { return m_impl->sp.GetPieceSize(); }
-int64_t Tokenizer::bosId() const { return m_impl->sp.bos_id(); }
-int64_t Tokenizer::eosId() const { return m_impl->sp.eos_id(); }
+int64_t Tokenizer::vocabSize() const {
+    return m_impl->sp.GetPieceSize();
+}
+int64_t Tokenizer::bosId() const {
+    return m_impl->sp.bos_id();
+}
+int64_t Tokenizer::eosId() const {
+    return m_impl->sp.eos_id();
+}
 
 } // namespace qat

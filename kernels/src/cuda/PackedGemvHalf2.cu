@@ -35,7 +35,7 @@
 namespace qat::kernels::cuda {
 namespace {
 
-constexpr int kValuesPerUnit = 32; ///< a unit: 32 values of a column, `bits` words (PackedLayout.h)
+constexpr int kValuesPerUnit = 32;       ///< a unit: 32 values of a column, `bits` words (PackedLayout.h)
 constexpr uint32_t kMagic = 0x64006400u; ///< float16 1024 in both halves: 1024 + q for q < 1024 is exact
 
 /// f(std::integral_constant<int, I>) for I in [I, N): a loop whose index is a compile-time constant.
@@ -126,8 +126,8 @@ template <int V> __device__ __forceinline__ void loadXHalf(XHalf<V>& x, const __
 /// ((joined >> j·BITS) & mask·0x00010001) | 1024·(1, 1) = (1024 + q[c][k], 1024 + q[c + 1][k]) for
 /// k = t·V + h·V/2 + j, V = 32 / BITS values a word (no value crosses a word at 2, 4, 8 bits).
 template <int BITS, int M>
-__device__ __forceinline__ void processHalf2Unit(const Half2Unit<BITS>& d, int u, const GemvArgs& a, int64_t c0,
-                                                 float (&accF)[M][4]) {
+__device__ __forceinline__ void processHalf2Unit(const Half2Unit<BITS>& d, int u, const GemvArgs& a,
+                                                 int64_t c0, float (&accF)[M][4]) {
     constexpr int V = layout::valuesPerWord(BITS);
     constexpr int kChain = V / 2 < 4 ? V / 2 : 4; ///< values a column summed in float16 before float32
     constexpr uint32_t kPairMask = layout::valueMask(BITS) * 0x00010001u;
@@ -164,7 +164,8 @@ __device__ __forceinline__ void processHalf2Unit(const Half2Unit<BITS>& d, int u
                 unrolled<0, V / 2>([&](auto jc) {
                     constexpr int j = decltype(jc)::value;
                     const __half2 q2 = asHalf2(((joined >> (j * BITS)) & kPairMask) | kMagic);
-                    const __half2 wHat = __hmul2(__hsub2(q2, z2[p]), s2[p]); // (q − z)·s, exact then rounded once
+                    const __half2 wHat =
+                        __hmul2(__hsub2(q2, z2[p]), s2[p]); // (q − z)·s, exact then rounded once
 #pragma unroll
                     for (int r = 0; r < M; ++r) {
                         if (M > 1 && r >= a.m) continue;

@@ -9,8 +9,8 @@
 ///
 ///   Backend::Cpu   always built; the reference the others are tested against.
 ///   Backend::Cuda  built when CMake found a CUDA toolkit (QAT_WITH_CUDA = AUTO / ON); the
-///                  macro QAT_KERNELS_HAVE_CUDA of <qat/kernels/BuildConfig.h> is then defined for qat_kernels and its
-///                  consumers. Whether a GPU is present is a run-time question for torch.
+///                  macro QAT_KERNELS_HAVE_CUDA of <qat/kernels/BuildConfig.h> is then defined for
+///                  qat_kernels and its consumers. Whether a GPU is present is a run-time question for torch.
 
 namespace qat::kernels {
 

@@ -174,12 +174,18 @@ constexpr ShapeRule brokenShapeRule(int64_t in, int64_t out, int bits, int64_t g
 /// nullptr when (in, out, bits, group) can be packed; otherwise the first broken rule.
 constexpr const char* shapeError(int64_t in, int64_t out, int bits, int64_t group) {
     switch (brokenShapeRule(in, out, bits, group)) {
-    case ShapeRule::None: return nullptr;
-    case ShapeRule::Bits: return "bits must be 2, 3, 4 or 8";
-    case ShapeRule::Positive: return "in and out features must be positive";
-    case ShapeRule::GroupPositive: return "group size must be positive (use group == in for per-channel)";
-    case ShapeRule::WholeGroups: return "in features must be a multiple of the group size";
-    case ShapeRule::InWords: return "in * bits must be a multiple of 32 (qweight packs along the input dimension)";
+    case ShapeRule::None:
+        return nullptr;
+    case ShapeRule::Bits:
+        return "bits must be 2, 3, 4 or 8";
+    case ShapeRule::Positive:
+        return "in and out features must be positive";
+    case ShapeRule::GroupPositive:
+        return "group size must be positive (use group == in for per-channel)";
+    case ShapeRule::WholeGroups:
+        return "in features must be a multiple of the group size";
+    case ShapeRule::InWords:
+        return "in * bits must be a multiple of 32 (qweight packs along the input dimension)";
     case ShapeRule::OutWords:
         return "out * bits must be a multiple of 32 (qzeros packs along the output dimension)";
     }

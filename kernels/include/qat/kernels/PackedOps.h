@@ -101,8 +101,8 @@ public:
     /// sizes and strides, not modified in place since: same version counters) and these bits and
     /// group. A layer re-prepares when not, e.g. after its buffers were given new data (moved to
     /// another device) or written in place.
-    bool isFor(const torch::Tensor& qweight, const torch::Tensor& qzeros, const torch::Tensor& scales, int bits,
-               int64_t group) const;
+    bool isFor(const torch::Tensor& qweight, const torch::Tensor& qzeros, const torch::Tensor& scales,
+               int bits, int64_t group) const;
 
 private:
     friend PreparedPacked preparePacked(const torch::Tensor&, const torch::Tensor&, const torch::Tensor&, int,
@@ -116,8 +116,8 @@ private:
 };
 
 /// Validates (as checkPacked) and prepares a packed weight for repeated products.
-PreparedPacked preparePacked(const torch::Tensor& qweight, const torch::Tensor& qzeros, const torch::Tensor& scales,
-                             int bits, int64_t group);
+PreparedPacked preparePacked(const torch::Tensor& qweight, const torch::Tensor& qzeros,
+                             const torch::Tensor& scales, int bits, int64_t group);
 
 /// dequantMatmul with a prepared weight: the same result, bit for bit, without the per-call
 /// validation and preparation.
