@@ -81,7 +81,7 @@ struct EvalResult {
     double perplexity = 0.0;
     int64_t windows = 0;
     int64_t seqlen = 0;
-    /// The job's stage this measures ("fp", "rtn", "block-ap", "block-ap+e2e-qp", "lr-qat");
+    /// The job's stage this measures (qat::stageName);
     /// empty outside a quantization job (and in metrics.jsonl files written before it existed).
     std::string stage = {};
 };

@@ -38,7 +38,7 @@ struct RunEvalEntry {
     int64_t windows = 0;
 };
 
-/// One stage of eval.json ("fp", "rtn", "block-ap", "block-ap+e2e-qp", "lr-qat").
+/// One stage of eval.json (named by qat::stageName).
 struct RunEvalStage {
     std::string stage;
     std::map<std::string, RunEvalEntry> results; ///< by file name (as eval.json keys them)
