@@ -26,6 +26,7 @@ APT_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git
   python3 python3-venv python3-pip
   libsentencepiece-dev nlohmann-json3-dev libcli11-dev clang-format
+  libpcre2-dev libicu-dev
 )
 GUI_PACKAGES=(
   qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n
@@ -54,6 +55,19 @@ install_apt() {
     >"$DEPS/apt.log" 2>&1 || { cat "$DEPS/apt.log"; log "apt-get failed (log above)"; exit 1; }
 }
 
+# The pinned Python packages tests use as references (installer/requirements-reference.txt),
+# into the same venv; re-run when that file changes.
+install_reference_packages() {
+  local req="$REPO/installer/requirements-reference.txt"
+  local stamp
+  stamp="$DEPS/reference-$(sha256sum "$req" | cut -c1-16).stamp"
+  [ -f "$stamp" ] && return
+  log "installing the reference packages (installer/requirements-reference.txt) into $DEPS/venv"
+  "$DEPS/venv/bin/python" -m pip install -q -r "$req" >&2
+  rm -f "$DEPS"/reference-*.stamp
+  touch "$stamp"
+}
+
 # Prints the folder holding TorchConfig.cmake.
 find_torch() {
   if [ -n "${Torch_DIR:-}" ]; then
@@ -74,6 +88,7 @@ find_torch() {
     "$DEPS/venv/bin/python" -m pip install -q "torch==$TORCH_VERSION" numpy
     touch "$stamp"
   fi
+  install_reference_packages
   "$DEPS/venv/bin/python" - <<'PY'
 import os, torch
 print(os.path.join(os.path.dirname(torch.__file__), "share", "cmake", "Torch"))
