@@ -18,3 +18,6 @@ qat_add_test(TestJobSettings SOURCES TestJobSettings.cpp LABELS unit LIBS qat_co
 qat_add_test(TestRunFolder SOURCES TestRunFolder.cpp LABELS unit LIBS qat_core TIMEOUT 120)
 # Calibration windows from text / JSONL and self-generated documents (stories260K).
 qat_add_test(TestCalibration SOURCES TestCalibration.cpp LABELS unit LIBS qat_core TIMEOUT 300)
+# tokenizer.json (tests/unit/tokenizer_tests.cmake): recorded cases, Llama-2 against sentencepiece,
+# malformed files, each component against Hugging Face tokenizers.
+include(tokenizer_tests.cmake)
