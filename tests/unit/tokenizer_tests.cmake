@@ -28,3 +28,10 @@ qat_add_test(TestTokenizerJson SOURCES TestTokenizerJson.cpp LABELS unit LIBS qa
 # Runs only where the fixture was made (77 otherwise, saying why).
 qat_add_test(TestTokenizerLlama2 SOURCES TestTokenizerLlama2.cpp LABELS unit LIBS qat_formats TIMEOUT 900)
 set_tests_properties(TestTokenizerLlama2 PROPERTIES FIXTURES_REQUIRED TokenizerLlama2)
+
+# Each component against Hugging Face tokenizers (expectations made by tokenizers at test time).
+qat_tokenizer_fixture(TokenizerFixtureComponents make_tokenizer_component_cases.py
+                      "${QAT_TOKENIZER_FIXTURES}/components")
+set_tests_properties(TokenizerFixtureComponents PROPERTIES FIXTURES_SETUP TokenizerComponents LABELS unit TIMEOUT 300)
+qat_add_test(TestTokenizerComponents SOURCES TestTokenizerComponents.cpp LABELS unit LIBS qat_formats)
+set_tests_properties(TestTokenizerComponents PROPERTIES FIXTURES_REQUIRED TokenizerComponents)

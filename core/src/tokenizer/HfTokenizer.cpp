@@ -3,6 +3,7 @@
 #include "Unicode.h"
 
 #include <algorithm>
+#include <unordered_set>
 
 namespace qat::tok {
 
@@ -34,7 +35,6 @@ HfTokenizer::HfTokenizer(HfParts parts)
         m_pieces[size_t(t.id)] = t.content;
         m_decodeForms[size_t(t.id)] = t.content;
         m_known[size_t(t.id)] = true;
-        if (t.special) m_isSpecial[size_t(t.id)] = true;
         if (t.normalized) {
             std::string form = t.content;
             if (m_normalizer) m_normalizer->normalize(form);
@@ -47,6 +47,13 @@ HfTokenizer::HfTokenizer(HfParts parts)
         }
         if (t.special) m_special.push_back(t.id);
     }
+    // As tokenizers does, skipSpecial drops a token whose decode form is the text of a special
+    // token (so not a special token that the normalizer changed, e.g. NFKC's "ﬁne" → "fine").
+    std::unordered_set<std::string> specialTexts;
+    for (const AddedToken& t : parts.added)
+        if (t.special) specialTexts.insert(t.content);
+    for (size_t id = 0; id < m_decodeForms.size(); ++id)
+        m_isSpecial[id] = m_known[id] && specialTexts.count(m_decodeForms[id]) > 0;
     std::sort(m_special.begin(), m_special.end());
     m_special.erase(std::unique(m_special.begin(), m_special.end()), m_special.end());
     m_raw = std::make_unique<AddedTokenMatcher>(std::move(raw), rawPatterns);

@@ -52,7 +52,7 @@ private:
     std::vector<std::string> m_pieces;               // id -> vocabulary entry
     std::vector<std::string> m_decodeForms;          // id -> what the decoder is given
     std::vector<bool> m_known;                       // id -> the file defines it
-    std::vector<bool> m_isSpecial;
+    std::vector<bool> m_isSpecial;                   // id -> dropped by decode(skipSpecial)
 };
 
 } // namespace qat::tok
