@@ -35,3 +35,6 @@ qat_tokenizer_fixture(TokenizerFixtureComponents make_tokenizer_component_cases.
 set_tests_properties(TokenizerFixtureComponents PROPERTIES FIXTURES_SETUP TokenizerComponents LABELS unit TIMEOUT 300)
 qat_add_test(TestTokenizerComponents SOURCES TestTokenizerComponents.cpp LABELS unit LIBS qat_formats)
 set_tests_properties(TestTokenizerComponents PROPERTIES FIXTURES_REQUIRED TokenizerComponents)
+
+# Malformed files refused with the file and the field named.
+qat_add_test(TestTokenizerJsonErrors SOURCES TestTokenizerJsonErrors.cpp LABELS unit LIBS qat_formats)
