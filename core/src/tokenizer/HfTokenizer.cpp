@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "HfTokenizer.h"
 #include "Unicode.h"
+#include "qat/Status.h"
 
 #include <algorithm>
 #include <unordered_set>
@@ -61,7 +62,14 @@ HfTokenizer::HfTokenizer(HfParts parts)
 }
 
 std::vector<int64_t> HfTokenizer::encode(const std::string& input, bool matchSpecial) const {
-    const std::string text = utf8Lossy(input);
+    try {
+        return encodeText(utf8Lossy(input), matchSpecial);
+    } catch (const Error& e) {
+        throw Error(e.kind(), m_file.string() + ": encoding: " + e.what());
+    }
+}
+
+std::vector<int64_t> HfTokenizer::encodeText(const std::string& text, bool matchSpecial) const {
     std::vector<int64_t> ids;
     ids.reserve(text.size() / 3 + 8);
     std::vector<TextPart> parts;

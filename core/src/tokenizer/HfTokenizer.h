@@ -39,6 +39,7 @@ public:
     int64_t vocabSize() const override { return int64_t(m_pieces.size()); }
 
 private:
+    std::vector<int64_t> encodeText(const std::string& text, bool matchSpecial) const;
     // One stretch of text between added tokens, from normalization on.
     void encodeSegment(std::string segment, bool atStart, bool matchSpecial, std::vector<int64_t>& ids) const;
     void encodeNormalized(std::string segment, bool atStart, std::vector<int64_t>& ids) const;

@@ -69,7 +69,8 @@ bool Regex::find(std::string_view subject, size_t from, Span& match) const {
     const int rc = pcre2_match(m_code->code, reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(),
                                from, PCRE2_NO_UTF_CHECK, m.data, m.context);
     if (rc == PCRE2_ERROR_NOMATCH) return false;
-    if (rc < 0) fail(ErrorKind::Failure, "regex /" + m_pattern + "/: " + pcreMessage(rc));
+    // A pattern from the file that runs out of its match or depth limit is the file's fault.
+    if (rc < 0) fail(ErrorKind::BadInput, "regex " + m_pattern + ": " + pcreMessage(rc));
     const PCRE2_SIZE* ov = pcre2_get_ovector_pointer(m.data);
     match = {size_t(ov[0]), size_t(ov[1])};
     if (match.second < match.first) match.second = match.first; // \K can do this
