@@ -18,3 +18,5 @@ qat_add_test(TestJobSettings SOURCES TestJobSettings.cpp LABELS unit LIBS qat_co
 qat_add_test(TestRunFolder SOURCES TestRunFolder.cpp LABELS unit LIBS qat_core TIMEOUT 120)
 # Calibration windows from text / JSONL and self-generated documents (stories260K).
 qat_add_test(TestCalibration SOURCES TestCalibration.cpp LABELS unit LIBS qat_core TIMEOUT 300)
+# The rope settings of config.json: rope_parameters (transformers >= 5) and rope_theta + rope_scaling.
+qat_add_test(TestRopeConfig SOURCES TestRopeConfig.cpp LABELS unit LIBS qat_formats)
