@@ -226,10 +226,6 @@ void TestModelConfig::refuses_data() {
     QTest::newRow("llama3 factor as string")
         << with(base, "rope_scaling", with(llama3Scaling(), "factor", "8")) << bad << "rope_scaling.factor"
         << "number";
-    QTest::newRow("llama3 without original_max_position_embeddings")
-        << with(base, "rope_scaling", without(llama3Scaling(), "original_max_position_embeddings")) << bad
-        << "rope_scaling.original_max_position_embeddings"
-        << "missing";
     QTest::newRow("rope_scaling without a type")
         << with(base, "rope_scaling", QJsonObject{{"factor", 2.0}}) << bad << "rope_scaling.rope_type"
         << "missing";
@@ -245,10 +241,10 @@ void TestModelConfig::refuses_data() {
                                             QJsonObject{{"rope_type", "yarn"}, {"factor", 4.0}})
                                     << unsupported << "rope_scaling.rope_type"
                                     << "yarn";
-    QTest::newRow("rope type linear (old spelling 'type')")
-        << with(base, "rope_scaling", QJsonObject{{"type", "linear"}, {"factor", 2.0}}) << unsupported
-        << "rope_scaling.rope_type"
-        << "linear";
+    QTest::newRow("rope type longrope (old spelling 'type')")
+        << with(base, "rope_scaling", QJsonObject{{"type", "longrope"}, {"factor", 2.0}}) << unsupported
+        << "rope_scaling.type"
+        << "longrope";
     QTest::newRow("rope type dynamic")
         << with(base, "rope_scaling", QJsonObject{{"rope_type", "dynamic"}, {"factor", 2.0}}) << unsupported
         << "rope_scaling.rope_type"
@@ -309,7 +305,7 @@ void TestModelConfig::ropeScalingLlama3() {
     o = with(o, "rope_theta", 500000.0);
     const qat::ModelConfig c = qat::parseModelConfig(text(o), kFile);
     QVERIFY(c.ropeScaling.has_value());
-    QCOMPARE(c.ropeScaling->type, std::string("llama3"));
+    QCOMPARE(c.ropeScaling->type, qat::RopeType::Llama3);
     QCOMPARE(c.ropeScaling->factor, 8.0);
     QCOMPARE(c.ropeScaling->lowFreqFactor, 1.0);
     QCOMPARE(c.ropeScaling->highFreqFactor, 4.0);

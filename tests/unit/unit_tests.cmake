@@ -21,3 +21,5 @@ qat_add_test(TestCalibration SOURCES TestCalibration.cpp LABELS unit LIBS qat_co
 # tokenizer.json (tests/unit/tokenizer_tests.cmake): recorded cases, Llama-2 against sentencepiece,
 # malformed files, each component against Hugging Face tokenizers.
 include(tokenizer_tests.cmake)
+# The rope settings of config.json: rope_parameters (transformers >= 5) and rope_theta + rope_scaling.
+qat_add_test(TestRopeConfig SOURCES TestRopeConfig.cpp LABELS unit LIBS qat_formats)

@@ -11,12 +11,27 @@
 
 namespace qat {
 
-/// `rope_scaling` of type "llama3" (Llama 3.1+ frequency-dependent scaling).
+/// How the rotary inverse frequencies are derived from theta: transformers' `rope_type`
+/// (ROPE_INIT_FUNCTIONS in modeling_rope_utils.py). Other types (yarn, dynamic, longrope, ...)
+/// are refused when config.json is read.
+enum class RopeType {
+    Default, ///< plain RoPE: inv_freq = 1 / theta^(2i / headDim)
+    Linear,  ///< position interpolation: inv_freq / factor
+    Llama3,  ///< Llama 3.1+ frequency-dependent scaling
+};
+
+/// The name config.json spells a rope type with ("default", "linear", "llama3").
+const char* ropeTypeName(RopeType type);
+
+/// RoPE scaling: the rope type other than "default" and its parameters, read from
+/// `rope_parameters` (transformers >= 5) or `rope_scaling` (older configs).
 struct RopeScaling {
-    std::string type = "llama3";
-    double factor = 8.0;
-    double lowFreqFactor = 1.0;
+    RopeType type = RopeType::Llama3;
+    double factor = 8.0;        ///< linear and llama3
+    double lowFreqFactor = 1.0; ///< llama3 only, as are the two below
     double highFreqFactor = 4.0;
+    /// llama3: a top-level `original_max_position_embeddings`, else the rope dict's, else
+    /// `max_position_embeddings` (as transformers 5 standardizes it).
     int64_t originalMaxPositionEmbeddings = 8192;
 };
 
@@ -56,14 +71,20 @@ struct ModelConfig {
     int64_t vocabSize = 0;
     int64_t maxPositionEmbeddings = 2048;
     double rmsNormEps = 1e-6;
+    /// RoPE base: `rope_theta` from the rope dict in use, else the top-level one, else 10000.
     double ropeTheta = 10000.0;
+    /// Absent for plain RoPE (rope type "default"). Where a config carries both a non-empty
+    /// `rope_scaling` and `rope_parameters`, `rope_scaling` is read and `rope_parameters`
+    /// ignored, theta included: what transformers 5.25 does when it loads such a config.
     std::optional<RopeScaling> ropeScaling;
     bool tieWordEmbeddings = false;
     bool attentionBias = false; ///< q/k/v biases (Qwen2: always)
     bool mlpBias = false;
     int64_t bosTokenId = 1;
     int64_t eosTokenId = 2;
-    std::string torchDtype; ///< as declared ("float32", "bfloat16", ...), may be empty
+    /// As declared ("float32", "bfloat16", ...) in `dtype` (transformers >= 5) or else
+    /// `torch_dtype`; may be empty.
+    std::string torchDtype;
     /// Set when config.json has a GPTQ `quantization_config` (a packed model).
     std::optional<GptqConfig> gptq;
 };

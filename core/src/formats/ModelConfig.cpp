@@ -19,6 +19,24 @@ const char* kArchitectures[][2] = {
     {"Qwen2ForCausalLM", "qwen2"},
 };
 
+// The rope types the engine computes (core/src/model/Layers.cpp), by config.json name.
+struct RopeTypeEntry {
+    RopeType type;
+    const char* name;
+};
+constexpr RopeTypeEntry kRopeTypes[] = {
+    {RopeType::Default, "default"},
+    {RopeType::Linear, "linear"},
+    {RopeType::Llama3, "llama3"},
+};
+
+std::string supportedRopeTypes() {
+    std::string names;
+    for (const auto& t : kRopeTypes)
+        names += (names.empty() ? "" : ", ") + std::string(t.name);
+    return names;
+}
+
 class FieldReader {
 public:
     FieldReader(const json& root, std::string file) : m_root(root), m_file(std::move(file)) {}
@@ -91,6 +109,77 @@ private:
     const json& m_root;
     std::string m_file;
 };
+
+// The rope settings, read as transformers 5.25 reads them (PreTrainedConfig.__post_init__ →
+// convert_rope_params_to_dict → standardize_rope_params): a non-empty `rope_scaling` object
+// replaces `rope_parameters` whole, so with both present `rope_parameters` is ignored, its
+// theta too. Theta is the chosen dict's `rope_theta`, else the top-level `rope_theta`, else
+// 10000; the type its `rope_type`, else `type`, else "default".
+void parseRope(const FieldReader& r, ModelConfig& c) {
+    const json& root = r.root();
+    const json* scaling = r.find(root, "rope_scaling");
+    if (scaling && !scaling->is_object()) r.bad("rope_scaling", "must be an object or null");
+    const json* parameters = r.find(root, "rope_parameters");
+    if (parameters && !parameters->is_object()) r.bad("rope_parameters", "must be an object or null");
+    static const json kEmpty = json::object();
+    const json* rope = parameters ? parameters : &kEmpty;
+    std::string name = "rope_parameters";
+    if (scaling && !scaling->empty()) {
+        rope = scaling;
+        name = "rope_scaling";
+    }
+    auto field = [&](const char* key) { return name + "." + key; };
+
+    if (r.find(*rope, "rope_theta"))
+        c.ropeTheta = r.number("rope_theta", *rope, field("rope_theta"));
+    else
+        c.ropeTheta = r.numberOr("rope_theta", 10000.0);
+    if (!(c.ropeTheta > 0))
+        r.bad(r.find(*rope, "rope_theta") ? field("rope_theta") : "rope_theta", "must be positive");
+
+    std::string typeKey, type = "default";
+    for (const char* key : {"rope_type", "type"}) {
+        if (const json* v = r.find(*rope, key)) {
+            if (!v->is_string()) r.bad(field(key), "must be a string, found " + std::string(v->type_name()));
+            typeKey = key;
+            type = v->get<std::string>();
+            break;
+        }
+    }
+    // transformers would take this as plain RoPE and drop the factor: too likely a mistake.
+    if (typeKey.empty() && r.find(*rope, "factor"))
+        r.bad(field("rope_type"), "is missing (a factor is given)");
+    const RopeTypeEntry* entry = nullptr;
+    for (const auto& t : kRopeTypes)
+        if (type == t.name) entry = &t;
+    if (!entry)
+        fail(ErrorKind::Unsupported, r.file() + ": field '" + field(typeKey.c_str()) +
+                                         "': unsupported rope type '" + type +
+                                         "' (supported: " + supportedRopeTypes() + ")");
+    if (entry->type == RopeType::Default) return;
+
+    RopeScaling s;
+    s.type = entry->type;
+    s.factor = r.number("factor", *rope, field("factor"));
+    if (!(s.factor > 0)) r.bad(field("factor"), "must be positive");
+    if (s.type == RopeType::Llama3) {
+        s.lowFreqFactor = r.number("low_freq_factor", *rope, field("low_freq_factor"));
+        s.highFreqFactor = r.number("high_freq_factor", *rope, field("high_freq_factor"));
+        // A top-level value wins (transformers keeps it for Phi-3), then the rope dict's, then the context.
+        if (r.find(root, "original_max_position_embeddings"))
+            s.originalMaxPositionEmbeddings = r.positive("original_max_position_embeddings");
+        else if (r.find(*rope, "original_max_position_embeddings"))
+            s.originalMaxPositionEmbeddings = r.integer("original_max_position_embeddings", *rope,
+                                                        field("original_max_position_embeddings"));
+        else
+            s.originalMaxPositionEmbeddings = c.maxPositionEmbeddings;
+        if (!(s.lowFreqFactor > 0) || !(s.highFreqFactor > s.lowFreqFactor) ||
+            s.originalMaxPositionEmbeddings <= 0)
+            r.bad(name, "has inconsistent llama3 parameters (need low_freq_factor > 0, high_freq_factor > "
+                        "low_freq_factor, original_max_position_embeddings > 0)");
+    }
+    c.ropeScaling = s;
+}
 
 [[noreturn]] void badQuant(const std::string& file, const std::string& field, const std::string& what,
                            ErrorKind kind = ErrorKind::BadInput) {
@@ -229,53 +318,28 @@ ModelConfig parseModelConfig(const std::string& jsonText, const std::string& fil
     c.maxPositionEmbeddings = r.integerOr("max_position_embeddings", 2048);
     c.rmsNormEps = r.numberOr("rms_norm_eps", 1e-6);
     if (!(c.rmsNormEps > 0)) r.bad("rms_norm_eps", "must be positive");
-    c.ropeTheta = r.numberOr("rope_theta", 10000.0);
-    if (!(c.ropeTheta > 0)) r.bad("rope_theta", "must be positive");
     c.tieWordEmbeddings = r.booleanOr("tie_word_embeddings", false);
     c.attentionBias = r.booleanOr("attention_bias", c.architecture == "Qwen2ForCausalLM");
     c.mlpBias = r.booleanOr("mlp_bias", false);
     c.bosTokenId = r.tokenId("bos_token_id", 1);
     c.eosTokenId = r.tokenId("eos_token_id", 2);
-    c.torchDtype = r.stringOr("torch_dtype", "");
+    // transformers >= 5 writes `dtype`; with both present it keeps `dtype`.
+    c.torchDtype = r.find(root, "dtype") ? r.stringOr("dtype", "") : r.stringOr("torch_dtype", "");
 
     const std::string act = r.stringOr("hidden_act", "silu");
     if (act != "silu")
         fail(ErrorKind::Unsupported,
              fileName + ": field 'hidden_act': unsupported activation '" + act + "' (only silu)");
 
-    if (const json* rs = r.find(root, "rope_scaling")) {
-        if (!rs->is_object()) r.bad("rope_scaling", "must be an object or null");
-        std::string type;
-        for (const char* key : {"rope_type", "type"}) {
-            auto it = rs->find(key);
-            if (it != rs->end() && it->is_string()) {
-                type = it->get<std::string>();
-                break;
-            }
-        }
-        if (type.empty()) r.bad("rope_scaling.rope_type", "is missing");
-        if (type == "default") {
-            // Plain RoPE, written out explicitly.
-        } else if (type == "llama3") {
-            RopeScaling s;
-            s.type = type;
-            s.factor = r.number("factor", *rs, "rope_scaling.factor");
-            s.lowFreqFactor = r.number("low_freq_factor", *rs, "rope_scaling.low_freq_factor");
-            s.highFreqFactor = r.number("high_freq_factor", *rs, "rope_scaling.high_freq_factor");
-            s.originalMaxPositionEmbeddings = r.integer("original_max_position_embeddings", *rs,
-                                                        "rope_scaling.original_max_position_embeddings");
-            if (!(s.factor > 0) || !(s.lowFreqFactor > 0) || !(s.highFreqFactor > s.lowFreqFactor) ||
-                s.originalMaxPositionEmbeddings <= 0)
-                r.bad("rope_scaling", "has inconsistent llama3 parameters");
-            c.ropeScaling = s;
-        } else {
-            fail(ErrorKind::Unsupported, fileName +
-                                             ": field 'rope_scaling.rope_type': unsupported rope type '" +
-                                             type + "' (supported: default, llama3)");
-        }
-    }
+    parseRope(r, c);
     if (const json* qc = r.find(root, "quantization_config")) c.gptq = parseGptqConfig(*qc, fileName);
     return c;
+}
+
+const char* ropeTypeName(RopeType type) {
+    for (const auto& t : kRopeTypes)
+        if (t.type == type) return t.name;
+    return "unknown";
 }
 
 ModelConfig loadModelConfig(const std::filesystem::path& file) {

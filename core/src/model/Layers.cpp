@@ -31,22 +31,37 @@ std::optional<torch::Tensor> DenseLinear::bias() const {
     return std::nullopt;
 }
 
+// The inverse frequencies as transformers 5.25 computes them, op for op in float32
+// (modeling_rope_utils.py: the default init, _compute_linear_scaling_rope_parameters and
+// _compute_llama3_parameters). Returns (headDim / 2) float32.
 RotaryEmbedding::RotaryEmbedding(const ModelConfig& config) {
     const int64_t dim = config.headDim;
     auto exponents = torch::arange(0, dim, 2, torch::kInt64).to(torch::kFloat32) / static_cast<float>(dim);
-    m_invFreq = 1.0 / torch::pow(torch::tensor(config.ropeTheta, torch::kFloat32), exponents);
-    if (config.ropeScaling && config.ropeScaling->type == "llama3") {
-        const auto& s = *config.ropeScaling;
+    m_invFreq = 1.0 / torch::pow(config.ropeTheta, exponents); // base ** (arange / dim)
+    if (!config.ropeScaling) return;
+    const RopeScaling& s = *config.ropeScaling;
+    switch (s.type) {
+    case RopeType::Default:
+        break;
+    case RopeType::Linear:
+        // Positions divided by factor, which is the same as the frequencies divided by it.
+        m_invFreq = m_invFreq / s.factor;
+        break;
+    case RopeType::Llama3: {
         const double oldContext = static_cast<double>(s.originalMaxPositionEmbeddings);
         const double lowFreqWavelen = oldContext / s.lowFreqFactor;
         const double highFreqWavelen = oldContext / s.highFreqFactor;
         auto wavelen = 2.0 * M_PI / m_invFreq;
+        // Long wavelengths are divided by factor, short ones kept, the band between interpolated.
         auto scaled = torch::where(wavelen > lowFreqWavelen, m_invFreq / s.factor, m_invFreq);
         auto smooth = (oldContext / wavelen - s.lowFreqFactor) / (s.highFreqFactor - s.lowFreqFactor);
         auto smoothed = (1.0 - smooth) * scaled / s.factor + smooth * scaled;
         auto medium = (wavelen >= highFreqWavelen).logical_and(wavelen <= lowFreqWavelen);
-        m_invFreq = torch::where(medium, smoothed, scaled).to(torch::kFloat32);
+        m_invFreq = torch::where(medium, smoothed, scaled);
+        break;
     }
+    }
+    m_invFreq = m_invFreq.to(torch::kFloat32);
 }
 
 std::pair<torch::Tensor, torch::Tensor> RotaryEmbedding::tables(int64_t start, int64_t length,

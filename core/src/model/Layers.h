@@ -56,7 +56,7 @@ public:
     torch::Tensor biasTensor;
 };
 
-/// Rotate-half rotary position embeddings, with optional llama3 frequency scaling.
+/// Rotate-half rotary position embeddings; rope types default, linear and llama3 (qat::RopeType).
 class RotaryEmbedding {
 public:
     RotaryEmbedding(const ModelConfig& config);

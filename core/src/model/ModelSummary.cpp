@@ -129,8 +129,10 @@ std::string ModelSummary::toText() const {
       << ")\n"
       << "Vocabulary    " << c.vocabSize << (hasTokenizer ? " (tokenizer.model)" : " (no tokenizer.model)")
       << "\n"
-      << "Context       " << c.maxPositionEmbeddings << " (rope theta " << c.ropeTheta
-      << (c.ropeScaling ? ", llama3 scaling" : "") << ")\n"
+      << "Context       " << c.maxPositionEmbeddings << " (rope "
+      << ropeTypeName(c.ropeScaling ? c.ropeScaling->type : RopeType::Default) << ", theta " << c.ropeTheta;
+    if (c.ropeScaling) o << ", factor " << c.ropeScaling->factor;
+    o << ")\n"
       << "Embeddings    " << (c.tieWordEmbeddings ? "tied" : "untied") << "\n"
       << "Weights dtype " << dtype << "\n"
       << "Size on disk  " << formatBytes(sizeOnDisk) << " in " << weightFiles.size() << " file(s)\n\n";
