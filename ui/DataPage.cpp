@@ -5,6 +5,7 @@
 
 #include <QEvent>
 
+#include <qat/Calibration.h>
 #include <qat/TextData.h>
 #include <qat/Tokenizer.h>
 
@@ -256,8 +257,8 @@ void DataPage::updatePreview() {
             auto it = m_counts.find(f);
             if (it == m_counts.end()) { // counted once per file and tokenizer
                 QPair<qint64, qint64> c{0, 0};
-                for (const std::string& doc : readTextDocuments(f.toStdString())) {
-                    c.second += static_cast<qint64>(m_tokenizer->encode(doc).size()) + 1;
+                for (const auto& ids : tokenizeDocuments(*m_tokenizer, readTextDocuments(f.toStdString()))) {
+                    c.second += static_cast<qint64>(ids.size());
                     ++c.first;
                 }
                 it = m_counts.insert(f, c);

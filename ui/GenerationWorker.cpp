@@ -77,14 +77,12 @@ GenerationResult GenerationWorker::generate(const GenerationRequest& r) {
         if (model) {
             cache.emplace_back(key, model);
             const Tokenizer* tok = model->tokenizer();
+            std::vector<int64_t> prompt;
             if (!tok)
-                st = Status::error(ErrorKind::BadInput, r.modelFolder.toStdString() + ": no tokenizer.model");
+                st = Status::error(ErrorKind::BadInput,
+                                   r.modelFolder.toStdString() + ": no tokenizer (tokenizer.json or tokenizer.model)");
+            if (st.ok()) st = promptIds(*tok, r.prompt.toStdString(), prompt);
             if (st.ok()) {
-                std::vector<int64_t> prompt{tok->bosId()};
-                if (!r.prompt.isEmpty()) {
-                    const auto ids = tok->encode(r.prompt.toStdString());
-                    prompt.insert(prompt.end(), ids.begin(), ids.end());
-                }
                 GenerateOptions o;
                 o.maxNewTokens = r.maxNewTokens;
                 o.greedy = r.greedy;

@@ -112,8 +112,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         updateWindowTitle();
         const ModelSummary* summary = m_modelPage->summary();
         if (summary) m_recipePage->setModelParameters(summary->parameters, summary->config.hiddenSize);
-        const QString tokenizer = QDir(folder).filePath(QStringLiteral("tokenizer.model"));
-        m_dataPage->setTokenizerFile(QFileInfo::exists(tokenizer) ? tokenizer : QString());
+        m_dataPage->setTokenizerFile(summary && summary->tokenizer
+                                         ? QString::fromStdString(summary->tokenizer->file.string())
+                                         : QString());
         statusBar()->showMessage(
             tr("Opened %1: %2 parameters")
                 .arg(QDir::toNativeSeparators(folder), formatCount(summary ? summary->parameters : 0)),

@@ -3,6 +3,7 @@
 
 #include "Format.h"
 
+#include <QDir>
 #include <QEvent>
 #include <QFormLayout>
 #include <QLabel>
@@ -84,8 +85,19 @@ void ModelFactsView::showValues() {
     m_values[WeightFiles]->setToolTip(files.join(QLatin1Char('\n')));
 
     m_values[TiedEmbeddings]->setText(c.tieWordEmbeddings ? yes : no);
-    m_values[Tokenizer]->setText(s.hasTokenizer ? yes : no);
-    m_values[Tokenizer]->setToolTip(s.hasTokenizer ? QString() : tr("No tokenizer.model in the folder"));
+    if (s.tokenizer) {
+        const TokenizerSummary& t = *s.tokenizer;
+        const QString bos = t.bosId >= 0 ? tr("BOS %1 (id %2)").arg(fromUtf8(t.bos)).arg(t.bosId) : tr("no BOS");
+        m_values[Tokenizer]->setText(QStringLiteral("%1, %2").arg(fromUtf8(t.kind), bos));
+        m_values[Tokenizer]->setToolTip(tr("%1\n%2 ids; EOS %3; BOS %4")
+                                            .arg(QDir::toNativeSeparators(fromUtf8(t.file.string())))
+                                            .arg(t.vocabSize)
+                                            .arg(t.eosId >= 0 ? fromUtf8(t.eos) : tr("none"))
+                                            .arg(t.addsBos ? tr("added to prompts") : tr("not added to prompts")));
+    } else {
+        m_values[Tokenizer]->setText(tr("None"));
+        m_values[Tokenizer]->setToolTip(tr("No tokenizer.json or tokenizer.model in the folder"));
+    }
 }
 
 QString ModelFactsView::factName(Fact fact) {
@@ -117,7 +129,7 @@ QString ModelFactsView::factName(Fact fact) {
     case TiedEmbeddings:
         return tr("Tied embeddings:");
     case Tokenizer:
-        return tr("Tokenizer present:");
+        return tr("Tokenizer:");
     case FactCount:
         break;
     }

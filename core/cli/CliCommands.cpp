@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "CliCommands.h"
 #include "QuantizeCommand.h"
+#include "TokenizeCommand.h"
 
 #include "qat/Evaluation.h"
 #include "qat/Export.h"
@@ -36,7 +37,8 @@ struct ModelArgs {
 };
 
 void addModelArgs(CLI::App* cmd, ModelArgs& a) {
-    cmd->add_option("--model,-m", a.model, "Model folder (config.json, model.safetensors, tokenizer.model)")
+    cmd->add_option("--model,-m", a.model,
+                    "Model folder (config.json, model.safetensors, tokenizer.json or tokenizer.model)")
         ->check(CLI::ExistingDirectory);
     cmd->add_option(
            "--run", a.run,
@@ -48,7 +50,8 @@ void addModelArgs(CLI::App* cmd, ModelArgs& a) {
     cmd->add_option("--dtype", a.dtype, "Compute dtype: float32 or bfloat16")
         ->check(CLI::IsMember({"float32", "bfloat16"}))
         ->capture_default_str();
-    cmd->add_option("--tokenizer", a.tokenizer, "tokenizer.model to use when the folder has none")
+    cmd->add_option("--tokenizer", a.tokenizer,
+                    "Tokenizer file (tokenizer.json or tokenizer.model) to use instead of the folder's")
         ->check(CLI::ExistingFile);
     cmd->add_option("--threads", a.threads, "CPU threads (0: LibTorch's default)")
         ->check(CLI::NonNegativeNumber);
@@ -120,9 +123,9 @@ private:
     bool m_printed = false;
 };
 
-int cmdInspect(const std::string& folder, bool json) {
+int cmdInspect(const std::string& folder, const std::string& tokenizer, bool json) {
     ModelSummary s;
-    Status st = inspectModel(folder, s);
+    Status st = inspectModel(folder, s, tokenizer);
     if (!st.ok()) return report(st);
     std::cout << (json ? s.toJson() + "\n" : s.toText());
     return 0;
@@ -188,6 +191,7 @@ struct GenerateArgs {
     double temperature = 1.0;
     double topP = 0.95;
     uint64_t seed = 0;
+    bool ignoreEos = false;
     bool json = false;
 };
 
@@ -201,15 +205,14 @@ int cmdGenerate(const GenerateArgs& a) {
         prompt = a.promptIds;
     } else {
         if (!tok)
-            return report(Status::error(ErrorKind::BadInput,
-                                        a.model.model + ": no tokenizer.model; give --tokenizer or --ids"));
-        prompt.push_back(tok->bosId());
-        if (!a.prompt.empty()) {
-            const auto ids = tok->encode(a.prompt);
-            prompt.insert(prompt.end(), ids.begin(), ids.end());
-        }
+            return report(Status::error(ErrorKind::BadInput, model->folder().string() +
+                                                                 ": no tokenizer (tokenizer.json or "
+                                                                 "tokenizer.model); give --tokenizer or --ids"));
+        st = promptIds(*tok, a.prompt, prompt);
+        if (!st.ok()) return report(st);
     }
     GenerateOptions o;
+    o.stopAtEos = !a.ignoreEos;
     o.maxNewTokens = a.maxNewTokens;
     o.greedy = !a.sample;
     o.temperature = a.temperature;
@@ -349,11 +352,13 @@ int run(int argc, char** argv) {
     app.set_version_flag("--version", std::string("qat-cli ") + QAT_VERSION);
     app.require_subcommand(1);
 
-    std::string inspectFolder;
+    std::string inspectFolder, inspectTokenizer;
     bool inspectJson = false;
     auto* inspect =
         app.add_subcommand("inspect", "Summarize a model folder (architecture, parameters, tensors)");
     inspect->add_option("model", inspectFolder, "Model folder")->required();
+    inspect->add_option("--tokenizer", inspectTokenizer, "Tokenizer file to describe instead of the folder's")
+        ->check(CLI::ExistingFile);
     inspect->add_flag("--json", inspectJson, "Print JSON");
 
     EvalArgs ev;
@@ -378,7 +383,8 @@ int run(int argc, char** argv) {
     auto* genCmd =
         app.add_subcommand("generate", "Continue a prompt (greedy or top-p sampling, with a KV cache)");
     addModelArgs(genCmd, gen.model);
-    genCmd->add_option("--prompt,-p", gen.prompt, "Prompt text (BOS is prepended); empty: start from BOS");
+    genCmd->add_option("--prompt,-p", gen.prompt,
+                       "Prompt text (BOS in front when the tokenizer adds one); empty: start from BOS");
     genCmd->add_option("--ids", gen.promptIds, "Prompt as token ids instead of text (include BOS)");
     genCmd->add_option("--max-new-tokens,-n", gen.maxNewTokens, "Tokens to generate")
         ->capture_default_str()
@@ -391,10 +397,14 @@ int run(int argc, char** argv) {
         ->capture_default_str()
         ->check(CLI::Range(0.0, 1.0));
     genCmd->add_option("--seed", gen.seed, "Sampling seed")->capture_default_str();
+    genCmd->add_flag("--ignore-eos", gen.ignoreEos, "Generate all --max-new-tokens, past an EOS");
     genCmd->add_flag("--json", gen.json, "Print JSON");
 
     QuantizeArgs quant;
     auto* quantCmd = addQuantizeCommand(app, quant);
+
+    TokenizeArgs tokenize;
+    auto* tokenizeCmd = addTokenizeCommand(app, tokenize);
 
     ExportArgs ex;
     auto* exportCmd = app.add_subcommand(
@@ -431,11 +441,12 @@ int run(int argc, char** argv) {
         return exitCodeFor(ErrorKind::BadInput);
     }
 
-    if (*inspect) return cmdInspect(inspectFolder, inspectJson);
+    if (*inspect) return cmdInspect(inspectFolder, inspectTokenizer, inspectJson);
     if (*eval) return cmdEval(ev);
     if (*genCmd) return cmdGenerate(gen);
     if (*quantCmd) return runQuantize(quant);
     if (*exportCmd) return cmdExport(ex);
+    if (*tokenizeCmd) return runTokenize(tokenize);
     return exitCodeFor(ErrorKind::BadInput);
 }
 

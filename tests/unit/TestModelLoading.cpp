@@ -577,7 +577,11 @@ void TestModelLoading::inspectsStories260K() {
     QCOMPARE(summary.dtype, std::string("F32"));
     QCOMPARE(int(summary.tensors.size()), 47);
     QCOMPARE(summary.sizeOnDisk, uint64_t(QFileInfo(kStories + "/model.safetensors").size()));
-    QVERIFY(summary.hasTokenizer);
+    QVERIFY(summary.tokenizer.has_value());
+    QCOMPARE(summary.tokenizer->kind, std::string("sentencepiece"));
+    QCOMPARE(summary.tokenizer->bosId, int64_t(1));
+    QCOMPARE(summary.tokenizer->bos, std::string("<s>"));
+    QCOMPARE(summary.tokenizer->eosId, int64_t(2));
     QCOMPARE(summary.config.numLayers, int64_t(5));
     const auto down =
         std::find_if(summary.tensors.begin(), summary.tensors.end(), [](const qat::TensorSummary& t) {

@@ -7,7 +7,8 @@
 /// The definition, exactly:
 /// 1. Documents: each file is read with readTextDocuments (a JSONL file's `text` fields, a
 ///    text file split at blank lines), files in the order given, documents in file order.
-///    Each document is encoded with the model's tokenizer and gets one BOS in front.
+///    Each document is encoded with the model's tokenizer and gets one BOS in front (a
+///    tokenizer without BOS, such as Qwen2's: one EOS after it instead, when it has an EOS).
 /// 2. Split: with valWindows > 0, the last `valFraction` of the documents (rounded down,
 ///    at least one) are the validation split and the rest the training split; windows
 ///    never mix the two. With valWindows == 0 every document is for training. When there
@@ -80,7 +81,7 @@ struct CalibrationData {
     std::string source;                          ///< "calib.txt" or "a.jsonl, b.txt" or "self-generated"
 };
 
-/// Encodes documents with `tokenizer`, each with BOS in front.
+/// Encodes documents with `tokenizer`, each with BOS in front (or EOS behind, see 1. above).
 std::vector<std::vector<int64_t>> tokenizeDocuments(const Tokenizer& tokenizer,
                                                     const std::vector<std::string>& documents);
 

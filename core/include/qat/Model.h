@@ -23,7 +23,8 @@ bool cudaAvailable();
 struct LoadOptions {
     Device device = Device::Cpu;
     ComputeDType dtype = ComputeDType::Float32; ///< weights are converted to this on load
-    /// Tokenizer to use when the folder has no tokenizer.model (optional).
+    /// Tokenizer file (tokenizer.json or tokenizer.model) to use instead of the folder's
+    /// (optional; without it the folder's, see Tokenizer::findInFolder).
     std::filesystem::path tokenizerPath;
     /// Intra-op threads for the CPU (0 = LibTorch's default).
     int threads = 0;
@@ -32,7 +33,7 @@ struct LoadOptions {
 class Model {
 public:
     /// Loads config.json, the safetensors weights (single file or sharded index) and
-    /// tokenizer.model. Refuses pickled checkpoints.
+    /// tokenizer (tokenizer.json, else tokenizer.model). Refuses pickled checkpoints.
     static Status load(const std::filesystem::path& folder, const LoadOptions& options,
                        std::unique_ptr<Model>& out);
     ~Model();

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,18 @@ struct TensorSummary {
     std::string file; ///< the safetensors file holding it
 };
 
+/// The tokenizer a model is read with (see Tokenizer::findInFolder).
+struct TokenizerSummary {
+    std::filesystem::path file;
+    std::string kind; ///< tokenizerKindName: "tokenizer.json" or "sentencepiece"
+    int64_t vocabSize = 0;
+    int64_t bosId = -1; ///< -1: none (the perplexity protocol then puts nothing in front)
+    std::string bos;    ///< its text, e.g. "<s>" or "<|im_start|>"
+    int64_t eosId = -1;
+    std::string eos;
+    bool addsBos = false; ///< whether the tokenizer itself puts BOS in front of a prompt
+};
+
 struct ModelSummary {
     std::filesystem::path folder;
     ModelConfig config;
@@ -34,7 +47,7 @@ struct ModelSummary {
     std::string dtype;       ///< the weights' dtype ("F32", "BF16", or "mixed")
     uint64_t sizeOnDisk = 0; ///< bytes of all weight files
     std::vector<std::string> weightFiles;
-    bool hasTokenizer = false;
+    std::optional<TokenizerSummary> tokenizer; ///< none when the folder has no tokenizer
     std::vector<TensorSummary> tensors; ///< in model order (embedding, layers, norm, head)
 
     /// A human-readable multi-line report (what `qat-cli inspect` prints).
@@ -43,8 +56,10 @@ struct ModelSummary {
     std::string toJson() const;
 };
 
-/// Reads a model folder's summary. Errors name the file and field.
-Status inspectModel(const std::filesystem::path& folder, ModelSummary& out);
+/// Reads a model folder's summary, with `tokenizer` (a tokenizer file) instead of the folder's
+/// own when given. Errors name the file and field.
+Status inspectModel(const std::filesystem::path& folder, ModelSummary& out,
+                    const std::filesystem::path& tokenizer = {});
 
 /// Formats a byte count ("1.0 MB").
 std::string formatBytes(uint64_t bytes);

@@ -28,7 +28,7 @@ namespace qat {
 /// Everything a job needs. The defaults are the paper's (see each options struct).
 struct QuantizeJob {
     std::filesystem::path model;     ///< the full-precision model folder
-    std::filesystem::path tokenizer; ///< tokenizer.model for folders without one (optional)
+    std::filesystem::path tokenizer; ///< tokenizer file to use instead of the folder's (optional)
     Device device = Device::Cpu;
     ComputeDType dtype = ComputeDType::Float32;
     int threads = 0; ///< CPU threads (0: LibTorch's default)

@@ -92,7 +92,8 @@ private:
 };
 
 /// A fast fingerprint of a model folder, "fnv1a64:<16 hex digits>": FNV-1a (64 bit) over
-/// config.json, tokenizer.model and model.safetensors.index.json (whole, when present),
+/// config.json, tokenizer.model, tokenizer.json, tokenizer_config.json and
+/// model.safetensors.index.json (whole, when present),
 /// and, for every *.safetensors file in name order, its name, its size, its whole header
 /// (every tensor's name, dtype, shape and offsets) and a sample of its data (16 slices of
 /// 64 KiB spread evenly, first and last included). It reads about 1 MiB per shard, so it

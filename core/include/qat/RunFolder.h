@@ -74,7 +74,7 @@ struct RunFolder {
     std::string modelFingerprint; ///< model.fingerprint
     /// The full-precision model folder: model.folder (config.model in files without it).
     std::filesystem::path modelFolder;
-    /// config.tokenizer: the tokenizer.model the job was given (`--tokenizer`); empty when the
+    /// config.tokenizer: the tokenizer file the job was given (`--tokenizer`); empty when the
     /// model folder's own was used.
     std::filesystem::path tokenizer;
     /// The job configuration, run.json's "config" object as JSON text (applyJobConfig reads it).

@@ -123,9 +123,13 @@ std::vector<std::vector<int64_t>> tokenizeDocuments(const Tokenizer& tokenizer,
     std::vector<std::vector<int64_t>> out;
     out.reserve(documents.size());
     const int64_t bos = tokenizer.bosId();
+    const int64_t eos = tokenizer.eosId();
     for (const auto& text : documents) {
         std::vector<int64_t> ids = tokenizer.encode(text);
-        ids.insert(ids.begin(), bos);
+        if (bos >= 0)
+            ids.insert(ids.begin(), bos);
+        else if (eos >= 0)
+            ids.push_back(eos);
         out.push_back(std::move(ids));
     }
     return out;

@@ -74,11 +74,13 @@ Status evaluatePerplexity(Model& model, const std::filesystem::path& dataFile,
         const Tokenizer* tok = model.tokenizer();
         if (!tok)
             fail(ErrorKind::BadInput,
-                 model.folder().string() + ": the model has no tokenizer.model (give one with --tokenizer)");
+                 model.folder().string() +
+                     ": the model has no tokenizer (tokenizer.json or tokenizer.model; give one with --tokenizer)");
         const std::string text = readTextDataset(dataFile);
         std::vector<int64_t> tokens;
         tokens.reserve(text.size() / 3 + 1);
-        tokens.push_back(tok->bosId());
+        // The protocol puts one BOS in front of the text; a tokenizer without one gets none.
+        if (tok->bosId() >= 0) tokens.push_back(tok->bosId());
         const auto ids = tok->encode(text);
         tokens.insert(tokens.end(), ids.begin(), ids.end());
         evaluateTokens(model, tokens, options, out, sink, dataFile.filename().string());

@@ -2,6 +2,7 @@
 #include "qat/Generation.h"
 
 #include "model/ModelImpl.h"
+#include "qat/Tokenizer.h"
 
 #include <algorithm>
 #include <numeric>
@@ -62,6 +63,19 @@ Status generate(Model& model, const std::vector<int64_t>& prompt, const Generate
             if (o.stopAtEos && next == m.config.eosTokenId) break;
             input = torch::tensor({next}, torch::kInt64).unsqueeze(0).to(m.device);
         }
+    });
+}
+
+Status promptIds(const Tokenizer& tokenizer, const std::string& text, std::vector<int64_t>& out) {
+    return guarded([&] {
+        std::vector<int64_t> ids;
+        if ((tokenizer.addsBos() || text.empty()) && tokenizer.bosId() >= 0) ids.push_back(tokenizer.bosId());
+        const auto encoded = tokenizer.encode(text);
+        ids.insert(ids.end(), encoded.begin(), encoded.end());
+        if (ids.empty())
+            fail(ErrorKind::BadInput,
+                 tokenizer.file().string() + ": the prompt is empty and the tokenizer has no BOS to start from");
+        out = std::move(ids);
     });
 }
 

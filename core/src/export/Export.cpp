@@ -118,9 +118,15 @@ void copySourceFiles(const fs::path& folder, const ExportSource& source) {
     for (const char* name : kCopiedFiles)
         if (fs::exists(source.modelFolder / name, ec))
             fs::copy_file(source.modelFolder / name, folder / name);
-    if (!fs::exists(folder / "tokenizer.model", ec) && !source.tokenizer.empty() &&
-        fs::exists(source.tokenizer, ec))
-        fs::copy_file(source.tokenizer, folder / "tokenizer.model");
+    // The tokenizer the job was given explicitly replaces the source folder's.
+    if (!source.tokenizer.empty() && fs::exists(source.tokenizer, ec)) {
+        const bool json = source.tokenizer.extension() == ".json";
+        fs::copy_file(source.tokenizer, folder / (json ? "tokenizer.json" : "tokenizer.model"),
+                      fs::copy_options::overwrite_existing);
+        const fs::path config = source.tokenizer.parent_path() / "tokenizer_config.json";
+        if (json && fs::is_regular_file(config, ec))
+            fs::copy_file(config, folder / "tokenizer_config.json", fs::copy_options::overwrite_existing);
+    }
     for (const auto& entry : fs::directory_iterator(source.modelFolder)) {
         const std::string name = entry.path().filename().string();
         if (entry.is_regular_file() && (name.rfind("LICENSE", 0) == 0 || name.rfind("NOTICE", 0) == 0))

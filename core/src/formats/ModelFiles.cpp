@@ -2,6 +2,7 @@
 #include "formats/ModelFiles.h"
 
 #include "qat/Status.h"
+#include "qat/Tokenizer.h"
 
 #include <nlohmann/json.hpp>
 
@@ -107,8 +108,7 @@ ModelFiles resolveModelFiles(const fs::path& folder) {
         fail(ErrorKind::BadInput,
              folder.string() + ": no model.safetensors or model.safetensors.index.json found");
     }
-    const fs::path tok = folder / "tokenizer.model";
-    if (fs::is_regular_file(tok, ec)) files.tokenizer = tok;
+    files.tokenizer = Tokenizer::findInFolder(folder);
     return files;
 }
 

@@ -16,7 +16,7 @@ struct ModelFiles {
     std::vector<std::filesystem::path> weightFiles;         ///< model.safetensors or the shards
     std::optional<std::filesystem::path> index;             ///< model.safetensors.index.json when sharded
     std::map<std::string, std::filesystem::path> weightMap; ///< tensor -> shard (sharded only)
-    std::optional<std::filesystem::path> tokenizer;         ///< tokenizer.model when present
+    std::optional<std::filesystem::path> tokenizer;         ///< Tokenizer::findInFolder
 };
 
 /// Finds the files of a model folder. Refuses pickled checkpoints; validates the shard

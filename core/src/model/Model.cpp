@@ -34,13 +34,15 @@ Status Model::load(const std::filesystem::path& folder, const LoadOptions& optio
         m.config = loadModelConfig(files.config);
         m.device = toTorchDevice(options.device);
         m.dtype = toTorchDType(options.dtype);
-        std::filesystem::path tok = files.tokenizer ? *files.tokenizer : options.tokenizerPath;
+        // An explicit tokenizer wins over the folder's.
+        std::filesystem::path tok = options.tokenizerPath;
+        if (tok.empty() && files.tokenizer) tok = *files.tokenizer;
         if (!tok.empty()) {
             m.tokenizer = Tokenizer::load(tok);
             if (m.tokenizer->vocabSize() > m.config.vocabSize)
                 fail(ErrorKind::BadInput,
                      tok.string() + ": tokenizer has " + std::to_string(m.tokenizer->vocabSize()) +
-                         " pieces but config.json's vocab_size is " + std::to_string(m.config.vocabSize));
+                         " ids but config.json's vocab_size is " + std::to_string(m.config.vocabSize));
         }
         torch::NoGradGuard noGrad;
         WeightSource weights(files);

@@ -4,6 +4,7 @@
 #include "formats/ModelFiles.h"
 #include "formats/SafeTensorsFile.h"
 #include "model/TensorNames.h"
+#include "qat/Tokenizer.h"
 
 #include <nlohmann/json.hpp>
 
@@ -79,13 +80,36 @@ std::string formatBytes(uint64_t bytes) {
     return buf;
 }
 
-Status inspectModel(const std::filesystem::path& folder, ModelSummary& out) {
+namespace {
+
+TokenizerSummary summarizeTokenizer(const Tokenizer& t) {
+    TokenizerSummary s;
+    s.file = t.file();
+    s.kind = tokenizerKindName(t.kind());
+    s.vocabSize = t.vocabSize();
+    s.bosId = t.bosId();
+    s.bos = t.piece(t.bosId());
+    s.eosId = t.eosId();
+    s.eos = t.piece(t.eosId());
+    s.addsBos = t.addsBos();
+    return s;
+}
+
+// "<|im_start|> (id 1)" or "none".
+std::string tokenText(const std::string& text, int64_t id) {
+    return id < 0 ? std::string("none") : text + " (id " + std::to_string(id) + ")";
+}
+
+} // namespace
+
+Status inspectModel(const std::filesystem::path& folder, ModelSummary& out, const std::filesystem::path& tokenizer) {
     return guarded([&] {
         const ModelFiles files = resolveModelFiles(folder);
         ModelSummary s;
         s.folder = folder;
         s.config = loadModelConfig(files.config);
-        s.hasTokenizer = files.tokenizer.has_value();
+        const std::filesystem::path tokFile = !tokenizer.empty() ? tokenizer : files.tokenizer.value_or("");
+        if (!tokFile.empty()) s.tokenizer = summarizeTokenizer(*Tokenizer::load(tokFile));
         std::set<std::string> dtypes;
         for (const auto& path : files.weightFiles) {
             SafeTensorsFile f(path);
@@ -127,9 +151,15 @@ std::string ModelSummary::toText() const {
       << "Intermediate  " << c.intermediateSize << "\n"
       << "Heads         " << c.numHeads << " (KV heads " << c.numKvHeads << ", head dim " << c.headDim
       << ")\n"
-      << "Vocabulary    " << c.vocabSize << (hasTokenizer ? " (tokenizer.model)" : " (no tokenizer.model)")
-      << "\n"
-      << "Context       " << c.maxPositionEmbeddings << " (rope "
+      << "Vocabulary    " << c.vocabSize << "\n";
+    if (tokenizer)
+        o << "Tokenizer     " << tokenizer->kind << " (" << tokenizer->file.filename().string() << ", "
+          << tokenizer->vocabSize << " ids), BOS " << tokenText(tokenizer->bos, tokenizer->bosId)
+          << (tokenizer->addsBos ? " added to prompts" : "") << ", EOS "
+          << tokenText(tokenizer->eos, tokenizer->eosId) << "\n";
+    else
+        o << "Tokenizer     none (no tokenizer.json or tokenizer.model)\n";
+    o << "Context       " << c.maxPositionEmbeddings << " (rope "
       << ropeTypeName(c.ropeScaling ? c.ropeScaling->type : RopeType::Default) << ", theta " << c.ropeTheta;
     if (c.ropeScaling) o << ", factor " << c.ropeScaling->factor;
     o << ")\n"
@@ -165,7 +195,12 @@ std::string ModelSummary::toJson() const {
     j["dtype"] = dtype;
     j["size_on_disk"] = sizeOnDisk;
     j["weight_files"] = weightFiles;
-    j["has_tokenizer"] = hasTokenizer;
+    j["has_tokenizer"] = tokenizer.has_value();
+    if (tokenizer)
+        j["tokenizer"] = {{"file", tokenizer->file.string()}, {"kind", tokenizer->kind},
+                          {"vocab_size", tokenizer->vocabSize}, {"bos_id", tokenizer->bosId},
+                          {"bos", tokenizer->bos}, {"eos_id", tokenizer->eosId},
+                          {"eos", tokenizer->eos}, {"adds_bos", tokenizer->addsBos}};
     auto& ts = j["tensors"] = nlohmann::json::array();
     for (const auto& t : tensors)
         ts.push_back({{"name", t.name}, {"shape", t.shape}, {"dtype", t.dtype}, {"file", t.file}});

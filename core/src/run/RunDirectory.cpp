@@ -183,7 +183,8 @@ std::string modelFingerprint(const fs::path& modelFolder) {
     Fnv1a64 h;
     h.addString("config.json");
     h.addString(readWholeFile(config));
-    for (const char* name : {"tokenizer.model", "model.safetensors.index.json"}) {
+    for (const char* name :
+         {"tokenizer.model", "tokenizer.json", "tokenizer_config.json", "model.safetensors.index.json"}) {
         const fs::path p = modelFolder / name;
         if (fs::is_regular_file(p, ec)) {
             h.addString(name);
