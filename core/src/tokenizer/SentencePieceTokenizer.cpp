@@ -28,7 +28,9 @@ std::unique_ptr<SentencePieceTokenizer> SentencePieceTokenizer::load(const std::
     t->m_eos = sp.eos_id();
     t->m_pad = sp.pad_id();
     t->m_unk = sp.unk_id();
-    t->m_addsBos = false; // Encode adds nothing; callers put BOS in front themselves.
+    // Models that ship a sentencepiece file (Llama-2, Mistral v0.1) put BOS in front of a prompt,
+    // as their tokenizer_config.json says (add_bos_token); encode itself adds nothing.
+    t->m_addsBos = t->m_bos >= 0;
     for (int id = 0; id < sp.GetPieceSize(); ++id)
         if (sp.IsControl(id)) t->m_special.push_back(id);
     return t;
