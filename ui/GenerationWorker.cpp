@@ -80,7 +80,8 @@ GenerationResult GenerationWorker::generate(const GenerationRequest& r) {
             std::vector<int64_t> prompt;
             if (!tok)
                 st = Status::error(ErrorKind::BadInput,
-                                   r.modelFolder.toStdString() + ": no tokenizer (tokenizer.json or tokenizer.model)");
+                                   r.modelFolder.toStdString() +
+                                       ": no tokenizer (tokenizer.json or tokenizer.model)");
             if (st.ok()) st = promptIds(*tok, r.prompt.toStdString(), prompt);
             if (st.ok()) {
                 GenerateOptions o;

@@ -87,13 +87,15 @@ void ModelFactsView::showValues() {
     m_values[TiedEmbeddings]->setText(c.tieWordEmbeddings ? yes : no);
     if (s.tokenizer) {
         const TokenizerSummary& t = *s.tokenizer;
-        const QString bos = t.bosId >= 0 ? tr("BOS %1 (id %2)").arg(fromUtf8(t.bos)).arg(t.bosId) : tr("no BOS");
+        const QString bos =
+            t.bosId >= 0 ? tr("BOS %1 (id %2)").arg(fromUtf8(t.bos)).arg(t.bosId) : tr("no BOS");
         m_values[Tokenizer]->setText(QStringLiteral("%1, %2").arg(fromUtf8(t.kind), bos));
-        m_values[Tokenizer]->setToolTip(tr("%1\n%2 ids; EOS %3; BOS %4")
-                                            .arg(QDir::toNativeSeparators(fromUtf8(t.file.string())))
-                                            .arg(t.vocabSize)
-                                            .arg(t.eosId >= 0 ? fromUtf8(t.eos) : tr("none"))
-                                            .arg(t.addsBos ? tr("added to prompts") : tr("not added to prompts")));
+        m_values[Tokenizer]->setToolTip(
+            tr("%1\n%2 ids; EOS %3; BOS %4")
+                .arg(QDir::toNativeSeparators(fromUtf8(t.file.string())))
+                .arg(t.vocabSize)
+                .arg(t.eosId >= 0 ? fromUtf8(t.eos) : tr("none"))
+                .arg(t.addsBos ? tr("added to prompts") : tr("not added to prompts")));
     } else {
         m_values[Tokenizer]->setText(tr("None"));
         m_values[Tokenizer]->setToolTip(tr("No tokenizer.json or tokenizer.model in the folder"));

@@ -205,9 +205,10 @@ int cmdGenerate(const GenerateArgs& a) {
         prompt = a.promptIds;
     } else {
         if (!tok)
-            return report(Status::error(ErrorKind::BadInput, model->folder().string() +
-                                                                 ": no tokenizer (tokenizer.json or "
-                                                                 "tokenizer.model); give --tokenizer or --ids"));
+            return report(
+                Status::error(ErrorKind::BadInput, model->folder().string() +
+                                                       ": no tokenizer (tokenizer.json or "
+                                                       "tokenizer.model); give --tokenizer or --ids"));
         st = promptIds(*tok, a.prompt, prompt);
         if (!st.ok()) return report(st);
     }

@@ -18,9 +18,9 @@ CLI::App* addTokenizeCommand(CLI::App& app, TokenizeArgs& a) {
     auto* cmd = app.add_subcommand(
         "tokenize", "Print the ids and pieces a model's tokenizer gives a text (no BOS/EOS added)");
     cmd->add_option("--model,-m", a.model, "Model folder (its tokenizer.json, else tokenizer.model)")
-                      ->check(CLI::ExistingDirectory);
+        ->check(CLI::ExistingDirectory);
     cmd->add_option("--tokenizer", a.tokenizer, "Tokenizer file (tokenizer.json or tokenizer.model)")
-                    ->check(CLI::ExistingFile);
+        ->check(CLI::ExistingFile);
     auto* text = cmd->add_option("--text,-t", a.text, "The text");
     auto* file = cmd->add_option("--file,-f", a.file, "Read the text from a file (bytes as they are)")
                      ->check(CLI::ExistingFile);

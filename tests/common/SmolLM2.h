@@ -36,8 +36,9 @@ inline QJsonObject smolLM2Reference() {
 #define QAT_SMOLLM2_TEST_MAIN(AppClass, TestObject)                                                          \
     int main(int argc, char** argv) {                                                                        \
         if (!qat::test::haveSmolLM2()) {                                                                     \
-            std::fprintf(stderr, "SKIP: %s is missing: the fixture tests/model/make_smollm2.py needs "         \
-                                 "transformers and gguf in the venv (installer/bootstrap.sh)\n",              \
+            std::fprintf(stderr,                                                                             \
+                         "SKIP: %s is missing: the fixture tests/model/make_smollm2.py needs "               \
+                         "transformers and gguf in the venv (installer/bootstrap.sh)\n",                     \
                          qPrintable(qat::test::smolLM2Folder()));                                            \
             return 77;                                                                                       \
         }                                                                                                    \

@@ -92,7 +92,8 @@ private Q_SLOTS:
         QCOMPARE(j["predictions"].toInteger(), ref["predictions"].toInteger());
         const double ours = j["perplexity"].toDouble();
         const double theirs = ref["perplexity"].toDouble();
-        qInfo("SmolLM2 wiki.test.raw seqlen %d, %d windows: perplexity %.6f, transformers %.6f (rel. diff %.2e)",
+        qInfo("SmolLM2 wiki.test.raw seqlen %d, %d windows: perplexity %.6f, transformers %.6f (rel. diff "
+              "%.2e)",
               ref["seqlen"].toInt(), ref["windows"].toInt(), ours, theirs, std::abs(ours - theirs) / theirs);
         QVERIFY2(std::abs(ours - theirs) <= 1e-4 * theirs, qPrintable(QString::number(ours, 'g', 10)));
     }

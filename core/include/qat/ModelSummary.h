@@ -48,7 +48,7 @@ struct ModelSummary {
     uint64_t sizeOnDisk = 0; ///< bytes of all weight files
     std::vector<std::string> weightFiles;
     std::optional<TokenizerSummary> tokenizer; ///< none when the folder has no tokenizer
-    std::vector<TensorSummary> tensors; ///< in model order (embedding, layers, norm, head)
+    std::vector<TensorSummary> tensors;        ///< in model order (embedding, layers, norm, head)
 
     /// A human-readable multi-line report (what `qat-cli inspect` prints).
     std::string toText() const;

@@ -73,8 +73,8 @@ Status promptIds(const Tokenizer& tokenizer, const std::string& text, std::vecto
         const auto encoded = tokenizer.encode(text);
         ids.insert(ids.end(), encoded.begin(), encoded.end());
         if (ids.empty())
-            fail(ErrorKind::BadInput,
-                 tokenizer.file().string() + ": the prompt is empty and the tokenizer has no BOS to start from");
+            fail(ErrorKind::BadInput, tokenizer.file().string() +
+                                          ": the prompt is empty and the tokenizer has no BOS to start from");
         out = std::move(ids);
     });
 }

@@ -134,7 +134,8 @@ std::vector<JobSetting> jobRows() {
             [](const QuantizeJob& j) -> SettingValue { return j.tokenizer.string(); },
             [](QuantizeJob& j, const SettingValue& v) { j.tokenizer = std::get<std::string>(v); })
             .optional()
-            .cli("--tokenizer", "Tokenizer file (tokenizer.json or tokenizer.model) to use instead of the folder's"),
+            .cli("--tokenizer",
+                 "Tokenizer file (tokenizer.json or tokenizer.model) to use instead of the folder's"),
         Row(Id::Method, "/method", K::Choice, std::string(methodName(Method::EfficientQat)), kAll,
             QAT_CHOICE(method, Method))
             .choices(namesOf<Method>())

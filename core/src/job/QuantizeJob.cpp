@@ -215,8 +215,10 @@ Status loadCalibration(JobRun& r) {
     }
     const Tokenizer* tok = r.model->tokenizer();
     if (!tok)
-        return Status::error(ErrorKind::BadInput,
-                             job.model.string() + ": no tokenizer (tokenizer.json or tokenizer.model); give one with --tokenizer");
+        return Status::error(
+            ErrorKind::BadInput,
+            job.model.string() +
+                ": no tokenizer (tokenizer.json or tokenizer.model); give one with --tokenizer");
     return guarded([&] { r.data = loadCalibrationData(*tok, job.calibration); });
 }
 

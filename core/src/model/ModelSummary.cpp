@@ -102,7 +102,8 @@ std::string tokenText(const std::string& text, int64_t id) {
 
 } // namespace
 
-Status inspectModel(const std::filesystem::path& folder, ModelSummary& out, const std::filesystem::path& tokenizer) {
+Status inspectModel(const std::filesystem::path& folder, ModelSummary& out,
+                    const std::filesystem::path& tokenizer) {
     return guarded([&] {
         const ModelFiles files = resolveModelFiles(folder);
         ModelSummary s;
@@ -197,10 +198,14 @@ std::string ModelSummary::toJson() const {
     j["weight_files"] = weightFiles;
     j["has_tokenizer"] = tokenizer.has_value();
     if (tokenizer)
-        j["tokenizer"] = {{"file", tokenizer->file.string()}, {"kind", tokenizer->kind},
-                          {"vocab_size", tokenizer->vocabSize}, {"bos_id", tokenizer->bosId},
-                          {"bos", tokenizer->bos}, {"eos_id", tokenizer->eosId},
-                          {"eos", tokenizer->eos}, {"adds_bos", tokenizer->addsBos}};
+        j["tokenizer"] = {{"file", tokenizer->file.string()},
+                          {"kind", tokenizer->kind},
+                          {"vocab_size", tokenizer->vocabSize},
+                          {"bos_id", tokenizer->bosId},
+                          {"bos", tokenizer->bos},
+                          {"eos_id", tokenizer->eosId},
+                          {"eos", tokenizer->eos},
+                          {"adds_bos", tokenizer->addsBos}};
     auto& ts = j["tensors"] = nlohmann::json::array();
     for (const auto& t : tensors)
         ts.push_back({{"name", t.name}, {"shape", t.shape}, {"dtype", t.dtype}, {"file", t.file}});
