@@ -2,6 +2,7 @@
 // A run that is killed (SIGKILL) or cancelled (SIGINT, the cancel flag) and then run
 // again ends with exactly the quantized state of an uninterrupted run: killed after a
 // finished block, killed inside E2E-QP, cancelled inside Block-AP.
+#include "RunInterrupt.h"
 #include "TestPaths.h"
 
 #include <QDir>
@@ -66,40 +67,11 @@ private:
         return p.exitCode();
     }
 
-    // The events of metrics.jsonl.
-    static QList<QJsonObject> events(const QString& run) {
-        QList<QJsonObject> list;
-        QFile f(run + "/metrics.jsonl");
-        if (!f.open(QIODevice::ReadOnly)) return list;
-        for (const QByteArray& line : f.readAll().split('\n'))
-            if (!line.trimmed().isEmpty()) list << QJsonDocument::fromJson(line).object();
-        return list;
-    }
-
-    static bool hasEvent(const QString& run, const QString& kind, const QString& key, int value) {
-        for (const QJsonObject& e : events(run))
-            if (e.value("event").toString() == kind && e.value(key).toInt() == value) return true;
-        return false;
-    }
-
-    static QByteArray state(const QString& run) {
-        QFile f(run + "/quantized.safetensors");
-        return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-    }
+    static QByteArray state(const QString& run) { return qat::test::quantizedState(run); }
 
     // Starts a run, waits for the event, interrupts it with `signal`; returns the exit code.
     int interrupt(const QString& out, const QString& kind, const QString& key, int value, int signal) {
-        QProcess p;
-        p.start(qEnvironmentVariable("QAT_CLI"), args(out));
-        if (!p.waitForStarted()) return -100;
-        QElapsedTimer timer;
-        timer.start();
-        while (!hasEvent(out, kind, key, value) && p.state() == QProcess::Running && timer.elapsed() < 240000)
-            QTest::qWait(10);
-        if (p.state() != QProcess::Running) return -101; // finished before the event: nothing tested
-        ::kill(static_cast<pid_t>(p.processId()), signal);
-        p.waitForFinished(60000);
-        return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -signal;
+        return qat::test::interruptRun(args(out), out, kind, key, value, signal);
     }
 
 private Q_SLOTS:
@@ -138,7 +110,7 @@ private Q_SLOTS:
         const QString out = m_tmp.path() + "/cancelled";
         // SIGINT sets the cancel flag the engine polls every step.
         QCOMPARE(interrupt(out, "block_started", "block", 1, SIGINT), 130);
-        const QList<QJsonObject> before = events(out);
+        const QList<QJsonObject> before = qat::test::runEvents(out);
         int finished = 0;
         for (const QJsonObject& e : before)
             finished += e.value("event").toString() == "block_finished";

@@ -73,9 +73,9 @@ Status evaluatePerplexity(Model& model, const std::filesystem::path& dataFile,
     return guarded([&] {
         const Tokenizer* tok = model.tokenizer();
         if (!tok)
-            fail(ErrorKind::BadInput,
-                 model.folder().string() + ": the model has no tokenizer (tokenizer.json or tokenizer.model; "
-                                           "give one with --tokenizer)");
+            fail(ErrorKind::BadInput, model.folder().string() +
+                                          ": the model has no tokenizer (tokenizer.json or tokenizer.model; "
+                                          "give one with --tokenizer)");
         const std::string text = readTextDataset(dataFile);
         std::vector<int64_t> tokens;
         tokens.reserve(text.size() / 3 + 1);

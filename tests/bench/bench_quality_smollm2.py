@@ -1,0 +1,161 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Quality table of the engine on a real model: SmolLM2-135M-Instruct, as a user runs it.
+
+For W4 g128, W3 g128 and W2 g64: round-to-nearest (asymmetric min-max and symmetric with the Lp
+range search), EfficientQAT (Block-AP, then E2E-QP) and LR-QAT, each a `qat-cli quantize` run
+calibrated on the C4 sample, then `qat-cli eval --run` on WikiText-2 test at seqlen 2048 (the first
+N windows); full precision through `qat-cli eval -m`. Checks: EfficientQAT beats RTN at every
+width, LR-QAT beats symmetric RTN (its starting point) at every width.
+
+Two profiles: `long` (QAT_BENCH_LONG=1 or --profile long; the table in tests/bench/README.md: 40
+windows, every width, about 1.5 h on two cores) and `smoke` (CI: 2 windows, W2 g64 only, a few
+training steps). Prints a table (and its Markdown), writes JSON, exits 1 when a check fails.
+"""
+import argparse
+import concurrent.futures as cf
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+WIDTHS = [("W4g128", 4, 128), ("W3g128", 3, 128), ("W2g64", 2, 64)]
+
+# What each profile gives each method. These runs take a few dozen steps, so the learning rates are
+# far above the papers' (tuned for 7B models and thousands of steps): chosen by a short sweep on
+# W3 g128 (see README.md).
+PROFILES = {
+    "long": {
+        "eval_windows": 40,
+        "widths": ["W4g128", "W3g128", "W2g64"],
+        "seqlen": 256,
+        "efficientqat": ["--train-windows", "128", "--val-windows", "0", "--epochs", "1", "--batch", "2",
+                         "--weight-lr", "1e-4", "--quant-lr", "1e-3",
+                         "--e2e-lr", "1e-4", "--e2e-batch", "2", "--e2e-accumulation", "1"],
+        "lr-qat": ["--train-windows", "128", "--val-windows", "0", "--lr-qat-batch", "2", "--lr-qat-lr", "1e-2"],
+    },
+    "smoke": {
+        "eval_windows": 2,
+        "widths": ["W2g64"],
+        "seqlen": 256,
+        "efficientqat": ["--train-windows", "16", "--val-windows", "0", "--epochs", "1", "--batch", "2",
+                         "--weight-lr", "1e-4", "--quant-lr", "1e-3",
+                         "--e2e-lr", "1e-4", "--e2e-batch", "2", "--e2e-accumulation", "1"],
+        "lr-qat": ["--train-windows", "16", "--val-windows", "0", "--lr-qat-batch", "2", "--lr-qat-lr", "1e-2"],
+    },
+}
+
+METHODS = ["rtn", "rtn-sym", "efficientqat", "lr-qat"]
+
+# ../shared/models/smollm2-135m-instruct-q4_1/README.md, "Reference figures": transformers float32
+# and an independent float64 round-to-nearest (asymmetric min-max) on the same first 40 windows.
+SHARED_40_WINDOWS = {"fp": 20.3762, "W4g128": 28.1333, "W3g128": 113.18, "W2g64": 1.031050e6}
+
+
+def run(cmd):
+    start = time.time()
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({p.returncode}):\n{p.stderr[-3000:]}{p.stdout[-2000:]}")
+    return p.stdout, time.time() - start
+
+
+def perplexity(cli, source, a, windows):
+    out, seconds = run([cli, "eval", *source, "-d", a.eval, "--seqlen", "2048", "--max-windows", str(windows),
+                        "--threads", str(a.threads), "--json"])
+    return json.loads(out)["perplexity"], seconds
+
+
+def job(a, profile, width, method, folder):
+    """Quantizes (unless fp) and measures; returns (perplexity, quantize seconds, eval seconds)."""
+    if method == "fp":
+        ppl, ev = perplexity(a.cli, ["-m", a.model], a, profile["eval_windows"])
+        return ppl, 0.0, ev
+    _, bits, group = next(w for w in WIDTHS if w[0] == width)
+    args = ["-m", a.model, "--bits", str(bits), "--group", str(group), "--threads", str(a.threads), "-o", folder]
+    if method == "rtn":
+        args += ["--method", "rtn"]
+    elif method == "rtn-sym":
+        args += ["--method", "rtn", "--symmetric", "--range", "lp"]
+    else:
+        args += ["--method", method, "--calib", a.calib, "--seqlen", str(profile["seqlen"]), *profile[method]]
+    _, q = run([a.cli, "quantize", *args])
+    ppl, ev = perplexity(a.cli, ["--run", folder], a, profile["eval_windows"])
+    return ppl, q, ev
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--cli", required=True)
+    ap.add_argument("--model", required=True, help="the SmolLM2 Hugging Face folder")
+    ap.add_argument("--calib", required=True, help="C4 sample (JSONL)")
+    ap.add_argument("--eval", required=True, help="wiki.test.raw")
+    ap.add_argument("--json", required=True, help="where to write the results")
+    ap.add_argument("--profile", choices=sorted(PROFILES),
+                    default="long" if os.environ.get("QAT_BENCH_LONG") == "1" else "smoke")
+    ap.add_argument("--jobs", type=int, default=1, help="runs at a time")
+    ap.add_argument("--threads", type=int, default=0, help="threads per run (0: LibTorch's default)")
+    a = ap.parse_args()
+    if not os.path.exists(os.path.join(a.model, "config.json")):
+        print(f"SKIP: no model at {a.model}")
+        return 77
+    profile = PROFILES[a.profile]
+
+    tmp = tempfile.mkdtemp(prefix="qat-bench-smollm2-")
+    keys = [("fp", "fp")] + [(w, m) for w in profile["widths"] for m in METHODS]
+    # Longest first, so that the two workers end together.
+    order = {"lr-qat": 0, "efficientqat": 1, "fp": 2, "rtn": 3, "rtn-sym": 3}
+    keys.sort(key=lambda k: order[k[1]])
+    started = time.time()
+    with cf.ThreadPoolExecutor(max_workers=a.jobs) as pool:
+        futures = {k: pool.submit(job, a, profile, k[0], k[1], os.path.join(tmp, f"{k[1]}-{k[0]}")) for k in keys}
+        results = {k: f.result() for k, f in futures.items()}
+    total = time.time() - started
+
+    fp = results[("fp", "fp")][0]
+    rows, failures = [], []
+    if profile["eval_windows"] == 40 and abs(fp / SHARED_40_WINDOWS["fp"] - 1) > 1e-4:
+        failures.append(f"full precision {fp:.4f} differs from the shared reference {SHARED_40_WINDOWS['fp']}")
+    for width in profile["widths"]:
+        row = {"config": width, "fp32": fp}
+        for m in METHODS:
+            ppl, q, ev = results[(width, m)]
+            row[m] = ppl
+            row[f"{m}_quantize_seconds"] = round(q, 1)
+            row[f"{m}_eval_seconds"] = round(ev, 1)
+        if profile["eval_windows"] == 40 and abs(row["rtn"] / SHARED_40_WINDOWS[width] - 1) > 5e-3:
+            failures.append(f"{width}: RTN {row['rtn']:.5g} differs from the shared reference {SHARED_40_WINDOWS[width]:.5g}")
+        if not row["efficientqat"] < row["rtn"]:
+            failures.append(f"{width}: EfficientQAT ({row['efficientqat']:.4g}) does not beat RTN ({row['rtn']:.4g})")
+        if not row["lr-qat"] < row["rtn-sym"]:
+            failures.append(f"{width}: LR-QAT ({row['lr-qat']:.4g}) does not beat symmetric RTN ({row['rtn-sym']:.4g})")
+        rows.append(row)
+
+    w = profile["eval_windows"]
+    print(f"SmolLM2-135M-Instruct ({a.profile}): WikiText-2 test perplexity, seqlen 2048, first {w} windows; "
+          f"calibration {os.path.basename(a.calib)}; {a.jobs} runs at a time, {a.threads} thread(s) each; "
+          f"{total / 60:.1f} min in all")
+    print(f"full precision: {fp:.4f} ({results[('fp', 'fp')][2]:.0f} s)")
+    head = "| config | RTN | RTN sym | EfficientQAT | LR-QAT | quantize time RTN / sym / EQAT / LR-QAT |"
+    print(head)
+    print("|---|---:|---:|---:|---:|---|")
+    for r in rows:
+        times = " / ".join(f"{r[f'{m}_quantize_seconds']:.0f} s" for m in METHODS)
+        print(f"| {r['config']} | {r['rtn']:.4g} | {r['rtn-sym']:.4g} | {r['efficientqat']:.4g} | {r['lr-qat']:.4g} | {times} |")
+    os.makedirs(os.path.dirname(os.path.abspath(a.json)), exist_ok=True)
+    with open(a.json + ".tmp", "w") as f:
+        json.dump({"bench": "quality-smollm2", "profile": a.profile, "model": a.model, "eval": a.eval,
+                   "calib": a.calib, "eval_windows": w, "seqlen": 2048, "fp32": fp,
+                   "fp32_eval_seconds": round(results[("fp", "fp")][2], 1), "settings": profile,
+                   "total_seconds": round(total, 1), "rows": rows, "failures": failures}, f, indent=2)
+    os.replace(a.json + ".tmp", a.json)
+    print(f"wrote {a.json}")
+    for msg in failures:
+        print("FAIL:", msg)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
