@@ -18,6 +18,8 @@ import sys
 import tempfile
 import time
 
+from bench_report import finish
+
 CONFIGS = [  # (name, bits, group, bar on e2e / fp, or None)
     ("W4g64", 4, 64, 1.03),
     ("W3g64", 3, 64, 1.15),
@@ -90,16 +92,8 @@ def main():
         bar = f"{r['bar']:.2f}" if r["bar"] else "-"
         print(f"{r['config']:8} {r['fp32']:8.4f} {r['rtn']:10.4f} {r['block_ap']:10.4f} {r['block_ap_e2e_qp']:10.4f} "
               f"{r['ratio_to_fp32']:8.3f} {bar:>6} {r['efficientqat_seconds']:7.0f}s")
-    os.makedirs(os.path.dirname(os.path.abspath(a.json)), exist_ok=True)
-    with open(a.json + ".tmp", "w") as f:
-        json.dump({"bench": "quality", "model": a.model, "eval": a.eval, "eval_windows": a.eval_windows,
-                   "seqlen": 512, "rows": rows, "failures": failures}, f, indent=2)
-    os.replace(a.json + ".tmp", a.json)
-    print(f"wrote {a.json}")
-    for f in failures:
-        print("FAIL:", f)
-    return 1 if failures else 0
-
+    return finish(a.json, {"bench": "quality", "model": a.model, "eval": a.eval, "eval_windows": a.eval_windows,
+                           "seqlen": 512, "rows": rows}, failures)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -21,6 +21,8 @@ import sys
 import tempfile
 import time
 
+from bench_report import finish
+
 WIDTHS = [("W4g128", 4, 128), ("W3g128", 3, 128), ("W2g64", 2, 64)]
 
 # What each profile gives each method. These runs take a few dozen steps, so the learning rates are
@@ -144,18 +146,10 @@ def main():
     for r in rows:
         times = " / ".join(f"{r[f'{m}_quantize_seconds']:.0f} s" for m in METHODS)
         print(f"| {r['config']} | {r['rtn']:.4g} | {r['rtn-sym']:.4g} | {r['efficientqat']:.4g} | {r['lr-qat']:.4g} | {times} |")
-    os.makedirs(os.path.dirname(os.path.abspath(a.json)), exist_ok=True)
-    with open(a.json + ".tmp", "w") as f:
-        json.dump({"bench": "quality-smollm2", "profile": a.profile, "model": a.model, "eval": a.eval,
-                   "calib": a.calib, "eval_windows": w, "seqlen": 2048, "fp32": fp,
-                   "fp32_eval_seconds": round(results[("fp", "fp")][2], 1), "settings": profile,
-                   "total_seconds": round(total, 1), "rows": rows, "failures": failures}, f, indent=2)
-    os.replace(a.json + ".tmp", a.json)
-    print(f"wrote {a.json}")
-    for msg in failures:
-        print("FAIL:", msg)
-    return 1 if failures else 0
-
+    return finish(a.json, {"bench": "quality-smollm2", "profile": a.profile, "model": a.model, "eval": a.eval,
+                           "calib": a.calib, "eval_windows": w, "seqlen": 2048, "fp32": fp,
+                           "fp32_eval_seconds": round(results[("fp", "fp")][2], 1), "settings": profile,
+                           "total_seconds": round(total, 1), "rows": rows}, failures)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -51,7 +51,8 @@ inline int interruptRun(const QStringList& args, const QString& out, const QStri
     if (!p.waitForStarted()) return -100;
     QElapsedTimer timer;
     timer.start();
-    while (!hasRunEvent(out, kind, key, value) && p.state() == QProcess::Running && timer.elapsed() < timeoutMs)
+    while (!hasRunEvent(out, kind, key, value) && p.state() == QProcess::Running &&
+           timer.elapsed() < timeoutMs)
         QTest::qWait(10);
     if (p.state() != QProcess::Running) return -101;
     ::kill(static_cast<pid_t>(p.processId()), signal);

@@ -5,8 +5,10 @@
 // Results page's table. Also: the window built from qat-studio's command-line options.
 
 #include "DataPage.h"
+#include "GuiSettings.h"
 #include "MainWindow.h"
 #include "ModelPage.h"
+#include "PageDriver.h"
 #include "RecipePage.h"
 #include "ResultsModel.h"
 #include "ResultsPage.h"
@@ -37,11 +39,7 @@ private:
 private Q_SLOTS:
     void initTestCase() {
         QVERIFY(m_settingsDir.isValid() && m_workspace.isValid());
-        QSettings::setDefaultFormat(QSettings::IniFormat);
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
-        QCoreApplication::setOrganizationName(QStringLiteral("QAT Studio"));
-        QCoreApplication::setApplicationName(QStringLiteral("qat-studio"));
-        QSettings().setValue(QStringLiteral("workspace"), m_workspace.path());
+        test::isolateSettings(m_settingsDir.path(), m_workspace.path());
     }
 
     void quantizeThroughThePages() {
@@ -53,26 +51,10 @@ private Q_SLOTS:
 
         // Model
         QVERIFY(window.openModel(test::sharedPath("models/stories260K")));
-        // Recipe
-        navigation->setCurrentRow(1);
-        RecipePage* recipe = window.recipePage();
-        auto* method = recipe->findChild<QComboBox*>(QStringLiteral("methodCombo"));
-        method->setCurrentIndex(method->findData(int(Method::BlockAp)));
-        recipe->findChild<QSpinBox*>(QStringLiteral("bitsSpin"))->setValue(2);
-        auto* group = recipe->findChild<QComboBox*>(QStringLiteral("groupCombo"));
-        group->setCurrentIndex(group->findData(64));
-        recipe->findChild<QSpinBox*>(QStringLiteral("epochsSpin"))->setValue(1);
-        recipe->findChild<QDoubleSpinBox*>(QStringLiteral("weightLrSpin"))->setValue(1e-3);
-        recipe->findChild<QDoubleSpinBox*>(QStringLiteral("quantLrSpin"))->setValue(1e-3);
-        // Data
-        navigation->setCurrentRow(2);
-        DataPage* data = window.dataPage();
-        data->addCalibrationFile(test::sharedPath("data/tinystories-gen/calib.txt"));
-        data->addEvaluationFile(test::sharedPath("data/tinystories-gen/eval.txt"));
-        data->findChild<QSpinBox*>(QStringLiteral("seqlenSpin"))->setValue(64);
-        data->findChild<QSpinBox*>(QStringLiteral("trainWindowsSpin"))->setValue(16);
-        data->findChild<QSpinBox*>(QStringLiteral("valWindowsSpin"))->setValue(2);
-        data->findChild<QSpinBox*>(QStringLiteral("evalWindowsSpin"))->setValue(20);
+        // Recipe, Data
+        test::chooseRecipe(window, {Method::BlockAp, 2, 64, 1, 1e-3, 1e-3});
+        test::chooseData(window, {test::sharedPath("data/tinystories-gen/calib.txt"),
+                                  test::sharedPath("data/tinystories-gen/eval.txt"), 64, 16, 2, 20});
         // Run
         navigation->setCurrentRow(3);
         RunPage* run = window.runPage();

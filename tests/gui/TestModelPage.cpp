@@ -4,6 +4,7 @@
 // are read from the safetensors header here, independently of core.
 
 #include "Application.h"
+#include "GuiSettings.h"
 #include "Language.h"
 #include "MainWindow.h"
 #include "ModelPage.h"
@@ -103,10 +104,7 @@ void TestModelPage::initTestCase() {
         QSKIP("the shared stories260K model is missing");
     QVERIFY(m_settingsDir.isValid());
     // Keep the user's settings out of it: QSettings files go to a temporary folder.
-    QSettings::setDefaultFormat(QSettings::IniFormat);
-    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
-    QCoreApplication::setOrganizationName(QStringLiteral("QAT Studio"));
-    QCoreApplication::setApplicationName(QStringLiteral("qat-studio"));
+    qat::test::isolateSettings(m_settingsDir.path());
     QVERIFY(!qat::installTranslators(QStringLiteral("en"))); // English: the source strings
 
     m_reference = readHeaderTotals(kStoriesDir + QStringLiteral("/model.safetensors"));

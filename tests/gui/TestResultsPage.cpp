@@ -9,6 +9,7 @@
 // writes them) is listed as LR-QAT beside an EfficientQAT run of the same bits.
 
 #include "ExportDialog.h"
+#include "GuiSettings.h"
 #include "JobRunner.h"
 #include "MainWindow.h"
 #include "ModelPage.h"
@@ -128,11 +129,7 @@ private:
 private Q_SLOTS:
     void initTestCase() {
         QVERIFY(m_settingsDir.isValid() && m_workspace.isValid());
-        QSettings::setDefaultFormat(QSettings::IniFormat);
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
-        QCoreApplication::setOrganizationName(QStringLiteral("QAT Studio"));
-        QCoreApplication::setApplicationName(QStringLiteral("qat-studio"));
-        QSettings().setValue(QStringLiteral("workspace"), m_workspace.path());
+        qat::test::isolateSettings(m_settingsDir.path(), m_workspace.path());
         QSettings().setValue(QStringLiteral("threads"), 1);
 
         m_rtnFolder = QDir(m_workspace.path()).filePath(QStringLiteral("stories-rtn-w4g64"));

@@ -4,6 +4,7 @@
 // and a new workspace makes the Results page list that workspace's runs; the next job uses
 // the device and threads.
 
+#include "GuiSettings.h"
 #include "Language.h"
 #include "MainWindow.h"
 #include "ResultsModel.h"
@@ -37,10 +38,7 @@ private:
 private Q_SLOTS:
     void initTestCase() {
         QVERIFY(m_settingsDir.isValid() && m_workspace.isValid());
-        QSettings::setDefaultFormat(QSettings::IniFormat);
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
-        QCoreApplication::setOrganizationName(QStringLiteral("QAT Studio"));
-        QCoreApplication::setApplicationName(QStringLiteral("qat-studio"));
+        qat::test::isolateSettings(m_settingsDir.path());
         QSettings().setValue(QStringLiteral("language"), QStringLiteral("en"));
         installTranslators(QStringLiteral("en"));
     }

@@ -5,8 +5,10 @@
 // the Results page's table. CI-sized settings: a few windows of 64 tokens.
 
 #include "DataPage.h"
+#include "GuiSettings.h"
 #include "MainWindow.h"
 #include "ModelPage.h"
+#include "PageDriver.h"
 #include "RecipePage.h"
 #include "ResultsModel.h"
 #include "ResultsPage.h"
@@ -47,11 +49,7 @@ private:
 private Q_SLOTS:
     void initTestCase() {
         QVERIFY(m_settingsDir.isValid() && m_workspace.isValid());
-        QSettings::setDefaultFormat(QSettings::IniFormat);
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
-        QCoreApplication::setOrganizationName(QStringLiteral("QAT Studio"));
-        QCoreApplication::setApplicationName(QStringLiteral("qat-studio"));
-        QSettings().setValue(QStringLiteral("workspace"), m_workspace.path());
+        test::isolateSettings(m_settingsDir.path(), m_workspace.path());
     }
 
     void quantizeThroughThePages() {
@@ -71,35 +69,22 @@ private Q_SLOTS:
         QCOMPARE(valueText(model, "vocabValue"), QStringLiteral("49,152"));
         QCOMPARE(valueText(model, "tiedEmbeddingsValue"), QStringLiteral("Yes"));
         // tokenizer_config.json: bos_token <|im_start|>, id 1 in tokenizer.json's added tokens.
-        QCOMPARE(valueText(model, "tokenizerValue"), QStringLiteral("tokenizer.json, BOS <|im_start|> (id 1)"));
+        QCOMPARE(valueText(model, "tokenizerValue"),
+                 QStringLiteral("tokenizer.json, BOS <|im_start|> (id 1)"));
         // Embedding 49152 x 576 (tied head) + 30 x (2 norms + q, o 576 x 576 + k, v 192 x 576 +
         // gate, up, down 576 x 1536) + the final norm.
-        const qint64 parameters = 49152LL * 576 + 30LL * (2 * 576 + 2 * 576 * 576 + 2 * 192 * 576 + 3 * 576 * 1536) + 576;
+        const qint64 parameters =
+            49152LL * 576 + 30LL * (2 * 576 + 2 * 576 * 576 + 2 * 192 * 576 + 3 * 576 * 1536) + 576;
         QCOMPARE(valueText(model, "parametersValue"), QLocale(QLocale::English).toString(parameters));
 
-        // Recipe: Block-AP W2 g64, one epoch.
-        navigation->setCurrentRow(1);
-        RecipePage* recipe = window.recipePage();
-        auto* method = recipe->findChild<QComboBox*>(QStringLiteral("methodCombo"));
-        method->setCurrentIndex(method->findData(int(Method::BlockAp)));
-        recipe->findChild<QSpinBox*>(QStringLiteral("bitsSpin"))->setValue(2);
-        auto* group = recipe->findChild<QComboBox*>(QStringLiteral("groupCombo"));
-        group->setCurrentIndex(group->findData(64));
-        recipe->findChild<QSpinBox*>(QStringLiteral("epochsSpin"))->setValue(1);
-        recipe->findChild<QDoubleSpinBox*>(QStringLiteral("weightLrSpin"))->setValue(1e-4);
-        recipe->findChild<QDoubleSpinBox*>(QStringLiteral("quantLrSpin"))->setValue(1e-3);
-        // Data: the C4 sample, counted with the model's tokenizer.json, and WikiText-2.
-        navigation->setCurrentRow(2);
-        DataPage* data = window.dataPage();
-        data->addCalibrationFile(test::sharedPath("data/c4/c4-train-sample-1000.jsonl"));
-        data->addEvaluationFile(test::sharedPath("data/wikitext-2-raw/wiki.test.raw"));
-        // ../shared's README: 497,997 tokens when the 1000 texts are joined into one; the page
-        // encodes each text on its own with a BOS in front, so a few hundred tokens either way.
+        // Recipe: Block-AP W2 g64, one epoch. Data: the C4 sample and WikiText-2.
+        test::chooseRecipe(window, {Method::BlockAp, 2, 64, 1, 1e-4, 1e-3});
+        test::chooseData(window, {test::sharedPath("data/c4/c4-train-sample-1000.jsonl"),
+                                  test::sharedPath("data/wikitext-2-raw/wiki.test.raw"), 64, 8, 2, 1});
+        // Counted with the model's tokenizer.json. ../shared's README: 497,997 tokens when the
+        // 1000 texts are joined into one; the page encodes each on its own with a BOS in front.
+        const DataPage* data = window.dataPage();
         QVERIFY2(std::abs(data->calibrationTokens() - 497997) < 5000, qPrintable(data->previewText()));
-        data->findChild<QSpinBox*>(QStringLiteral("seqlenSpin"))->setValue(64);
-        data->findChild<QSpinBox*>(QStringLiteral("trainWindowsSpin"))->setValue(8);
-        data->findChild<QSpinBox*>(QStringLiteral("valWindowsSpin"))->setValue(2);
-        data->findChild<QSpinBox*>(QStringLiteral("evalWindowsSpin"))->setValue(1);
 
         // Run
         navigation->setCurrentRow(3);
@@ -124,7 +109,8 @@ private Q_SLOTS:
         qint64 written = QFileInfo(outcome.runFolder + "/quantized.safetensors").size();
         for (const QFileInfo& f : QDir(outcome.runFolder + "/blocks").entryInfoList(QDir::Files))
             written += f.size();
-        qInfo("run folder: estimated %.0f bytes, written %lld", estimate.diskBytes, static_cast<long long>(written));
+        qInfo("run folder: estimated %.0f bytes, written %lld", estimate.diskBytes,
+              static_cast<long long>(written));
         QVERIFY(std::abs(estimate.diskBytes - written) < 0.25 * written);
         QCOMPARE(estimate.modelBytes, 4.0 * parameters);
         QVERIFY(!valueText(model, "estimateMemoryValue").isEmpty());

@@ -44,12 +44,14 @@ private:
     // Calibration on the C4 sample, a handful of steps; one thread, so that a resumed run can be
     // compared byte for byte with an uninterrupted one.
     static QStringList calibArgs() {
-        return {"--calib", c4(), "--seqlen", "128", "--train-windows", "16", "--val-windows", "4", "--threads", "1"};
+        return {"--calib",       c4(), "--seqlen",  "128", "--train-windows", "16",
+                "--val-windows", "4",  "--threads", "1"};
     }
     QStringList efficientQatArgs(const QString& folder) const {
-        return QStringList{"quantize", "-m", model(), "--method", "efficientqat"} + width(2, 64) + calibArgs() +
-               QStringList{"--weight-lr", "1e-4", "--quant-lr", "1e-3", "--e2e-lr", "1e-4", "--e2e-accumulation",
-                           "1", "--out", folder};
+        return QStringList{"quantize", "-m", model(), "--method", "efficientqat"} + width(2, 64) +
+               calibArgs() +
+               QStringList{"--weight-lr",        "1e-4", "--quant-lr", "1e-3", "--e2e-lr", "1e-4",
+                           "--e2e-accumulation", "1",    "--out",      folder};
     }
 
     // The perplexity of each stage in RUN/eval.json, by stage name.
@@ -66,8 +68,8 @@ private:
     }
     // `qat-cli eval` on the same two windows: of a model folder (-m) or of a run (--run).
     static double perplexity(const QString& option, const QString& folder) {
-        const Result r = run({"eval", option, folder, "-d", wiki(), "--seqlen", "512", "--max-windows", "2",
-                              "--json"});
+        const Result r =
+            run({"eval", option, folder, "-d", wiki(), "--seqlen", "512", "--max-windows", "2", "--json"});
         if (r.code != 0) qWarning("%s", qPrintable(r.err));
         return r.code == 0 ? QJsonDocument::fromJson(r.out.toUtf8()).object()["perplexity"].toDouble() : -1;
     }
@@ -107,9 +109,9 @@ private Q_SLOTS:
     // Block-AP alone at W2 g64 recovers most of what RTN loses.
     void blockAp() {
         QVERIFY(m_rtnW2 > 0);
-        const Result r = run(QStringList{"quantize", "-m", model(), "--method", "block-ap"} + width(2, 64) +
-                             calibArgs() + QStringList{"--weight-lr", "1e-4", "--quant-lr", "1e-3", "--out",
-                                                       out("block-ap")});
+        const Result r =
+            run(QStringList{"quantize", "-m", model(), "--method", "block-ap"} + width(2, 64) + calibArgs() +
+                QStringList{"--weight-lr", "1e-4", "--quant-lr", "1e-3", "--out", out("block-ap")});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         int finished = 0;
         for (const QJsonObject& e : qat::test::runEvents(out("block-ap")))
@@ -128,8 +130,8 @@ private Q_SLOTS:
         const QMap<QString, double> s = stages(out("efficientqat"));
         QVERIFY2(s.contains("block-ap") && s.contains("block-ap+e2e-qp"), qPrintable(r.out));
         m_efficientQatPpl = s["block-ap+e2e-qp"];
-        qInfo("EfficientQAT W2 g64: Block-AP %.4g, + E2E-QP %.4g (RTN %.4g)", s["block-ap"], m_efficientQatPpl,
-              m_rtnW2);
+        qInfo("EfficientQAT W2 g64: Block-AP %.4g, + E2E-QP %.4g (RTN %.4g)", s["block-ap"],
+              m_efficientQatPpl, m_rtnW2);
         QVERIFY(m_efficientQatPpl < m_rtnW2 / 10);
         QVERIFY(std::abs(perplexity("--run", out("efficientqat")) / m_efficientQatPpl - 1) < 1e-6);
         m_efficientQat = qat::test::quantizedState(out("efficientqat"));
@@ -141,8 +143,8 @@ private Q_SLOTS:
     void killedRunResumes() {
         QVERIFY(!m_efficientQat.isEmpty());
         const QString folder = out("killed");
-        QCOMPARE(qat::test::interruptRun(efficientQatArgs(folder), folder, "block_finished", "block", 3, SIGKILL,
-                                         600000),
+        QCOMPARE(qat::test::interruptRun(efficientQatArgs(folder), folder, "block_finished", "block", 3,
+                                         SIGKILL, 600000),
                  -SIGKILL);
         QVERIFY(QFile::exists(folder + "/blocks/block-003.safetensors"));
         QVERIFY(!QFile::exists(folder + "/quantized.safetensors"));
@@ -158,22 +160,26 @@ private Q_SLOTS:
     // dequantized weights within 1e-5.
     void exportsReload() {
         QVERIFY(m_efficientQatPpl > 0);
-        const Result gptq = run({"export", "--run", out("efficientqat"), "--format", "gptq", "--out", out("gptq")});
+        const Result gptq =
+            run({"export", "--run", out("efficientqat"), "--format", "gptq", "--out", out("gptq")});
         QVERIFY2(gptq.code == 0, qPrintable(gptq.err));
-        const Result fake = run({"export", "--run", out("efficientqat"), "--format", "fake", "--dtype", "float32",
-                                 "--out", out("fake")});
+        const Result fake = run({"export", "--run", out("efficientqat"), "--format", "fake", "--dtype",
+                                 "float32", "--out", out("fake")});
         QVERIFY2(fake.code == 0, qPrintable(fake.err));
         for (const QString& folder : {out("gptq"), out("fake")}) {
             QVERIFY(QFile::exists(folder + "/tokenizer.json"));
             const Result inspect = run({"inspect", folder, "--json"});
             QVERIFY2(inspect.code == 0, qPrintable(inspect.err));
-            QCOMPARE(QJsonDocument::fromJson(inspect.out.toUtf8()).object()["tokenizer"].toObject()["bos_id"].toInt(),
+            QCOMPARE(QJsonDocument::fromJson(inspect.out.toUtf8())
+                         .object()["tokenizer"]
+                         .toObject()["bos_id"]
+                         .toInt(),
                      1);
         }
         const double packed = perplexity("-m", out("gptq"));
         const double dequantized = perplexity("-m", out("fake"));
-        qInfo("EfficientQAT W2 g64: run %.6f, GPTQ export %.6f, dequantized export %.6f", m_efficientQatPpl, packed,
-              dequantized);
+        qInfo("EfficientQAT W2 g64: run %.6f, GPTQ export %.6f, dequantized export %.6f", m_efficientQatPpl,
+              packed, dequantized);
         QVERIFY(std::abs(packed / m_efficientQatPpl - 1) < 1e-3);
         QVERIFY(std::abs(dequantized / m_efficientQatPpl - 1) < 1e-5);
     }
@@ -185,8 +191,9 @@ private Q_SLOTS:
                                width(3, 128) + QStringList{"--out", out("rtn-sym-w3")});
         QVERIFY2(sym.code == 0, qPrintable(sym.err));
         const double start = perplexity("--run", out("rtn-sym-w3"));
-        const Result r = run(QStringList{"quantize", "-m", model(), "--method", "lr-qat"} + width(3, 128) +
-                             calibArgs() + evalArgs() + QStringList{"--lr-qat-lr", "1e-2", "--out", out("lr-qat")});
+        const Result r =
+            run(QStringList{"quantize", "-m", model(), "--method", "lr-qat"} + width(3, 128) + calibArgs() +
+                evalArgs() + QStringList{"--lr-qat-lr", "1e-2", "--out", out("lr-qat")});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QVERIFY2(r.out.contains("adapters merged into the integers"), qPrintable(r.out));
         const QMap<QString, double> s = stages(out("lr-qat"));
