@@ -2,6 +2,7 @@
 #include "DataPage.h"
 
 #include "Format.h"
+#include "TaskPicker.h"
 
 #include <QEvent>
 
@@ -114,9 +115,12 @@ DataPage::DataPage(QWidget* parent) : QWidget(parent) {
     evalLayout->addLayout(evalFiles);
     evalLayout->addLayout(evalForm);
 
+    m_tasks = new TaskPicker(this);
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(calibBox, 2);
     layout->addWidget(evalBox, 1);
+    layout->addWidget(m_tasks);
+    connect(m_tasks, &TaskPicker::tasksChanged, this, &DataPage::dataChanged);
 
     auto changed = [this] {
         m_generated->setEnabled(m_selfGenerated->isChecked());
@@ -198,6 +202,7 @@ void DataPage::setFrom(const QuantizeJob& job) {
         m_trainWindows->setValue(static_cast<int>(job.calibration.trainWindows));
         m_valWindows->setValue(static_cast<int>(job.calibration.valWindows));
         m_evalWindows->setValue(static_cast<int>(job.evalMaxWindows));
+        m_tasks->setFrom(job);
     }
     m_generated->setEnabled(m_selfGenerated->isChecked());
     updatePreview();
@@ -216,9 +221,15 @@ void DataPage::applyTo(QuantizeJob& job) const {
     job.evalFiles.clear();
     for (const QString& f : filesOf(m_eval))
         job.evalFiles.emplace_back(f.toStdString());
+    m_tasks->applyTo(job);
+}
+
+void DataPage::setModelParameters(qint64 parameters) {
+    m_tasks->setModelParameters(parameters);
 }
 
 void DataPage::setTokenizerFile(const QString& tokenizerModel) {
+    m_tasks->setTokenizer(nullptr);
     m_tokenizer.reset();
     m_counts.clear();
     if (!tokenizerModel.isEmpty()) {
@@ -228,6 +239,7 @@ void DataPage::setTokenizerFile(const QString& tokenizerModel) {
             m_tokenizer.reset();
         }
     }
+    m_tasks->setTokenizer(m_tokenizer.get());
     updatePreview();
 }
 

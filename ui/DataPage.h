@@ -6,7 +6,7 @@
 /// that says whether the text is long enough. Child objectNames for tests: "calibList",
 /// "addCalibButton", "removeCalibButton", "selfGeneratedCheck", "generatedSpin",
 /// "seqlenSpin", "trainWindowsSpin", "valWindowsSpin", "evalList", "addEvalButton",
-/// "removeEvalButton", "evalWindowsSpin", "previewLabel".
+/// "removeEvalButton", "evalWindowsSpin", "previewLabel", and the zero-shot box's (TaskPicker.h).
 
 #include "Translations.h"
 
@@ -26,6 +26,7 @@ class QSpinBox;
 
 namespace qat {
 
+class TaskPicker;
 class Tokenizer;
 
 class DataPage : public QWidget {
@@ -41,6 +42,10 @@ public:
 
     /// The tokenizer the preview counts with (the chosen model's); nullptr: no preview.
     void setTokenizerFile(const QString& tokenizerModel);
+    /// The chosen model's parameter count (the zero-shot time estimate).
+    void setModelParameters(qint64 parameters);
+    /// The zero-shot tasks box.
+    TaskPicker* taskPicker() const { return m_tasks; }
 
     void addCalibrationFile(const QString& file);
     void addEvaluationFile(const QString& file);
@@ -73,6 +78,7 @@ private:
     QPushButton* m_addEval = nullptr;
     QPushButton* m_removeEval = nullptr;
     QLabel* m_preview = nullptr;
+    TaskPicker* m_tasks = nullptr;
     std::unique_ptr<Tokenizer> m_tokenizer;
     qint64 m_tokens = 0;
     /// Per calibration file: (documents, tokens) with the current tokenizer, counted once.

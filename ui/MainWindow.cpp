@@ -112,6 +112,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         updateWindowTitle();
         const ModelSummary* summary = m_modelPage->summary();
         if (summary) m_recipePage->setModelParameters(summary->parameters, summary->config.hiddenSize);
+        if (summary) m_dataPage->setModelParameters(summary->parameters);
         m_dataPage->setTokenizerFile(summary && summary->tokenizer
                                          ? QString::fromStdString(summary->tokenizer->file.string())
                                          : QString());

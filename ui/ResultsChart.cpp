@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ResultsChart.h"
 
+#include "AccuracyChart.h"
 #include "ResultsModel.h"
 
 #include <QEvent>
@@ -91,10 +92,7 @@ void ResultsChart::setResults(const ResultsModel& model) {
 }
 
 bool ResultsChart::saveChart(const QString& file, int width, int height) {
-    replot();
-    const bool pdf = QFileInfo(file).suffix().compare(QLatin1String("pdf"), Qt::CaseInsensitive) == 0;
-    const bool ok = pdf ? savePdf(file, width, height) : savePng(file, width, height, 2.0);
-    return ok && QFileInfo(file).size() > 0;
+    return savePlot(*this, file, width, height);
 }
 
 void ResultsChart::changeEvent(QEvent* event) {

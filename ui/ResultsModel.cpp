@@ -5,6 +5,7 @@
 
 #include <qat/ModelSummary.h>
 #include <qat/Quantization.h>
+#include <qat/ZeroShot.h>
 
 #include <QBrush>
 #include <QDir>
@@ -25,6 +26,26 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 QString evalSetKey(const QString& file, qint64 seqlen, qint64 maxWindows) {
     return maxWindows > 0 ? QStringLiteral("%1 · %2 × %3").arg(file).arg(seqlen).arg(maxWindows)
                           : QStringLiteral("%1 · %2").arg(file).arg(seqlen);
+}
+
+QString taskSetKey(const QString& task, qint64 limit) {
+    return limit > 0 ? QStringLiteral("%1 · %2").arg(task).arg(limit) : task;
+}
+
+// "ARC-Easy" for "arc_easy · 500" (the name itself for a task this version does not know).
+QString taskTitle(const QString& key) {
+    const QString name = key.section(QStringLiteral(" · "), 0, 0);
+    const ZeroShotTask* t = findZeroShotTask(name.toStdString());
+    return t ? QString::fromUtf8(t->title) : name;
+}
+
+QString csvField(QString text) {
+    if (text.contains(QLatin1Char(',')) || text.contains(QLatin1Char('"')) ||
+        text.contains(QLatin1Char('\n'))) {
+        text.replace(QStringLiteral("\""), QStringLiteral("\"\""));
+        return QLatin1Char('"') + text + QLatin1Char('"');
+    }
+    return text;
 }
 
 } // namespace
@@ -75,13 +96,19 @@ void ResultsModel::rebuild() {
     beginResetModel();
     m_rows.clear();
     m_evalSets.clear();
-    for (const RunRecord& run : std::as_const(m_runs))
+    m_taskSets.clear();
+    for (const RunRecord& run : std::as_const(m_runs)) {
         for (const QString& file : run.evalFiles) {
             const QString key = evalSetKey(file, run.evalSeqlen, run.evalMaxWindows);
             if (!m_evalSets.contains(key)) m_evalSets << key;
         }
+        for (const QString& task : run.tasks) {
+            const QString key = taskSetKey(task, run.taskLimit);
+            if (!m_taskSets.contains(key)) m_taskSets << key;
+        }
+    }
 
-    QSet<QString> fpSeen; // one full-precision row per model and evaluation protocol
+    QHash<QString, int> fpRows; // one full-precision row per model and evaluation protocol
     for (const RunRecord& run : std::as_const(m_runs)) {
         const ModelFacts& facts = factsOf(run.modelFolder);
         const QString modelName = QFileInfo(run.modelFolder).fileName();
@@ -92,7 +119,14 @@ void ResultsModel::rebuild() {
         bool hasFinal = false;
         for (const StageRecord& s : std::as_const(stages))
             hasFinal = hasFinal || s.stage == finalStage;
-        if (!hasFinal) stages << StageRecord{finalStage, {}, run.finished ? run.seconds : kNaN};
+        if (!hasFinal) stages << StageRecord{finalStage, {}, run.finished ? run.seconds : kNaN, {}};
+        QStringList keys;
+        for (const QString& f : run.evalFiles)
+            keys << evalSetKey(f, run.evalSeqlen, run.evalMaxWindows);
+        for (const QString& t : run.tasks)
+            keys << taskSetKey(t, run.taskLimit);
+        const QString protocol =
+            QDir::cleanPath(run.modelFolder) + QLatin1Char('\n') + keys.join(QLatin1Char('\n'));
         for (const StageRecord& s : std::as_const(stages)) {
             ResultRow row;
             row.modelName = modelName;
@@ -102,14 +136,21 @@ void ResultsModel::rebuild() {
             for (int i = 0; i < run.evalFiles.size() && i < s.perplexity.size(); ++i)
                 row.perplexity[m_evalSets.indexOf(
                     evalSetKey(run.evalFiles[i], run.evalSeqlen, run.evalMaxWindows))] = s.perplexity[i];
+            row.accuracy = QVector<double>(m_taskSets.size(), kNaN);
+            double sum = 0;
+            int measured = 0;
+            for (int i = 0; i < run.tasks.size() && i < s.accuracy.size(); ++i) {
+                row.accuracy[m_taskSets.indexOf(taskSetKey(run.tasks[i], run.taskLimit))] = s.accuracy[i];
+                if (std::isfinite(s.accuracy[i])) {
+                    sum += s.accuracy[i];
+                    ++measured;
+                }
+            }
+            row.averageAccuracy = measured ? sum / measured : kNaN;
+            row.fullPrecisionRow = fpRows.value(protocol, -1);
             if (s.stage == QLatin1String(stageName(Stage::FullPrecision))) {
-                QStringList keys;
-                for (const QString& f : run.evalFiles)
-                    keys << evalSetKey(f, run.evalSeqlen, run.evalMaxWindows);
-                const QString key =
-                    QDir::cleanPath(run.modelFolder) + QLatin1Char('\n') + keys.join(QLatin1Char('\n'));
-                if (fpSeen.contains(key)) continue;
-                fpSeen.insert(key);
+                if (fpRows.contains(protocol)) continue;
+                fpRows.insert(protocol, static_cast<int>(m_rows.size()));
                 row.bitsPerParameter = facts.ok ? facts.dtypeBits : kNaN;
                 row.sizeBytes = facts.ok ? facts.sizeOnDisk : kNaN;
                 row.seconds = kNaN;
@@ -157,12 +198,42 @@ const RunRecord* ResultsModel::runOf(int row) const {
     return nullptr;
 }
 
+void ResultsModel::setRelativeToFullPrecision(bool relative) {
+    if (relative == m_relative) return;
+    m_relative = relative;
+    if (!m_rows.isEmpty()) Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, columnCount() - 1));
+}
+
+QString ResultsModel::toCsv() const {
+    QStringList lines;
+    QStringList header;
+    for (int c = 0; c < columnCount(); ++c)
+        header << csvField(headerData(c, Qt::Horizontal).toString());
+    lines << header.join(QLatin1Char(','));
+    for (int r = 0; r < rowCount(); ++r) {
+        QStringList fields;
+        for (int c = 0; c < columnCount(); ++c) {
+            const QVariant raw = data(index(r, c), RawRole);
+            if (c >= BitsColumn && c != StatusColumn) {
+                const double v = raw.toDouble();
+                fields << (std::isfinite(v) ? QString::number(v, 'g', 10) : QString());
+            } else {
+                fields << csvField(data(index(r, c)).toString());
+            }
+        }
+        lines << fields.join(QLatin1Char(','));
+    }
+    return lines.join(QStringLiteral("\r\n")) + QStringLiteral("\r\n");
+}
+
 int ResultsModel::rowCount(const QModelIndex& parent) const {
     return parent.isValid() ? 0 : static_cast<int>(m_rows.size());
 }
 
 int ResultsModel::columnCount(const QModelIndex& parent) const {
-    return parent.isValid() ? 0 : FirstPerplexityColumn + static_cast<int>(m_evalSets.size());
+    return parent.isValid()
+               ? 0
+               : firstAccuracyColumn() + static_cast<int>(m_taskSets.size()) + (m_taskSets.isEmpty() ? 0 : 1);
 }
 
 QVariant ResultsModel::data(const QModelIndex& index, int role) const {
@@ -170,6 +241,28 @@ QVariant ResultsModel::data(const QModelIndex& index, int role) const {
     const ResultRow& r = m_rows[index.row()];
     const int c = index.column();
     const QLocale locale;
+    const int firstAcc = firstAccuracyColumn();
+    const bool accuracyColumn = c >= firstAcc;
+    auto accuracyOf = [&](const ResultRow& row) {
+        return c == averageAccuracyColumn() ? row.averageAccuracy : row.accuracy.value(c - firstAcc, kNaN);
+    };
+    const ResultRow* fp = m_relative && r.fullPrecisionRow >= 0 && r.fullPrecisionRow != index.row()
+                              ? &m_rows[r.fullPrecisionRow]
+                              : nullptr;
+    if (accuracyColumn) {
+        const double a = accuracyOf(r);
+        if (role == RawRole) return a;
+        if (role == Qt::DisplayRole) {
+            if (!std::isfinite(a)) return QStringLiteral("–");
+            if (fp) {
+                const double base = accuracyOf(*fp);
+                if (!std::isfinite(base)) return QStringLiteral("–");
+                const double delta = 100.0 * (a - base);
+                return (delta >= 0 ? QStringLiteral("+") : QString()) + locale.toString(delta, 'f', 1);
+            }
+            return locale.toString(100.0 * a, 'f', 1);
+        }
+    }
     if (role == RawRole) {
         switch (c) {
         case ModelColumn:
@@ -212,7 +305,14 @@ QVariant ResultsModel::data(const QModelIndex& index, int role) const {
             return r.finished ? tr("finished") : tr("partial");
         default: {
             const double p = r.perplexity.value(c - FirstPerplexityColumn, kNaN);
-            return std::isfinite(p) ? locale.toString(p, 'f', p < 100 ? 4 : 2) : QStringLiteral("–");
+            if (!std::isfinite(p)) return QStringLiteral("–");
+            if (fp) {
+                const double base = fp->perplexity.value(c - FirstPerplexityColumn, kNaN);
+                return std::isfinite(base) && base > 0
+                           ? QStringLiteral("×") + locale.toString(p / base, 'f', p / base < 100 ? 3 : 1)
+                           : QStringLiteral("–");
+            }
+            return locale.toString(p, 'f', p < 100 ? 4 : 2);
         }
         }
     }
@@ -231,6 +331,30 @@ QVariant ResultsModel::data(const QModelIndex& index, int role) const {
 
 QVariant ResultsModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal) return {};
+    const int firstAcc = firstAccuracyColumn();
+    if (section >= firstAcc) {
+        const bool average = section == averageAccuracyColumn();
+        const QString key = m_taskSets.value(section - firstAcc);
+        if (role == Qt::DisplayRole) {
+            if (average) return m_relative ? tr("Δ avg acc") : tr("Avg acc");
+            const QString items = key.section(QStringLiteral(" · "), 1, 1);
+            const QString name = m_relative ? tr("Δ %1").arg(taskTitle(key)) : taskTitle(key);
+            return items.isEmpty() ? name : QStringLiteral("%1 · %2").arg(name, items);
+        }
+        if (role == Qt::ToolTipRole) {
+            const QString how = m_relative ? tr(" (the difference to full precision, in points)") : QString();
+            if (average) return tr("Mean zero-shot accuracy (%) over the tasks this row measured") + how;
+            const QString items = key.section(QStringLiteral(" · "), 1, 1);
+            return (items.isEmpty()
+                        ? tr("Zero-shot accuracy (%) on %1, lm-eval's acc; higher is better")
+                              .arg(taskTitle(key))
+                        : tr("Zero-shot accuracy (%) on the first %2 items of %1, lm-eval's acc; higher "
+                             "is better")
+                              .arg(taskTitle(key), items)) +
+                   how;
+        }
+        return {};
+    }
     if (role == Qt::DisplayRole) {
         switch (section) {
         case ModelColumn:
@@ -248,7 +372,8 @@ QVariant ResultsModel::headerData(int section, Qt::Orientation orientation, int 
         case StatusColumn:
             return tr("Status");
         default:
-            return tr("PPL %1").arg(m_evalSets.value(section - FirstPerplexityColumn));
+            return (m_relative ? tr("× PPL %1") : tr("PPL %1"))
+                .arg(m_evalSets.value(section - FirstPerplexityColumn));
         }
     }
     if (role == Qt::ToolTipRole) {

@@ -3,8 +3,10 @@
 /// \file ResultsModel.h
 /// The Results page's table: one row per evaluated stage of every run in the workspace
 /// (full precision once per model and evaluation protocol, then RTN, Block-AP, EfficientQAT,
-/// LR-QAT …), with bits per parameter, size, time, status and one perplexity column per
-/// evaluation set (file, window length and window count).
+/// LR-QAT …), with bits per parameter, size, time, status, one perplexity column per
+/// evaluation set (file, window length and window count), one zero-shot accuracy column per task
+/// (and item count) and the mean accuracy. Shown as values, or against the model's full-precision
+/// row (perplexity ×, accuracy Δ in points); written out as CSV.
 
 #include "RunHistory.h"
 
@@ -29,6 +31,9 @@ struct ResultRow {
     bool finished = false;         ///< the run has its quantized.safetensors
     bool isFinalStage = false;     ///< the last stage of its method (the quantized model)
     QVector<double> perplexity;    ///< per column of ResultsModel::evalSets (NaN: not measured)
+    QVector<double> accuracy;      ///< zero-shot acc (0-1) per ResultsModel::taskSets (NaN: not measured)
+    double averageAccuracy = 0.0;  ///< mean of the row's measured accuracies (NaN: none)
+    int fullPrecisionRow = -1;     ///< the row of its model's full precision (same protocol); -1: none
 };
 
 class ResultsModel : public QAbstractTableModel {
@@ -51,11 +56,28 @@ public:
     explicit ResultsModel(QObject* parent = nullptr);
 
     /// Rebuilds the rows from `runs` (as scanWorkspace returns them).
+    /// The accuracy columns follow the perplexity columns: one per taskSets(), then the mean.
     void setRuns(const QVector<RunRecord>& runs);
     const QVector<RunRecord>& runs() const { return m_runs; }
     const QVector<ResultRow>& rows() const { return m_rows; }
     /// The evaluation sets, one per perplexity column: "eval.txt · 512" (· N windows when capped).
     const QStringList& evalSets() const { return m_evalSets; }
+    /// The zero-shot tasks, one per accuracy column: the task name, "· N" when capped at N items.
+    const QStringList& taskSets() const { return m_taskSets; }
+    int firstAccuracyColumn() const { return FirstPerplexityColumn + static_cast<int>(m_evalSets.size()); }
+    /// The mean-accuracy column; -1 when no run measured accuracy.
+    int averageAccuracyColumn() const {
+        return m_taskSets.isEmpty() ? -1 : firstAccuracyColumn() + static_cast<int>(m_taskSets.size());
+    }
+
+    /// Shows perplexity as × and accuracy as Δ (points) against each row's full precision.
+    void setRelativeToFullPrecision(bool relative);
+    bool relativeToFullPrecision() const { return m_relative; }
+
+    /// The table as CSV (RFC 4180): the headers, then per row the text columns as shown and the
+    /// numbers as raw values (perplexity, accuracy 0-1, seconds, bytes; empty when not measured).
+    QString toCsv() const;
+
     /// The run a row belongs to, or nullptr for full-precision rows.
     const RunRecord* runOf(int row) const;
 
@@ -78,7 +100,9 @@ private:
     QVector<RunRecord> m_runs;
     QVector<ResultRow> m_rows;
     QStringList m_evalSets;
+    QStringList m_taskSets;
     QHash<QString, ModelFacts> m_facts;
+    bool m_relative = false;
 };
 
 /// "1:05", "1:02:03"; "–" when not finite.

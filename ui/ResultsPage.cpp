@@ -3,11 +3,13 @@
 
 #include "ExportDialog.h"
 
+#include "AccuracyChart.h"
 #include "Application.h"
 #include "ResultsChart.h"
 #include "ResultsModel.h"
 #include "SettingsDialog.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
 #include <QEvent>
@@ -21,9 +23,11 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSaveFile>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -46,6 +50,11 @@ ResultsPage::ResultsPage(QWidget* parent) : QWidget(parent) {
     m_saveChart = new QPushButton(this);
     m_saveChart->setObjectName(QStringLiteral("saveChartButton"));
     m_saveChart->setIcon(actionIcon(QStringLiteral("save-chart")));
+    m_exportTable = new QPushButton(this);
+    m_exportTable->setObjectName(QStringLiteral("exportTableButton"));
+    m_exportTable->setIcon(actionIcon(QStringLiteral("save-chart")));
+    m_relative = new QCheckBox(this);
+    m_relative->setObjectName(QStringLiteral("relativeCheck"));
 
     m_model = new ResultsModel(this);
     m_table = new QTableView(this);
@@ -63,6 +72,12 @@ ResultsPage::ResultsPage(QWidget* parent) : QWidget(parent) {
     m_emptyLabel->setAlignment(Qt::AlignCenter);
     m_chart = new ResultsChart(this);
     m_chart->setObjectName(QStringLiteral("resultsChart"));
+    m_accuracyChart = new AccuracyChart(this);
+    m_accuracyChart->setObjectName(QStringLiteral("accuracyChart"));
+    m_chartTabs = new QTabWidget(this);
+    m_chartTabs->setObjectName(QStringLiteral("chartTabs"));
+    m_chartTabs->addTab(m_chart, QString());
+    m_chartTabs->addTab(m_accuracyChart, QString());
 
     // Side-by-side generations.
     m_compareBox = new QGroupBox(this);
@@ -122,6 +137,8 @@ ResultsPage::ResultsPage(QWidget* parent) : QWidget(parent) {
     auto* top = new QHBoxLayout;
     top->addWidget(m_workspaceLabel, 1);
     top->addLayout(m_runActions);
+    top->addWidget(m_relative);
+    top->addWidget(m_exportTable);
     top->addWidget(m_saveChart);
     top->addWidget(m_refresh);
 
@@ -132,7 +149,7 @@ ResultsPage::ResultsPage(QWidget* parent) : QWidget(parent) {
     tableLayout->addWidget(m_table, 1);
     auto* splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(tableAndEmpty);
-    splitter->addWidget(m_chart);
+    splitter->addWidget(m_chartTabs);
     splitter->addWidget(m_compareBox);
     splitter->setStretchFactor(0, 2);
     splitter->setStretchFactor(1, 3);
@@ -143,7 +160,9 @@ ResultsPage::ResultsPage(QWidget* parent) : QWidget(parent) {
     layout->addWidget(splitter, 1);
 
     setTabOrder(m_table, m_resume);
-    setTabOrder(m_resume, m_saveChart);
+    setTabOrder(m_resume, m_relative);
+    setTabOrder(m_relative, m_exportTable);
+    setTabOrder(m_exportTable, m_saveChart);
     setTabOrder(m_saveChart, m_refresh);
     setTabOrder(m_refresh, m_left);
     setTabOrder(m_left, m_right);
@@ -155,6 +174,11 @@ ResultsPage::ResultsPage(QWidget* parent) : QWidget(parent) {
     connect(m_generator, &GenerationController::finished, this, &ResultsPage::onGenerated);
     connect(m_refresh, &QPushButton::clicked, this, &ResultsPage::refresh);
     connect(m_saveChart, &QPushButton::clicked, this, &ResultsPage::saveChartAs);
+    connect(m_exportTable, &QPushButton::clicked, this, &ResultsPage::exportTableAs);
+    connect(m_relative, &QCheckBox::toggled, this, [this](bool on) {
+        m_model->setRelativeToFullPrecision(on);
+        m_table->resizeColumnsToContents();
+    });
     connect(m_generate, &QPushButton::clicked, this, &ResultsPage::generate);
     connect(m_prompt, &QLineEdit::returnPressed, this, &ResultsPage::generate);
     connect(m_export, &QPushButton::clicked, this, &ResultsPage::exportSelected);
@@ -180,8 +204,15 @@ void ResultsPage::refresh() {
     m_model->setRuns(scanWorkspace(m_workspace));
     m_table->resizeColumnsToContents();
     m_chart->setResults(*m_model);
+    m_accuracyChart->setResults(*m_model);
+    // The accuracy chart first when accuracy is all there is.
+    if (m_model->evalSets().isEmpty() && !m_model->taskSets().isEmpty()) showChart(1);
     fillGenerationChoices();
     retranslateUi();
+}
+
+void ResultsPage::showChart(int which) {
+    m_chartTabs->setCurrentIndex(which == 1 ? 1 : 0);
 }
 
 const RunRecord* ResultsPage::selectedRun() const {
@@ -198,6 +229,7 @@ void ResultsPage::updateActions() {
     m_resume->setEnabled(run && run->resumable());
     m_export->setEnabled(run && run->finished);
     m_saveChart->setEnabled(m_model->rowCount() > 0);
+    m_exportTable->setEnabled(m_model->rowCount() > 0);
     m_emptyLabel->setVisible(m_model->rowCount() == 0);
     m_generate->setEnabled(m_left->count() > 0 && !isGenerating());
 }
@@ -300,8 +332,10 @@ void ResultsPage::exportSelected() {
 }
 
 void ResultsPage::saveChartAs() {
-    const QString start = QDir(QStandardPaths::writableLocation(QStandardPaths::PicturesLocation))
-                              .filePath(QStringLiteral("perplexity.png"));
+    const bool accuracy = m_chartTabs->currentIndex() == 1;
+    const QString start =
+        QDir(QStandardPaths::writableLocation(QStandardPaths::PicturesLocation))
+            .filePath(accuracy ? QStringLiteral("accuracy.png") : QStringLiteral("perplexity.png"));
     QString selected;
     const QString file = QFileDialog::getSaveFileName(
         this, tr("Save Chart"), start, tr("PNG image (*.png);;PDF document (*.pdf)"), &selected);
@@ -309,9 +343,27 @@ void ResultsPage::saveChartAs() {
     QString path = file;
     if (QFileInfo(path).suffix().isEmpty())
         path += selected.contains(QLatin1String("pdf")) ? QStringLiteral(".pdf") : QStringLiteral(".png");
-    if (!m_chart->saveChart(path))
+    if (!(accuracy ? m_accuracyChart->saveChart(path) : m_chart->saveChart(path)))
         QMessageBox::warning(this, tr("Save Chart"),
                              tr("Could not write %1.").arg(QDir::toNativeSeparators(path)));
+}
+
+bool ResultsPage::saveTableCsv(const QString& file) const {
+    QSaveFile out(file);
+    if (!out.open(QIODevice::WriteOnly)) return false;
+    const QByteArray bytes = m_model->toCsv().toUtf8();
+    return out.write(bytes) == bytes.size() && out.commit();
+}
+
+void ResultsPage::exportTableAs() {
+    const QString start = QDir(QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation))
+                              .filePath(QStringLiteral("results.csv"));
+    QString file = QFileDialog::getSaveFileName(this, tr("Export Table"), start, tr("CSV table (*.csv)"));
+    if (file.isEmpty()) return;
+    if (QFileInfo(file).suffix().isEmpty()) file += QStringLiteral(".csv");
+    if (!saveTableCsv(file))
+        QMessageBox::warning(this, tr("Export Table"),
+                             tr("Could not write %1.").arg(QDir::toNativeSeparators(file)));
 }
 
 void ResultsPage::changeEvent(QEvent* event) {
@@ -319,6 +371,7 @@ void ResultsPage::changeEvent(QEvent* event) {
         m_model->retranslate();
         fillGenerationChoices();
         m_chart->setResults(*m_model);
+        m_accuracyChart->setResults(*m_model);
         retranslateUi();
     }
     QWidget::changeEvent(event);
@@ -334,7 +387,16 @@ void ResultsPage::retranslateUi() {
     m_export->setToolTip(tr(
         "Write the selected finished run as a model folder other tools load (GPTQ packed or dequantized)"));
     m_saveChart->setText(tr("Save &Chart…"));
-    m_saveChart->setToolTip(tr("Save the perplexity chart as a PNG image or a PDF document"));
+    m_saveChart->setToolTip(
+        tr("Save the chart shown (perplexity or accuracy) as a PNG image or a PDF document"));
+    m_exportTable->setText(tr("Export &Table…"));
+    m_exportTable->setToolTip(
+        tr("Write the table as a CSV file (numbers as measured: perplexity, accuracy 0-1)"));
+    m_relative->setText(tr("× / Δ against f&ull precision"));
+    m_relative->setToolTip(tr("Show perplexity as a multiple of its model's full precision and accuracy as "
+                              "the difference in points"));
+    m_chartTabs->setTabText(0, tr("Perplexity"));
+    m_chartTabs->setTabText(1, tr("Accuracy"));
     m_emptyLabel->setText(tr(
         "No runs in the workspace yet: start one on the Run page, or choose another workspace in Settings."));
     m_compareBox->setTitle(tr("Compare generations"));

@@ -2,13 +2,14 @@
 #pragma once
 /// \file ResultsPage.h
 /// The "Results" page: every run in the workspace (the run history, read from the run
-/// folders) as a table of perplexity per evaluation set, bits per parameter, size and time,
-/// the same perplexities as a bar chart (saved as PNG or PDF), and side-by-side generations
-/// from one prompt by two chosen models (full precision or any finished run), generated on
-/// a worker thread. A partial run can be handed to the Run page to be resumed.
-/// Child objectNames for tests: "workspaceLabel", "refreshButton", "resumeButton", "exportButton",
-/// "saveChartButton", "resultsTable", "resultsChart", "leftModelCombo", "rightModelCombo",
-/// "promptEdit", "tokensSpin", "generateButton", "leftOutput", "rightOutput".
+/// folders) as a table of perplexity per evaluation set, zero-shot accuracy per task, bits per
+/// parameter, size and time (as values or against full precision; exported as CSV), the
+/// perplexities and the accuracies as bar charts in two tabs (saved as PNG or PDF), and side-by-side
+/// generations from one prompt by two chosen models (full precision or any finished run), generated on a
+/// worker thread. A partial run can be handed to the Run page to be resumed. Child objectNames for tests:
+/// "workspaceLabel", "refreshButton", "resumeButton", "exportButton", "saveChartButton", "exportTableButton",
+/// "relativeCheck", "chartTabs", "resultsTable", "resultsChart", "accuracyChart", "leftModelCombo",
+/// "rightModelCombo", "promptEdit", "tokensSpin", "generateButton", "leftOutput", "rightOutput".
 ///
 /// The row of buttons above the table ("runActions", a QHBoxLayout) holds the actions on
 /// the selected run: Resume… for a partial run, Export… (ExportDialog) for a finished one.
@@ -18,6 +19,7 @@
 
 #include <QWidget>
 
+class QCheckBox;
 class QComboBox;
 class QGroupBox;
 class QHBoxLayout;
@@ -26,10 +28,12 @@ class QLineEdit;
 class QPlainTextEdit;
 class QPushButton;
 class QSpinBox;
+class QTabWidget;
 class QTableView;
 
 namespace qat {
 
+class AccuracyChart;
 class ResultsChart;
 class ResultsModel;
 
@@ -46,6 +50,9 @@ public:
 
     ResultsModel* model() const { return m_model; }
     ResultsChart* chart() const { return m_chart; }
+    AccuracyChart* accuracyChart() const { return m_accuracyChart; }
+    /// Shows the perplexity (0) or the accuracy (1) chart.
+    void showChart(int which);
     QTableView* table() const { return m_table; }
     /// The row of actions on the selected run (see the file comment).
     QHBoxLayout* runActions() const { return m_runActions; }
@@ -66,8 +73,12 @@ public:
     /// What side 0 (left) or 1 (right) generated last: the continuation, without the prompt.
     QString outputText(int side) const { return m_continuations[side & 1]; }
 
-    /// Asks for a file name and saves the chart there (PNG or PDF).
+    /// Asks for a file name and saves the chart shown there (PNG or PDF).
     void saveChartAs();
+    /// Asks for a file name and writes the table there as CSV (saveTableCsv).
+    void exportTableAs();
+    /// Writes the table as CSV to `file` (under a temporary name, then renamed); false on failure.
+    bool saveTableCsv(const QString& file) const;
     /// Opens the export dialog for the selected finished run.
     void exportSelected();
 
@@ -96,10 +107,14 @@ private:
     QPushButton* m_resume = nullptr;
     QPushButton* m_export = nullptr;
     QPushButton* m_saveChart = nullptr;
+    QPushButton* m_exportTable = nullptr;
+    QCheckBox* m_relative = nullptr;
     QHBoxLayout* m_runActions = nullptr;
     QTableView* m_table = nullptr;
     ResultsModel* m_model = nullptr;
     ResultsChart* m_chart = nullptr;
+    AccuracyChart* m_accuracyChart = nullptr;
+    QTabWidget* m_chartTabs = nullptr;
     QLabel* m_emptyLabel = nullptr;
 
     QGroupBox* m_compareBox = nullptr;

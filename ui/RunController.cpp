@@ -15,7 +15,7 @@ RunController::RunController(QObject* parent) : QObject(parent) {
         // RunWorker always returns a RunOutcome; an exception escaping it does not.
         Q_EMIT finished(o.value.canConvert<RunOutcome>()
                             ? o.value.value<RunOutcome>()
-                            : RunOutcome{o.errorKind, o.message, {}, false, 0, {}, {}});
+                            : RunOutcome{o.errorKind, o.message, {}, false, 0, {}, {}, {}});
     });
 }
 

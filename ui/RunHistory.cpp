@@ -58,12 +58,19 @@ std::optional<RunRecord> readRun(const QString& folder, QString* error) {
         }
         if (r.eval->seqlen > 0) run.evalSeqlen = r.eval->seqlen;
         if (r.eval->maxWindows > 0) run.evalMaxWindows = r.eval->maxWindows;
+        for (const auto& t : r.eval->tasks)
+            run.tasks << QString::fromStdString(t);
+        run.taskLimit = r.eval->taskLimit;
         for (const RunEvalStage& s : r.eval->stages) {
             StageRecord stage;
             stage.stage = QString::fromStdString(s.stage);
             for (const QString& file : std::as_const(run.evalFiles)) {
                 const auto it = s.results.find(file.toStdString());
                 stage.perplexity << (it == s.results.end() ? kNaN : it->second.perplexity);
+            }
+            for (const QString& task : std::as_const(run.tasks)) {
+                const auto it = s.tasks.find(task.toStdString());
+                stage.accuracy << (it == s.tasks.end() ? kNaN : it->second.acc);
             }
             const auto seconds = r.stageSeconds.find(s.stage);
             stage.seconds = seconds == r.stageSeconds.end() ? kNaN : seconds->second;

@@ -21,6 +21,7 @@ struct StageRecord {
     /// Active seconds of the run until this stage's evaluation ended (NaN: unknown, e.g. in
     /// runs written before evaluation results named their stage).
     double seconds = 0.0;
+    QVector<double> accuracy; ///< zero-shot acc per task of RunRecord::tasks (NaN: not measured)
 };
 
 /// A run folder as found on disk.
@@ -37,6 +38,8 @@ struct RunRecord {
     QStringList evalFiles; ///< file names, in eval.json's (or run.json's) order
     qint64 evalSeqlen = 0;
     qint64 evalMaxWindows = 0;
+    QStringList tasks;    ///< zero-shot task names (qat::zeroShotTasks), in eval.json's order
+    qint64 taskLimit = 0; ///< first N items of each task (0: all)
     QVector<StageRecord> stages;
     /// Active seconds the run has spent (the sum over its sessions; a resumed run starts a
     /// new session with a RunStarted event). NaN when metrics.jsonl holds no timestamps.

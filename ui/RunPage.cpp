@@ -3,16 +3,22 @@
 
 #include "Application.h"
 #include "RunCharts.h"
+#include "RunHistory.h"
+
+#include <qat/ZeroShot.h>
 
 #include <QDir>
 #include <QEvent>
 #include <QHBoxLayout>
+#include <QHeaderView>
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QTableWidget>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 
 namespace qat {
@@ -68,6 +74,12 @@ RunPage::RunPage(QWidget* parent) : QWidget(parent) {
     m_log->setReadOnly(true);
     m_log->setMaximumBlockCount(5000);
     m_log->setMaximumHeight(140);
+    m_accuracy = new QTableWidget(this);
+    m_accuracy->setObjectName(QStringLiteral("accuracyTable"));
+    m_accuracy->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_accuracy->setMaximumHeight(130);
+    m_accuracy->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_accuracy->hide();
 
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(m_startButton);
@@ -84,6 +96,7 @@ RunPage::RunPage(QWidget* parent) : QWidget(parent) {
     layout->addLayout(buttons);
     layout->addLayout(bars);
     layout->addWidget(m_charts, 1);
+    layout->addWidget(m_accuracy);
     layout->addWidget(m_log);
 
     connect(m_startButton, &QPushButton::clicked, this, &RunPage::start);
@@ -101,9 +114,59 @@ RunPage::~RunPage() {
 
 void RunPage::setJob(const QuantizeJob& job) {
     m_job = job;
-    if (!m_controller->isRunning()) m_charts->setMethod(job.method);
+    if (!m_controller->isRunning()) {
+        m_charts->setMethod(job.method);
+        setupAccuracyTable();
+    }
     updateJobLabel();
     setState(m_state == State::Running ? m_state : State::Idle);
+}
+
+void RunPage::setupAccuracyTable() {
+    m_accuracy->clear();
+    m_accuracy->setRowCount(0);
+    const bool tasks = m_job && !m_job->evalTasks.empty();
+    m_accuracy->setVisible(tasks);
+    if (!tasks) return;
+    QStringList headers;
+    for (const auto& t : m_job->evalTasks) {
+        const ZeroShotTask* task = findZeroShotTask(t);
+        headers << (task ? QString::fromUtf8(task->title) : QString::fromStdString(t));
+    }
+    headers << tr("Average");
+    m_accuracy->setColumnCount(static_cast<int>(headers.size()));
+    m_accuracy->setHorizontalHeaderLabels(headers);
+}
+
+// A task's accuracy at a stage: the stage's row (added when its first task arrives), the
+// task's column, and the row's mean once every task is in.
+void RunPage::onTaskResult(const QString& task, double acc, const QString& stage) {
+    if (!m_job) return;
+    const auto& tasks = m_job->evalTasks;
+    const auto it = std::find(tasks.begin(), tasks.end(), task.toStdString());
+    if (it == tasks.end()) return;
+    const int column = static_cast<int>(it - tasks.begin());
+    const QString name = stageDisplayName(stage);
+    int row = m_accuracy->rowCount() - 1;
+    if (row < 0 || m_accuracy->verticalHeaderItem(row)->text() != name) {
+        row = m_accuracy->rowCount();
+        m_accuracy->insertRow(row);
+        m_accuracy->setVerticalHeaderItem(row, new QTableWidgetItem(name));
+    }
+    auto* item = new QTableWidgetItem(QLocale().toString(100.0 * acc, 'f', 1));
+    item->setData(Qt::UserRole, acc);
+    item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    m_accuracy->setItem(row, column, item);
+    double sum = 0;
+    for (int c = 0; c < static_cast<int>(tasks.size()); ++c) {
+        if (!m_accuracy->item(row, c)) return;
+        sum += m_accuracy->item(row, c)->data(Qt::UserRole).toDouble();
+    }
+    auto* mean =
+        new QTableWidgetItem(QLocale().toString(100.0 * sum / static_cast<double>(tasks.size()), 'f', 1));
+    mean->setData(Qt::UserRole, sum / static_cast<double>(tasks.size()));
+    mean->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    m_accuracy->setItem(row, static_cast<int>(tasks.size()), mean);
 }
 
 void RunPage::updateJobLabel() {
@@ -124,6 +187,7 @@ void RunPage::start() {
     if (!m_job || m_controller->isRunning()) return;
     m_charts->clear();
     m_charts->setMethod(m_job->method);
+    setupAccuracyTable();
     m_overall->setValue(0);
     m_phase->setValue(0);
     m_phaseIndex = 0;
@@ -189,6 +253,25 @@ void RunPage::connectWorker(RunWorker* w) {
         appendLog(tr("perplexity on %1: %2 (%3 windows)").arg(dataset).arg(ppl, 0, 'f', 4).arg(windows));
     });
     connect(w, &RunWorker::logLine, this, &RunPage::appendLog);
+    connect(w, &RunWorker::taskProgress, this,
+            [this](const QString& task, qint64 done, qint64 total, double acc) {
+                m_etaLabel->setText(tr("%1: %2 of %3 items, acc %4%")
+                                        .arg(task)
+                                        .arg(done)
+                                        .arg(total)
+                                        .arg(QLocale().toString(100.0 * acc, 'f', 1)));
+            });
+    connect(w, &RunWorker::taskResult, this,
+            [this](const QString& task, double acc, double accNorm, qint64 items, const QString& stage) {
+                onTaskResult(task, acc, stage);
+                appendLog(std::isfinite(accNorm)
+                              ? tr("%1 (%2 items): acc %3, acc_norm %4")
+                                    .arg(task)
+                                    .arg(items)
+                                    .arg(acc, 0, 'f', 4)
+                                    .arg(accNorm, 0, 'f', 4)
+                              : tr("%1 (%2 items): acc %3").arg(task).arg(items).arg(acc, 0, 'f', 4));
+            });
 }
 
 void RunPage::onFinished(const RunOutcome& outcome) {

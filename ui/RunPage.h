@@ -2,10 +2,11 @@
 #pragma once
 /// \file RunPage.h
 /// The "Run" page: the job about to run, Start / Cancel / Resume, overall and per-phase
-/// progress with the time left, the live charts and a log pane. The run happens on the
+/// progress with the time left, the live charts, the zero-shot accuracy of each stage as it
+/// arrives (a table shown when the job scores tasks) and a log pane. The run happens on the
 /// RunController's worker thread; this page only consumes its signals.
 /// Child objectNames for tests: "jobLabel", "startButton", "cancelButton", "resumeButton",
-/// "overallProgress", "phaseProgress", "etaLabel", "stateLabel", "runCharts", "logPane".
+/// "overallProgress", "phaseProgress", "etaLabel", "stateLabel", "runCharts", "accuracyTable", "logPane".
 
 #include "RunController.h"
 
@@ -18,6 +19,7 @@ class QLabel;
 class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
+class QTableWidget;
 
 namespace qat {
 
@@ -40,6 +42,8 @@ public:
     bool isRunning() const { return m_controller->isRunning(); }
     RunController* controller() const { return m_controller; }
     RunCharts* charts() const { return m_charts; }
+    /// Zero-shot accuracy (%) per stage (rows) and task (columns, the mean last).
+    QTableWidget* accuracyTable() const { return m_accuracy; }
     /// The outcome of the last run that ended.
     const RunOutcome& lastOutcome() const { return m_outcome; }
 
@@ -64,6 +68,8 @@ private:
     void setState(State state);
     void appendLog(const QString& line);
     void updateJobLabel();
+    void setupAccuracyTable();
+    void onTaskResult(const QString& task, double acc, const QString& stage);
     void retranslateUi();
 
     RunController* m_controller = nullptr;
@@ -77,6 +83,7 @@ private:
     QProgressBar* m_overall = nullptr;
     QProgressBar* m_phase = nullptr;
     QPlainTextEdit* m_log = nullptr;
+    QTableWidget* m_accuracy = nullptr;
 
     std::optional<QuantizeJob> m_job;
     RunOutcome m_outcome;

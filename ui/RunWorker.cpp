@@ -42,6 +42,19 @@ public:
         flush();
         Q_EMIT m_worker.evalResult(QString::fromStdString(e.dataset), e.perplexity, e.windows);
     }
+    void onTaskProgress(const TaskProgress& p) override {
+        // At most ~10 emissions a second, and the last item of each task.
+        const auto now = Clock::now();
+        if (p.itemsDone < p.itemsTotal && now - m_lastTaskEmit < std::chrono::milliseconds(100)) return;
+        m_lastTaskEmit = now;
+        Q_EMIT m_worker.taskProgress(QString::fromStdString(p.task), p.itemsDone, p.itemsTotal,
+                                     p.runningAccuracy);
+    }
+    void onTaskResult(const TaskResult& e) override {
+        flush();
+        Q_EMIT m_worker.taskResult(QString::fromStdString(e.task), e.acc, e.accNorm, e.items,
+                                   QString::fromStdString(e.stage));
+    }
     bool isCancelled() const override { return m_worker.isCancelled(); }
 
     void flush() {
@@ -60,6 +73,7 @@ private:
     RunWorker& m_worker;
     QVector<StepPoint> m_pending;
     Clock::time_point m_lastEmit{};
+    Clock::time_point m_lastTaskEmit{};
 };
 
 } // namespace
@@ -85,6 +99,10 @@ JobOutcome RunWorker::work() {
     for (const auto& s : result.stages) {
         outcome.stages << QString::fromStdString(s.stage);
         outcome.perplexity.push_back(QVector<double>(s.perplexity.begin(), s.perplexity.end()));
+        QVector<double> acc;
+        for (const auto& t : s.zeroShot.tasks)
+            acc << t.acc;
+        outcome.accuracy.push_back(acc);
     }
     return JobOutcome{outcome.errorKind, outcome.message, QVariant::fromValue(outcome)};
 }

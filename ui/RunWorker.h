@@ -36,6 +36,7 @@ struct RunOutcome {
     qint64 evalSeqlen = 0;
     QStringList stages;                  ///< stage names (qat::stageName)
     QVector<QVector<double>> perplexity; ///< per stage, per evaluation file
+    QVector<QVector<double>> accuracy;   ///< per stage, per zero-shot task (the job's evalTasks)
     bool ok() const { return errorKind == 0; }
 };
 
@@ -55,6 +56,10 @@ Q_SIGNALS:
     void blockFinished(qint64 block, double mseBefore, double mseAfter, double seconds);
     void evalProgress(const QString& dataset, qint64 done, qint64 total, double runningPerplexity);
     void evalResult(const QString& dataset, double perplexity, qint64 windows);
+    /// Zero-shot scoring: `done` of `total` items of `task`, `acc` over the items done.
+    void taskProgress(const QString& task, qint64 done, qint64 total, double acc);
+    /// A task's accuracy at `stage` (qat::stageName); accNorm NaN when the task has none.
+    void taskResult(const QString& task, double acc, double accNorm, qint64 items, const QString& stage);
     void logLine(const QString& line);
 
 protected:

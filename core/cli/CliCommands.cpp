@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "CliCommands.h"
+#include "CliModel.h"
+#include "EvalCommand.h"
 #include "QuantizeCommand.h"
 #include "TokenizeCommand.h"
 
-#include "qat/Evaluation.h"
 #include "qat/Export.h"
 #include "qat/Generation.h"
 #include "qat/Model.h"
@@ -27,158 +28,11 @@ namespace qat::cli {
 
 namespace {
 
-struct ModelArgs {
-    std::string model;
-    std::string run; ///< a quantize run folder: its model with its quantized state
-    std::string device = "cpu";
-    std::string dtype = "float32";
-    std::string tokenizer;
-    int threads = 0;
-};
-
-void addModelArgs(CLI::App* cmd, ModelArgs& a) {
-    cmd->add_option("--model,-m", a.model,
-                    "Model folder (config.json, model.safetensors, tokenizer.json or tokenizer.model)")
-        ->check(CLI::ExistingDirectory);
-    cmd->add_option(
-           "--run", a.run,
-           "A qat-cli quantize run folder: its model (or --model) with the run's quantized.safetensors")
-        ->check(CLI::ExistingDirectory);
-    cmd->add_option("--device", a.device, "cpu or cuda")
-        ->check(CLI::IsMember({"cpu", "cuda"}))
-        ->capture_default_str();
-    cmd->add_option("--dtype", a.dtype, "Compute dtype: float32 or bfloat16")
-        ->check(CLI::IsMember({"float32", "bfloat16"}))
-        ->capture_default_str();
-    cmd->add_option("--tokenizer", a.tokenizer,
-                    "Tokenizer file (tokenizer.json or tokenizer.model) to use instead of the folder's")
-        ->check(CLI::ExistingFile);
-    cmd->add_option("--threads", a.threads, "CPU threads (0: LibTorch's default)")
-        ->check(CLI::NonNegativeNumber);
-}
-
-LoadOptions toLoadOptions(const ModelArgs& a) {
-    LoadOptions o;
-    o.device = a.device == "cuda" ? Device::Cuda : Device::Cpu;
-    o.dtype = a.dtype == "bfloat16" ? ComputeDType::BFloat16 : ComputeDType::Float32;
-    o.tokenizerPath = a.tokenizer;
-    o.threads = a.threads;
-    return o;
-}
-
-int report(const Status& s) {
-    if (s.ok()) return 0;
-    std::cerr << "qat-cli: error (" << errorKindName(s.kind) << "): " << s.message << "\n";
-    return exitCodeFor(s.kind);
-}
-
-// Loads --model, or with --run the run's model (unless --model is given) with the run's
-// tokenizer (unless --tokenizer is given) and its quantized state installed.
-Status loadModel(const ModelArgs& a, std::unique_ptr<Model>& model, QuantSpec* spec = nullptr) {
-    std::filesystem::path folder = a.model;
-    std::filesystem::path state;
-    LoadOptions options = toLoadOptions(a);
-    if (!a.run.empty()) {
-        RunFolder run;
-        const Status read = RunFolder::read(a.run, run);
-        if (!read.ok()) return read;
-        if (folder.empty()) folder = run.modelFolder;
-        if (folder.empty())
-            return Status::error(ErrorKind::BadInput,
-                                 run.layout.runJson().string() + ": field model.folder: missing");
-        if (options.tokenizerPath.empty()) options.tokenizerPath = run.tokenizer;
-        if (!run.hasQuantizedState)
-            return Status::error(ErrorKind::BadInput,
-                                 a.run + ": no quantized.safetensors yet: the run has not finished "
-                                         "(run qat-cli quantize on it again to resume)");
-        state = run.layout.quantizedState();
-    }
-    if (folder.empty()) return Status::error(ErrorKind::BadInput, "give --model DIR or --run RUN");
-    Status st = Model::load(folder, options, model);
-    if (!st.ok() || state.empty()) return st;
-    return loadQuantizedState(*model, state, spec);
-}
-
-// Prints evaluation progress on one terminal line.
-class TerminalProgress : public ProgressSink {
-public:
-    explicit TerminalProgress(bool enabled) : m_enabled(enabled) {}
-    ~TerminalProgress() override {
-        if (m_printed) std::fputc('\n', stderr);
-    }
-    void onEvalProgress(const EvalProgress& p) override {
-        if (!m_enabled) return;
-        const int width = 30;
-        const int filled = p.windowsTotal ? static_cast<int>(width * p.windowsDone / p.windowsTotal) : width;
-        std::fprintf(stderr, "\r%s [%s%s] %lld/%lld windows  ppl %.4f", p.dataset.c_str(),
-                     std::string(filled, '#').c_str(), std::string(width - filled, '.').c_str(),
-                     static_cast<long long>(p.windowsDone), static_cast<long long>(p.windowsTotal),
-                     p.runningPerplexity);
-        std::fflush(stderr);
-        m_printed = true;
-    }
-
-private:
-    bool m_enabled;
-    bool m_printed = false;
-};
-
 int cmdInspect(const std::string& folder, const std::string& tokenizer, bool json) {
     ModelSummary s;
     Status st = inspectModel(folder, s, tokenizer);
     if (!st.ok()) return report(st);
     std::cout << (json ? s.toJson() + "\n" : s.toText());
-    return 0;
-}
-
-struct EvalArgs {
-    ModelArgs model;
-    std::string data;
-    int64_t seqlen = 2048;
-    int64_t batch = 1;
-    int64_t maxWindows = 0;
-    bool json = false;
-};
-
-int cmdEval(const EvalArgs& a) {
-    std::unique_ptr<Model> model;
-    QuantSpec spec;
-    Status st = loadModel(a.model, model, &spec);
-    if (!st.ok()) return report(st);
-    PerplexityOptions o;
-    o.seqlen = a.seqlen;
-    o.batchSize = a.batch;
-    o.maxWindows = a.maxWindows;
-    PerplexityResult r;
-    {
-        TerminalProgress progress(!a.json && isatty(STDERR_FILENO));
-        st = evaluatePerplexity(*model, a.data, o, r, &progress);
-    }
-    if (!st.ok()) return report(st);
-    if (a.json) {
-        nlohmann::json j = {{"model", model->folder().string()},
-                            {"data", a.data},
-                            {"seqlen", a.seqlen},
-                            {"perplexity", r.perplexity},
-                            {"mean_nll", r.meanNll},
-                            {"windows", r.windows},
-                            {"tokens", r.tokens},
-                            {"predictions", r.predictions},
-                            {"seconds", r.seconds},
-                            {"tokens_per_second", r.tokensPerSecond}};
-        if (!a.model.run.empty()) {
-            j["run"] = a.model.run;
-            j["bits"] = spec.bits;
-            j["group"] = spec.groupSize;
-        }
-        std::cout << j.dump() << "\n";
-    } else {
-        std::printf(
-            "perplexity %.4f  (mean NLL %.5f nats over %lld predictions, %lld windows of %lld tokens)\n",
-            r.perplexity, r.meanNll, static_cast<long long>(r.predictions), static_cast<long long>(r.windows),
-            static_cast<long long>(a.seqlen));
-        std::printf("%.1f tokens/s (%.2f s)\n", r.tokensPerSecond, r.seconds);
-    }
     return 0;
 }
 
@@ -363,22 +217,7 @@ int run(int argc, char** argv) {
     inspect->add_flag("--json", inspectJson, "Print JSON");
 
     EvalArgs ev;
-    auto* eval = app.add_subcommand(
-        "eval",
-        "Perplexity on a text or JSONL file (GPTQ/EfficientQAT protocol), of a model or of a quantize run");
-    addModelArgs(eval, ev.model);
-    eval->add_option("--data,-d", ev.data, "Text file, or JSONL with a 'text' field")
-        ->required()
-        ->check(CLI::ExistingFile);
-    eval->add_option("--seqlen", ev.seqlen, "Window length in tokens")
-        ->capture_default_str()
-        ->check(CLI::Range(int64_t{2}, int64_t{1} << 20));
-    eval->add_option("--batch", ev.batch, "Windows per forward pass")
-        ->capture_default_str()
-        ->check(CLI::PositiveNumber);
-    eval->add_option("--max-windows", ev.maxWindows, "Evaluate only the first N windows (0: all)")
-        ->check(CLI::NonNegativeNumber);
-    eval->add_flag("--json", ev.json, "Print the result as JSON");
+    auto* eval = addEvalCommand(app, ev);
 
     GenerateArgs gen;
     auto* genCmd =
@@ -443,7 +282,7 @@ int run(int argc, char** argv) {
     }
 
     if (*inspect) return cmdInspect(inspectFolder, inspectTokenizer, inspectJson);
-    if (*eval) return cmdEval(ev);
+    if (*eval) return runEval(ev);
     if (*genCmd) return cmdGenerate(gen);
     if (*quantCmd) return runQuantize(quant);
     if (*exportCmd) return cmdExport(ex);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "QuantizeCommand.h"
+#include "CliModel.h"
 
 #include "qat/Evaluation.h"
 #include "qat/JobSettings.h"
@@ -36,12 +37,6 @@ std::atomic<bool> g_interrupted{false};
 
 extern "C" void onSigint(int) {
     g_interrupted = true;
-}
-
-int report(const Status& s) {
-    if (s.ok()) return 0;
-    std::cerr << "qat-cli: error (" << errorKindName(s.kind) << "): " << s.message << "\n";
-    return exitCodeFor(s.kind);
 }
 
 std::string clock(double seconds) {
@@ -85,6 +80,17 @@ public:
         live("%s %s %lld/%lld windows  ppl %.4f", p.dataset.c_str(), bar(f).c_str(),
              static_cast<long long>(p.windowsDone), static_cast<long long>(p.windowsTotal),
              p.runningPerplexity);
+    }
+    void onTaskProgress(const TaskProgress& p) override {
+        if (!m_tty) return;
+        const double f =
+            p.itemsTotal ? static_cast<double>(p.itemsDone) / static_cast<double>(p.itemsTotal) : 1.0;
+        live("%s %s %lld/%lld items  acc %.4f", p.task.c_str(), bar(f).c_str(),
+             static_cast<long long>(p.itemsDone), static_cast<long long>(p.itemsTotal), p.runningAccuracy);
+    }
+    void onTaskResult(const TaskResult& e) override {
+        json(e);
+        endLine();
     }
     void onPhase(const PhaseChanged& e) override {
         json(e);
@@ -256,6 +262,14 @@ void addSettingOption(CLI::App* q, const JobSetting& s, SettingValue& slot) {
         q->add_option(s.cliOption, std::get<std::vector<std::string>>(slot), s.help)
             ->check(CLI::ExistingFile);
         return;
+    case SettingKind::Names: {
+        std::vector<std::string> names = s.choices;
+        names.push_back("all");
+        q->add_option(s.cliOption, std::get<std::vector<std::string>>(slot), s.help)
+            ->delimiter(',')
+            ->check(CLI::IsMember(names));
+        return;
+    }
     }
     if (ranged) o->check(rangeCheck(s));
 }
@@ -376,7 +390,10 @@ int runQuantize(const QuantizeArgs& args) {
             nlohmann::json r = nlohmann::json::object();
             for (size_t i = 0; i < s.perplexity.size(); ++i)
                 r[names[i]] = {{"perplexity", s.perplexity[i]}, {"windows", s.windows[i]}};
-            stages.push_back({{"stage", s.stage}, {"results", r}});
+            nlohmann::json stage = {{"stage", s.stage}, {"results", r}};
+            if (!s.zeroShot.tasks.empty())
+                stage.update(nlohmann::json::parse(zeroShotResultJson(s.zeroShot)));
+            stages.push_back(std::move(stage));
         }
         nlohmann::json done = {{"event", "done"},
                                {"run", result.runFolder.string()},
@@ -394,8 +411,30 @@ int runQuantize(const QuantizeArgs& args) {
                 std::printf("  %14.4f", p);
             std::printf("\n");
         }
-        std::printf("perplexity, windows of %lld tokens; run folder %s\n",
-                    static_cast<long long>(result.evalSeqlen), result.runFolder.string().c_str());
+        if (!job.evalFiles.empty())
+            std::printf("perplexity, windows of %lld tokens\n", static_cast<long long>(result.evalSeqlen));
+        if (!job.evalTasks.empty()) {
+            std::printf("\n%-18s", "stage");
+            for (const auto& t : job.evalTasks)
+                std::printf("  %13s", t.c_str());
+            std::printf("  %8s\n", "average");
+            for (const auto& s : result.stages) {
+                std::printf("%-18s", s.stage.c_str());
+                double sum = 0;
+                for (const auto& t : s.zeroShot.tasks) {
+                    std::printf("  %13.4f", t.acc);
+                    sum += t.acc;
+                }
+                std::printf("  %8.4f\n", s.zeroShot.tasks.empty()
+                                             ? 0.0
+                                             : sum / static_cast<double>(s.zeroShot.tasks.size()));
+            }
+            std::printf("zero-shot acc%s\n",
+                        job.taskLimit > 0
+                            ? (", first " + std::to_string(job.taskLimit) + " items of each task").c_str()
+                            : "");
+        }
+        std::printf("run folder %s\n", result.runFolder.string().c_str());
     } else {
         std::printf("done; run folder %s\n", result.runFolder.string().c_str());
     }

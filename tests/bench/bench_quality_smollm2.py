@@ -8,6 +8,10 @@ calibrated on the C4 sample, then `qat-cli eval --run` on WikiText-2 test at seq
 N windows); full precision through `qat-cli eval -m`. Checks: EfficientQAT beats RTN at every
 width, LR-QAT beats symmetric RTN (its starting point) at every width.
 
+With --task-dir, full precision, RTN and EfficientQAT at W4 g128 and W2 g64 are also scored on the six
+zero-shot tasks (`qat-cli eval --tasks all`, the first `task_items` items of each, lm-eval 0.4.2's
+protocol without BOS); the long profile checks that EfficientQAT's five-task average beats RTN's at W2 g64.
+
 Two profiles: `long` (QAT_BENCH_LONG=1 or --profile long; the table in tests/bench/README.md: 40
 windows, every width, about 1.5 h on two cores) and `smoke` (CI: 2 windows, W2 g64 only, a few
 training steps). Prints a table (and its Markdown), writes JSON, exits 1 when a check fails.
@@ -37,6 +41,8 @@ PROFILES = {
                          "--weight-lr", "1e-4", "--quant-lr", "1e-3",
                          "--e2e-lr", "1e-4", "--e2e-batch", "2", "--e2e-accumulation", "1"],
         "lr-qat": ["--train-windows", "128", "--val-windows", "0", "--lr-qat-batch", "2", "--lr-qat-lr", "1e-2"],
+        "task_items": 250,
+        "task_widths": ["W4g128", "W2g64"],
     },
     "smoke": {
         "eval_windows": 2,
@@ -46,8 +52,12 @@ PROFILES = {
                          "--weight-lr", "1e-4", "--quant-lr", "1e-3",
                          "--e2e-lr", "1e-4", "--e2e-batch", "2", "--e2e-accumulation", "1"],
         "lr-qat": ["--train-windows", "16", "--val-windows", "0", "--lr-qat-batch", "2", "--lr-qat-lr", "1e-2"],
+        "task_items": 10,
+        "task_widths": ["W2g64"],
     },
 }
+TASK_METHODS = ["fp", "rtn", "efficientqat"]
+TASKS = ["arc_easy", "arc_challenge", "piqa", "hellaswag", "winogrande", "boolq"]
 
 METHODS = ["rtn", "rtn-sym", "efficientqat", "lr-qat"]
 
@@ -70,11 +80,24 @@ def perplexity(cli, source, a, windows):
     return json.loads(out)["perplexity"], seconds
 
 
+def accuracy(a, profile, width, method, source):
+    """The zero-shot tasks' accuracies of one model, or None when this row has none."""
+    if not a.task_dir or method not in TASK_METHODS or (method != "fp" and width not in profile["task_widths"]):
+        return None
+    out, seconds = run([a.cli, "eval", *source, "--tasks", "all", "--task-dir", a.task_dir, "--limit",
+                        str(profile["task_items"]), "--threads", str(a.threads), "--json"])
+    j = json.loads(out)
+    return {"acc": {t: j["tasks"][t]["acc"] for t in TASKS},
+            "acc_norm": {t: j["tasks"][t]["acc_norm"] for t in TASKS if "acc_norm" in j["tasks"][t]},
+            "average_efficientqat": j["average_acc_efficientqat"], "average_all": j["average_acc_all"],
+            "items_per_task": profile["task_items"], "seconds": round(seconds, 1)}
+
+
 def job(a, profile, width, method, folder):
-    """Quantizes (unless fp) and measures; returns (perplexity, quantize seconds, eval seconds)."""
+    """Quantizes (unless fp) and measures; returns (perplexity, quantize seconds, eval seconds, accuracy)."""
     if method == "fp":
         ppl, ev = perplexity(a.cli, ["-m", a.model], a, profile["eval_windows"])
-        return ppl, 0.0, ev
+        return ppl, 0.0, ev, accuracy(a, profile, width, method, ["-m", a.model])
     _, bits, group = next(w for w in WIDTHS if w[0] == width)
     args = ["-m", a.model, "--bits", str(bits), "--group", str(group), "--threads", str(a.threads), "-o", folder]
     if method == "rtn":
@@ -85,7 +108,7 @@ def job(a, profile, width, method, folder):
         args += ["--method", method, "--calib", a.calib, "--seqlen", str(profile["seqlen"]), *profile[method]]
     _, q = run([a.cli, "quantize", *args])
     ppl, ev = perplexity(a.cli, ["--run", folder], a, profile["eval_windows"])
-    return ppl, q, ev
+    return ppl, q, ev, accuracy(a, profile, width, method, ["--run", folder])
 
 
 def main():
@@ -95,6 +118,7 @@ def main():
     ap.add_argument("--calib", required=True, help="C4 sample (JSONL)")
     ap.add_argument("--eval", required=True, help="wiki.test.raw")
     ap.add_argument("--json", required=True, help="where to write the results")
+    ap.add_argument("--task-dir", default="", help="the zero-shot task files (../shared/data/zeroshot)")
     ap.add_argument("--profile", choices=sorted(PROFILES),
                     default="long" if os.environ.get("QAT_BENCH_LONG") == "1" else "smoke")
     ap.add_argument("--jobs", type=int, default=1, help="runs at a time")
@@ -123,8 +147,10 @@ def main():
     for width in profile["widths"]:
         row = {"config": width, "fp32": fp}
         for m in METHODS:
-            ppl, q, ev = results[(width, m)]
+            ppl, q, ev, acc = results[(width, m)]
             row[m] = ppl
+            if acc:
+                row[f"{m}_accuracy"] = acc
             row[f"{m}_quantize_seconds"] = round(q, 1)
             row[f"{m}_eval_seconds"] = round(ev, 1)
         if profile["eval_windows"] == 40 and abs(row["rtn"] / SHARED_40_WINDOWS[width] - 1) > 5e-3:
@@ -133,6 +159,9 @@ def main():
             failures.append(f"{width}: EfficientQAT ({row['efficientqat']:.4g}) does not beat RTN ({row['rtn']:.4g})")
         if not row["lr-qat"] < row["rtn-sym"]:
             failures.append(f"{width}: LR-QAT ({row['lr-qat']:.4g}) does not beat symmetric RTN ({row['rtn-sym']:.4g})")
+        if (profile is PROFILES["long"] and "rtn_accuracy" in row and "efficientqat_accuracy" in row and width == "W2g64"
+                and not row["efficientqat_accuracy"]["average_efficientqat"] > row["rtn_accuracy"]["average_efficientqat"]):
+            failures.append(f"{width}: EfficientQAT's zero-shot average does not beat RTN's")
         rows.append(row)
 
     w = profile["eval_windows"]
@@ -146,8 +175,18 @@ def main():
     for r in rows:
         times = " / ".join(f"{r[f'{m}_quantize_seconds']:.0f} s" for m in METHODS)
         print(f"| {r['config']} | {r['rtn']:.4g} | {r['rtn-sym']:.4g} | {r['efficientqat']:.4g} | {r['lr-qat']:.4g} | {times} |")
+    fp_acc = results[("fp", "fp")][3]
+    if fp_acc:
+        print(f"zero-shot acc, first {profile['task_items']} items per task (no BOS):")
+        print("| model | " + " | ".join(TASKS) + " | avg (5) | avg (6) |")
+        print("|---|" + "---:|" * (len(TASKS) + 2))
+        table = [("full precision", fp_acc)] + [(f"{r['config']} {m}", r[f"{m}_accuracy"]) for r in rows
+                                                for m in TASK_METHODS[1:] if f"{m}_accuracy" in r]
+        for name, acc in table:
+            print(f"| {name} | " + " | ".join(f"{100 * acc['acc'][t]:.1f}" for t in TASKS)
+                  + f" | {100 * acc['average_efficientqat']:.2f} | {100 * acc['average_all']:.2f} |")
     return finish(a.json, {"bench": "quality-smollm2", "profile": a.profile, "model": a.model, "eval": a.eval,
-                           "calib": a.calib, "eval_windows": w, "seqlen": 2048, "fp32": fp,
+                           "calib": a.calib, "eval_windows": w, "seqlen": 2048, "fp32": fp, "fp32_accuracy": fp_acc,
                            "fp32_eval_seconds": round(results[("fp", "fp")][2], 1), "settings": profile,
                            "total_seconds": round(total, 1), "rows": rows}, failures)
 

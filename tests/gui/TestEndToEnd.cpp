@@ -2,7 +2,9 @@
 // The app driven as a user would: open stories260K on the Model page, choose Block-AP at
 // W2 g64 on the Recipe page, add calibration and evaluation text on the Data page, press
 // Start on the Run page, wait, read the perplexity the run measured, and find the run in the
-// Results page's table. Also: the window built from qat-studio's command-line options.
+// Results page's table; with two zero-shot tasks on (their first 8 items), the accuracies the
+// Run page shows per stage are the ones the Results table reads back. Also: the window built from
+// qat-studio's command-line options.
 
 #include "DataPage.h"
 #include "GuiSettings.h"
@@ -13,8 +15,10 @@
 #include "ResultsModel.h"
 #include "ResultsPage.h"
 #include "RunPage.h"
+#include "TaskPicker.h"
 #include "TestPaths.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QCoreApplication>
 #include <QDir>
@@ -25,6 +29,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -55,6 +60,11 @@ private Q_SLOTS:
         test::chooseRecipe(window, {Method::BlockAp, 2, 64, 1, 1e-3, 1e-3});
         test::chooseData(window, {test::sharedPath("data/tinystories-gen/calib.txt"),
                                   test::sharedPath("data/tinystories-gen/eval.txt"), 64, 16, 2, 20});
+        TaskPicker* tasks = window.findChild<DataPage*>()->taskPicker();
+        tasks->setTaskDir(test::sharedPath("data/zeroshot"));
+        window.findChild<QCheckBox*>(QStringLiteral("taskCheck_arc_easy"))->click();
+        window.findChild<QCheckBox*>(QStringLiteral("taskCheck_winogrande"))->click();
+        window.findChild<QSpinBox*>(QStringLiteral("taskLimitSpin"))->setValue(8);
         // Run
         navigation->setCurrentRow(3);
         RunPage* run = window.runPage();
@@ -74,6 +84,20 @@ private Q_SLOTS:
         QVERIFY(std::abs(fp - 3.4252) < 0.01); // the first 20 windows of 512 of eval.txt
         QVERIFY(quantized > fp && std::isfinite(quantized));
         QVERIFY(QFile::exists(outcome.runFolder + "/quantized.safetensors"));
+        QCOMPARE(run->job()->evalTasks, (std::vector<std::string>{"arc_easy", "winogrande"}));
+        QCOMPARE(outcome.accuracy.size(), 2);
+        auto* accuracyTable = run->findChild<QTableWidget*>(QStringLiteral("accuracyTable"));
+        QVERIFY(accuracyTable && accuracyTable->isVisible());
+        QCOMPARE(accuracyTable->rowCount(), 2);
+        QCOMPARE(accuracyTable->columnCount(), 3);
+        for (int s = 0; s < 2; ++s)
+            for (int t = 0; t < 2; ++t) {
+                const double a = outcome.accuracy.at(s).at(t);
+                QVERIFY(a >= 0 && a <= 1 && std::abs(a * 8 - std::round(a * 8)) < 1e-9); // k of 8 items
+                QCOMPARE(accuracyTable->item(s, t)->data(Qt::UserRole).toDouble(), a);
+            }
+        qInfo("zero-shot acc (first 8 items): fp %.3f / %.3f, Block-AP W2 g64 %.3f / %.3f",
+              outcome.accuracy[0][0], outcome.accuracy[0][1], outcome.accuracy[1][0], outcome.accuracy[1][1]);
 
         // Results: the run is in the table with the numbers the Run page got.
         navigation->setCurrentRow(4);
@@ -85,6 +109,13 @@ private Q_SLOTS:
             const double ppl =
                 table.index(r, ResultsModel::FirstPerplexityColumn).data(ResultsModel::RawRole).toDouble();
             seen << table.rows()[r].stage;
+            const int stage = table.rows()[r].stage == QLatin1String("fp") ? 0 : 1;
+            // The Results table's accuracy columns read the run's eval.json back.
+            QCOMPARE(table.taskSets(), (QStringList{"arc_easy · 8", "winogrande · 8"}));
+            for (int t = 0; t < 2; ++t)
+                QCOMPARE(
+                    table.index(r, table.firstAccuracyColumn() + t).data(ResultsModel::RawRole).toDouble(),
+                    outcome.accuracy.at(stage).at(t));
             if (table.rows()[r].stage == QLatin1String("fp")) QCOMPARE(ppl, fp);
             if (table.rows()[r].stage == QLatin1String("block-ap")) {
                 QCOMPARE(ppl, quantized);

@@ -8,6 +8,7 @@
 // In a workspace of its own, an LR-QAT run folder (run.json and eval.json as the engine
 // writes them) is listed as LR-QAT beside an EfficientQAT run of the same bits.
 
+#include "AccuracyChart.h"
 #include "ExportDialog.h"
 #include "GuiSettings.h"
 #include "JobRunner.h"
@@ -25,6 +26,7 @@
 #include <qat/Quantization.h>
 #include <qat/QuantizeJob.h>
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QCoreApplication>
 #include <QDir>
@@ -91,6 +93,34 @@ void writeRunFolder(const QString& folder, const QString& method, const QString&
         QVERIFY(out.open(QIODevice::WriteOnly));
         out.write(f.second);
     }
+}
+
+// Adds zero-shot accuracies to a folder written by writeRunFolder: eval.json's "zero_shot" and
+// each stage's "tasks" (task → acc, in `tasks` order), as the engine writes them.
+void addTaskResults(const QString& folder, const QStringList& tasks, int limit,
+                    const QVector<QVector<double>>& accuracy) {
+    QFile f(QDir(folder).filePath(QStringLiteral("eval.json")));
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QJsonObject eval = QJsonDocument::fromJson(f.readAll()).object();
+    f.close();
+    eval.insert(QStringLiteral("zero_shot"), QJsonObject{{"tasks", QJsonArray::fromStringList(tasks)},
+                                                         {"task_dir", test::sharedPath("data/zeroshot")},
+                                                         {"limit", limit},
+                                                         {"add_bos", false}});
+    QJsonArray stages = eval.value(QStringLiteral("stages")).toArray();
+    QCOMPARE(stages.size(), accuracy.size());
+    for (int s = 0; s < stages.size(); ++s) {
+        QJsonObject stage = stages[s].toObject();
+        QJsonObject results;
+        for (int t = 0; t < tasks.size(); ++t)
+            results.insert(tasks[t],
+                           QJsonObject{{"items", limit}, {"acc", accuracy[s][t]}, {"acc_stderr", 0.02}});
+        stage.insert(QStringLiteral("tasks"), results);
+        stages[s] = stage;
+    }
+    eval.insert(QStringLiteral("stages"), stages);
+    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    f.write(QJsonDocument(eval).toJson());
 }
 
 QuantizeJob baseJob(const QString& out) {
@@ -454,6 +484,90 @@ private Q_SLOTS:
         QCOMPARE(w->seconds, 40.0);
         QCOMPARE(w->stages[0].seconds, 4.0);
         QCOMPARE(w->stages[1].seconds, 35.0);
+    }
+
+    // eval.json's accuracies: a column per task and the mean, × / Δ against full precision, the
+    // grouped accuracy chart and the CSV export.
+    void accuracyColumnsChartAndCsv() {
+        QTemporaryDir workspace;
+        QVERIFY(workspace.isValid());
+        const QString rtn = workspace.filePath(QStringLiteral("stories-rtn-w4g64"));
+        writeRunFolder(rtn, QStringLiteral("rtn"), QStringLiteral("2026-01-01T10:00:00Z"),
+                       {{"fp", 4.0}, {"rtn", 10.0}});
+        addTaskResults(rtn, {"arc_easy", "winogrande"}, 100, {{0.62, 0.5}, {0.41, 0.53}});
+        if (QTest::currentTestFailed()) return;
+        ResultsPage page;
+        page.resize(1000, 800);
+        page.setWorkspace(workspace.path());
+        const ResultsModel& model = *page.model();
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(model.taskSets(), (QStringList{"arc_easy · 100", "winogrande · 100"}));
+        const int acc = model.firstAccuracyColumn();
+        QCOMPARE(acc, ResultsModel::FirstPerplexityColumn + 1);
+        QCOMPARE(model.averageAccuracyColumn(), acc + 2);
+        QCOMPARE(model.columnCount(), acc + 3);
+        QCOMPARE(model.headerData(acc, Qt::Horizontal).toString(), QStringLiteral("ARC-Easy · 100"));
+        QCOMPARE(model.headerData(acc + 1, Qt::Horizontal).toString(), QStringLiteral("WinoGrande · 100"));
+        const int fp = rowOf(model, QString(), QStringLiteral("fp"));
+        const int q = rowOf(model, rtn, QStringLiteral("rtn"));
+        QVERIFY(fp >= 0 && q >= 0);
+        QCOMPARE(model.index(fp, acc).data(ResultsModel::RawRole).toDouble(), 0.62);
+        QCOMPARE(model.index(q, acc + 1).data(ResultsModel::RawRole).toDouble(), 0.53);
+        QCOMPARE(model.index(fp, acc).data().toString(), QStringLiteral("62.0"));
+        QCOMPARE(model.index(q, acc + 2).data(ResultsModel::RawRole).toDouble(), (0.41 + 0.53) / 2);
+        QCOMPARE(model.index(q, acc + 2).data().toString(), QStringLiteral("47.0"));
+
+        // × / Δ against full precision: the quantized row relative, the full-precision row as is.
+        auto* relative = page.findChild<QCheckBox*>(QStringLiteral("relativeCheck"));
+        QVERIFY(relative);
+        relative->click();
+        QVERIFY(model.relativeToFullPrecision());
+        QCOMPARE(model.index(q, ResultsModel::FirstPerplexityColumn).data().toString(),
+                 QStringLiteral("×2.500"));
+        QCOMPARE(model.index(q, acc).data().toString(), QStringLiteral("-21.0"));
+        QCOMPARE(model.index(q, acc + 1).data().toString(), QStringLiteral("+3.0"));
+        QCOMPARE(model.index(fp, acc).data().toString(), QStringLiteral("62.0"));
+        QCOMPARE(model.index(q, acc).data(ResultsModel::RawRole).toDouble(), 0.41); // raw stays raw
+        relative->click();
+
+        // The accuracy chart: per table row a bar set, keyed by task (the mean last), in %.
+        AccuracyChart* chart = page.accuracyChart();
+        QCOMPARE(chart->bars().size(), 2);
+        for (int b = 0; b < 2; ++b) {
+            const ResultRow& row = model.rows()[chart->rowOf(b)];
+            QMap<double, double> bars;
+            for (auto it = chart->bars()[b]->data()->constBegin(); it != chart->bars()[b]->data()->constEnd();
+                 ++it)
+                bars[it->key] = it->value;
+            QCOMPARE(bars.size(), 3);
+            QVERIFY(std::abs(bars.value(1) - 100 * row.accuracy[0]) < 1e-9);
+            QVERIFY(std::abs(bars.value(3) - 100 * row.averageAccuracy) < 1e-9);
+            QCOMPARE(chart->bars()[b]->name(), row.label);
+        }
+        auto ticker = chart->xAxis->ticker().dynamicCast<QCPAxisTickerText>();
+        QVERIFY(ticker);
+        QCOMPARE(ticker->ticks().value(2), QStringLiteral("WinoGrande · 100"));
+        QTemporaryDir out;
+        QVERIFY(chart->saveChart(out.filePath("accuracy.png"), 640, 400));
+        QCOMPARE(QImage(out.filePath("accuracy.png")).size(), QSize(1280, 800));
+
+        // CSV: the headers, then raw numbers (accuracy 0-1) and the text as shown.
+        const QString csv = out.filePath("results.csv");
+        QVERIFY(page.saveTableCsv(csv));
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QStringList lines =
+            QString::fromUtf8(f.readAll()).split(QStringLiteral("\r\n"), Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 3);
+        const QStringList header = lines[0].split(QLatin1Char(','));
+        QCOMPARE(header.size(), model.columnCount());
+        QCOMPARE(header[acc], QStringLiteral("ARC-Easy · 100"));
+        const QStringList quantized = lines[1 + q].split(QLatin1Char(','));
+        QCOMPARE(quantized[ResultsModel::ModelColumn], QStringLiteral("stories260K"));
+        QCOMPARE(quantized[ResultsModel::MethodColumn], QStringLiteral("RTN W4 g64"));
+        QCOMPARE(quantized[ResultsModel::FirstPerplexityColumn].toDouble(), 10.0);
+        QCOMPARE(quantized[acc].toDouble(), 0.41);
+        QCOMPARE(quantized[acc + 2].toDouble(), 0.47);
     }
 
     void savesPngAndPdf() {

@@ -37,6 +37,8 @@ SettingValue otherValue(const JobSetting& s) {
         return std::string("/tmp/qat-settings-tokenizer.model");
     case SettingKind::Files:
         return std::vector<std::string>{"/tmp/qat-a.txt", "/tmp/qat-b.jsonl"};
+    case SettingKind::Names:
+        return std::vector<std::string>{s.choices[2], s.choices.back()};
     }
     return {};
 }
@@ -104,6 +106,17 @@ private Q_SLOTS:
             if (s.set && !(s.methods & bit)) QVERIFY2(s.get(back) == s.defaultValue, s.key);
     }
 
+    // "all" in a preset's task list stands for the six tasks, in the table's order.
+    void allTasks() {
+        QuantizeJob job;
+        const Status st = applyJobConfig(R"({"eval": {"tasks": ["boolq", "all"]}})", "test", job);
+        QVERIFY2(st.ok(), st.message.c_str());
+        const std::vector<std::string> six = {"arc_easy",  "arc_challenge", "piqa",
+                                              "hellaswag", "winogrande",    "boolq"};
+        QCOMPARE(job.evalTasks, six);
+        QCOMPARE(jobSetting(JobSettingId::EvalTasks).choices, six);
+    }
+
     void refusedNamingTheKey_data() {
         QTest::addColumn<QString>("json");
         QTest::addColumn<QString>("mentions");
@@ -119,6 +132,8 @@ private Q_SLOTS:
                                 << "device \"tpu\": expected cpu or cuda";
         QTest::newRow("method") << R"({"method": "gptq"})"
                                 << "expected rtn, block-ap, efficientqat or lr-qat";
+        QTest::newRow("task") << R"({"eval": {"tasks": ["piqa", "mmlu"]}})"
+                              << "eval.tasks \"mmlu\": expected all or arc_easy, arc_challenge";
         QTest::newRow("type") << R"({"bits": "four"})"
                               << "field bits";
         QTest::newRow("unknown") << R"({"block_ap": {"epoch": 2}})"

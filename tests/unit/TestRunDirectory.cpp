@@ -123,6 +123,10 @@ void TestRunDirectory::eventRoundTrip_data() {
         qat::LogLine{"block 3: loss 0.01 \"quoted\"\n\ttab caf\xc3\xa9"});
     QTest::newRow("empty log") << qat::ProgressEvent(qat::LogLine{""});
     QTest::newRow("eval progress") << qat::ProgressEvent(qat::EvalProgress{"eval.txt", 10, 432, 3.5});
+    QTest::newRow("task result") << qat::ProgressEvent(
+        qat::TaskResult{"arc_easy", 0.625, 0.5, 500, "block_ap"});
+    QTest::newRow("task result, no acc_norm")
+        << qat::ProgressEvent(qat::TaskResult{"winogrande", 0.5125, nan, 80, ""});
 }
 
 // event → JSON → event → JSON gives the same line and the same alternative; NaN and

@@ -23,3 +23,5 @@ qat_add_test(TestCalibration SOURCES TestCalibration.cpp LABELS unit LIBS qat_co
 include(tokenizer_tests.cmake)
 # The rope settings of config.json: rope_parameters (transformers >= 5) and rope_theta + rope_scaling.
 qat_add_test(TestRopeConfig SOURCES TestRopeConfig.cpp LABELS unit LIBS qat_formats)
+# Zero-shot task files (../shared/data/zeroshot): the shared splits, --tasks, malformed lines named.
+qat_add_test(TestTaskFile SOURCES TestTaskFile.cpp LABELS unit LIBS qat_core)

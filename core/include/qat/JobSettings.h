@@ -28,9 +28,10 @@ enum class SettingKind {
     Folder, ///< a folder path (absolute in run.json)
     File,   ///< a file path (absolute in run.json)
     Files,  ///< a list of file paths (absolute in run.json)
+    Names,  ///< a list of names from `choices` (JSON: an array; CLI: comma-separated, "all" for every one)
 };
 
-/// A setting's value: Int, Double, Bool, Choice / Folder / File (a string) or Files.
+/// A setting's value: Int, Double, Bool, Choice / Folder / File (a string) or Files / Names.
 using SettingValue = std::variant<int64_t, double, bool, std::string, std::vector<std::string>>;
 
 /// Every setting of the table, in its order (`jobSettings()[id]` is the row of `id`).
@@ -47,6 +48,10 @@ enum class JobSettingId {
     EvalFiles,
     EvalSeqlen,
     EvalMaxWindows,
+    EvalTasks,
+    EvalTaskDir,
+    EvalTaskLimit,
+    EvalTaskAddBos,
     CalibrationFiles,
     GeneratedDocuments,
     CalibrationSeqlen,
@@ -112,7 +117,7 @@ struct JobSetting {
     double fieldMaximum;
     /// Numbers: the range is checked by checkJob (which names it) rather than on reading.
     bool rangeCheckedByJob;
-    std::vector<std::string> choices; ///< a Choice's names
+    std::vector<std::string> choices; ///< a Choice's or Names' names
     /// The `qat-cli quantize` option ("--epochs", "--model,-m"; a leading "!" negates a flag);
     /// nullptr: none. Rows sharing an option take its one value.
     const char* cliOption;

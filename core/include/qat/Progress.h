@@ -25,6 +25,14 @@ struct EvalProgress {
     double runningPerplexity = 0.0; ///< exp(mean NLL) over the windows done so far
 };
 
+/// Progress of a zero-shot task (see ZeroShot.h). Not stored in metrics.jsonl.
+struct TaskProgress {
+    std::string task; ///< the task's name ("arc_easy")
+    int64_t itemsDone = 0;
+    int64_t itemsTotal = 0;
+    double runningAccuracy = 0.0; ///< `acc` over the items done so far
+};
+
 /// A new phase begins: `index` of `count` phases this run will go through (0-based).
 struct PhaseChanged {
     Phase phase = Phase::Calibration;
@@ -86,6 +94,16 @@ struct EvalResult {
     std::string stage = {};
 };
 
+/// A finished zero-shot task (see ZeroShot.h).
+struct TaskResult {
+    std::string task; ///< the task's name ("arc_easy")
+    double acc = 0.0;
+    double accNorm = 0.0; ///< NaN when the task has no acc_norm (WinoGrande, BoolQ)
+    int64_t items = 0;
+    /// The job's stage this measures (qat::stageName); empty outside a quantization job.
+    std::string stage = {};
+};
+
 /// A process starts (or resumes) a quantization job in its run folder: the first event each
 /// session writes to metrics.jsonl, so that readers tell the sessions of a resumed run apart.
 struct RunStarted {
@@ -106,7 +124,7 @@ struct LogLine {
 
 /// Any progress event (what metrics.jsonl holds, one per line).
 using ProgressEvent = std::variant<PhaseChanged, BlockStarted, StepLoss, EpochEnd, BlockFinished, E2eStep,
-                                   EvalResult, LogLine, EvalProgress, RunStarted, RunEnded>;
+                                   EvalResult, LogLine, EvalProgress, RunStarted, RunEnded, TaskResult>;
 
 /// Receiver of progress events. Called on the thread doing the work; implementations
 /// must be cheap and thread-safe with respect to their own consumers. Every method has
@@ -116,6 +134,7 @@ public:
     virtual ~ProgressSink() = default;
     virtual void onLog(const std::string& /*line*/) {}
     virtual void onEvalProgress(const EvalProgress& /*progress*/) {}
+    virtual void onTaskProgress(const TaskProgress& /*progress*/) {}
     virtual void onPhase(const PhaseChanged& /*event*/) {}
     virtual void onBlockStarted(const BlockStarted& /*event*/) {}
     virtual void onStepLoss(const StepLoss& /*event*/) {}
@@ -123,6 +142,7 @@ public:
     virtual void onBlockFinished(const BlockFinished& /*event*/) {}
     virtual void onE2eStep(const E2eStep& /*event*/) {}
     virtual void onEvalResult(const EvalResult& /*event*/) {}
+    virtual void onTaskResult(const TaskResult& /*event*/) {}
     virtual void onRunStarted(const RunStarted& /*event*/) {}
     virtual void onRunEnded(const RunEnded& /*event*/) {}
     /// Polled between steps; returning true ends the work with ErrorKind::Cancelled.
@@ -145,6 +165,7 @@ public:
 
     void onLog(const std::string& line) override;
     void onEvalProgress(const EvalProgress& e) override;
+    void onTaskProgress(const TaskProgress& e) override;
     void onPhase(const PhaseChanged& e) override;
     void onBlockStarted(const BlockStarted& e) override;
     void onStepLoss(const StepLoss& e) override;
@@ -152,6 +173,7 @@ public:
     void onBlockFinished(const BlockFinished& e) override;
     void onE2eStep(const E2eStep& e) override;
     void onEvalResult(const EvalResult& e) override;
+    void onTaskResult(const TaskResult& e) override;
     void onRunStarted(const RunStarted& e) override;
     void onRunEnded(const RunEnded& e) override;
     bool isCancelled() const override;
@@ -163,7 +185,8 @@ private:
 // ---- JSON lines -------------------------------------------------------------------------
 
 /// The JSON name of an event's type: "phase", "block_started", "step_loss", "epoch_end",
-/// "block_finished", "e2e_step", "eval_result", "log", "eval_progress", "run_started", "run_ended".
+/// "block_finished", "e2e_step", "eval_result", "log", "eval_progress", "run_started", "run_ended",
+/// "task_result".
 const char* eventName(const ProgressEvent& event);
 
 /// One event as one line of JSON (no trailing newline), e.g.

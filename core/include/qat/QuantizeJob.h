@@ -15,6 +15,7 @@
 #include "qat/Progress.h"
 #include "qat/Quantization.h"
 #include "qat/Status.h"
+#include "qat/ZeroShot.h"
 
 #include <cstdint>
 #include <filesystem>
@@ -47,6 +48,12 @@ struct QuantizeJob {
     std::vector<std::filesystem::path> evalFiles; ///< perplexity before and after each phase
     int64_t evalSeqlen = 2048;                    ///< capped at the model's context
     int64_t evalMaxWindows = 0;                   ///< 0: all
+    /// Zero-shot tasks (qat/ZeroShot.h names) scored before and after each phase like perplexity,
+    /// from the task files in taskDir.
+    std::vector<std::string> evalTasks;
+    std::filesystem::path taskDir;
+    int64_t taskLimit = 0;   ///< score only the first N items of each task (0: all)
+    bool taskAddBos = false; ///< BOS in front of every request (off: lm-eval 0.4.2, as EfficientQAT ran)
     /// Seeds the calibration windows, Block-AP, E2E-QP and LR-QAT (copied into their options).
     uint64_t seed = 2;
     std::filesystem::path out; ///< the run folder: created, or resumed when it holds this job
@@ -66,11 +73,12 @@ Status applyJobConfig(const std::string& jsonText, const std::string& source, Qu
 /// Checks what can be checked without the model: method data, bits, group sign, files.
 Status checkJob(const QuantizeJob& job);
 
-/// Perplexity of one stage (named by stageName) on each eval file.
+/// Perplexity of one stage (named by stageName) on each eval file, and its zero-shot accuracy.
 struct StageResult {
     std::string stage;
     std::vector<double> perplexity; ///< per eval file, in job.evalFiles order
     std::vector<int64_t> windows;
+    ZeroShotResult zeroShot; ///< per task, in job.evalTasks order (none without tasks)
 };
 
 struct QuantizeJobResult {

@@ -38,10 +38,23 @@ struct RunEvalEntry {
     int64_t windows = 0;
 };
 
+/// One zero-shot task's result in eval.json (NaN where absent or null).
+struct RunTaskEntry {
+    double acc = std::numeric_limits<double>::quiet_NaN();
+    double accStderr = std::numeric_limits<double>::quiet_NaN();
+    double accNorm = std::numeric_limits<double>::quiet_NaN(); ///< NaN for tasks without acc_norm
+    double accNormStderr = std::numeric_limits<double>::quiet_NaN();
+    int64_t items = 0;
+};
+
 /// One stage of eval.json (named by qat::stageName).
 struct RunEvalStage {
     std::string stage;
     std::map<std::string, RunEvalEntry> results; ///< by file name (as eval.json keys them)
+    std::map<std::string, RunTaskEntry> tasks;   ///< by task name (ZeroShot.h)
+    /// Mean acc of EfficientQAT's five tasks / of all six (NaN when not all were scored).
+    double averageEfficientQat = std::numeric_limits<double>::quiet_NaN();
+    double averageAll = std::numeric_limits<double>::quiet_NaN();
 };
 
 /// eval.json: the evaluation protocol and each measured stage, in order.
@@ -49,6 +62,11 @@ struct RunEval {
     std::vector<std::filesystem::path> files;
     int64_t seqlen = 0;
     int64_t maxWindows = 0;
+    /// The zero-shot tasks asked for (eval.json's "zero_shot"; empty when none).
+    std::vector<std::string> tasks;
+    std::filesystem::path taskDir;
+    int64_t taskLimit = 0; ///< 0: every item
+    bool taskAddBos = false;
     std::vector<RunEvalStage> stages;
 };
 

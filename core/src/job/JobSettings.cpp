@@ -3,7 +3,9 @@
 #include "qat/JobSettings.h"
 
 #include "qat/QuantizeJob.h"
+#include "qat/ZeroShot.h"
 
+#include <algorithm>
 #include <cmath>
 #include <iomanip>
 #include <limits>
@@ -119,6 +121,13 @@ using Id = JobSettingId;
 using K = SettingKind;
 using Files = std::vector<std::string>;
 
+std::vector<std::string> taskNames() {
+    std::vector<std::string> out;
+    for (const auto& t : zeroShotTasks())
+        out.push_back(t.name);
+    return out;
+}
+
 constexpr double kMaxSeqlen = static_cast<double>(int64_t{1} << 20);
 
 // The model, method, quantization format, device and evaluation.
@@ -174,6 +183,39 @@ std::vector<JobSetting> jobRows() {
             .range(0, kInf)
             .resumable()
             .cli("--eval-max-windows", "Evaluate only the first N windows (0: all)"),
+        Row(
+            Id::EvalTasks, "/eval/tasks", K::Names, Files{}, kAll,
+            [](const QuantizeJob& j) -> SettingValue { return j.evalTasks; },
+            [](QuantizeJob& j, const SettingValue& v) {
+                // "all" stands for every task; the table's order, each once.
+                const auto& given = std::get<std::vector<std::string>>(v);
+                j.evalTasks.clear();
+                for (const auto& t : zeroShotTasks())
+                    if (std::find(given.begin(), given.end(), t.name) != given.end() ||
+                        std::find(given.begin(), given.end(), "all") != given.end())
+                        j.evalTasks.push_back(t.name);
+            })
+            .choices(taskNames())
+            .resumable()
+            .cli("--eval-tasks",
+                 "Zero-shot tasks scored before and after each phase: all, or a comma-separated "
+                 "list of arc_easy, arc_challenge, piqa, hellaswag, winogrande, boolq"),
+        Row(
+            Id::EvalTaskDir, "/eval/task_dir", K::Folder, std::string(), kAll,
+            [](const QuantizeJob& j) -> SettingValue { return j.taskDir.string(); },
+            [](QuantizeJob& j, const SettingValue& v) { j.taskDir = std::get<std::string>(v); })
+            .optional()
+            .resumable()
+            .cli("--task-dir", "The folder with the zero-shot task files (arc_easy.jsonl, ...)"),
+        Row(Id::EvalTaskLimit, "/eval/task_limit", K::Int, int64_t{0}, kAll, QAT_INT(taskLimit))
+            .range(0, kInf)
+            .resumable()
+            .cli("--task-limit", "Score only the first N items of each task (0: all)"),
+        Row(Id::EvalTaskAddBos, "/eval/task_add_bos", K::Bool, false, kAll, QAT_BOOL(taskAddBos))
+            .resumable()
+            .cli("--task-add-bos",
+                 "Put the tokenizer's BOS in front of every task request (off: as lm-eval 0.4.2, which "
+                 "EfficientQAT ran)"),
     };
 }
 

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <limits>
 #include <map>
 #include <memory>
 
@@ -61,6 +62,7 @@ std::string readSetting(const JobSetting& s, const nlohmann::json& j, SettingVal
             out = j.get<std::string>();
             break;
         case SettingKind::Files:
+        case SettingKind::Names:
             out = j.get<std::vector<std::string>>();
             break;
         }
@@ -71,6 +73,11 @@ std::string readSetting(const JobSetting& s, const nlohmann::json& j, SettingVal
         const auto& name = std::get<std::string>(out);
         if (std::find(s.choices.begin(), s.choices.end(), name) == s.choices.end())
             return settingDisplayKey(s) + " \"" + name + "\": expected " + nameList(s.choices);
+    }
+    if (s.kind == SettingKind::Names) {
+        for (const auto& name : std::get<std::vector<std::string>>(out))
+            if (name != "all" && std::find(s.choices.begin(), s.choices.end(), name) == s.choices.end())
+                return settingDisplayKey(s) + " \"" + name + "\": expected all or " + nameList(s.choices);
     }
     if ((s.kind == SettingKind::Int || s.kind == SettingKind::Double) && !s.rangeCheckedByJob) {
         const double v =
@@ -161,6 +168,16 @@ Status checkJob(const QuantizeJob& job) {
     for (const auto& f : job.evalFiles)
         if (!std::filesystem::is_regular_file(f, ec))
             return Status::error(ErrorKind::BadInput, f.string() + ": no such evaluation file");
+    if (!job.evalTasks.empty() && job.taskDir.empty())
+        return Status::error(ErrorKind::BadInput,
+                             "zero-shot tasks need the folder with their files (--task-dir, eval.task_dir)");
+    // Every task file read and validated before anything runs: a bad line is named now, not
+    // after hours of training.
+    for (const auto& task : job.evalTasks) {
+        int64_t items = 0;
+        Status st = countZeroShotItems(job.taskDir, task, items);
+        if (!st.ok()) return st;
+    }
     if (job.out.empty()) return Status::error(ErrorKind::BadInput, "no run folder given");
     return Status::success();
 }
@@ -267,11 +284,12 @@ void logStart(JobRun& r) {
     }
 }
 
-// Perplexity of the model as it is now, on every eval file, recorded as `stage`.
+// Perplexity of the model as it is now, on every eval file, and its zero-shot accuracy on
+// every task, recorded as `stage`.
 Status evaluateStage(JobRun& r, Stage stage) {
-    if (r.job.evalFiles.empty()) return Status::success();
+    if (r.job.evalFiles.empty() && r.job.evalTasks.empty()) return Status::success();
     r.sink->onLog(std::string("evaluation: ") + stageName(stage));
-    StageResult s{stageName(stage), {}, {}};
+    StageResult s{stageName(stage), {}, {}, {}};
     for (const auto& file : r.job.evalFiles) {
         PerplexityResult p;
         Status e = evaluatePerplexity(*r.model, file, r.eval, p, r.sink.get());
@@ -280,6 +298,19 @@ Status evaluateStage(JobRun& r, Stage stage) {
             EvalResult{file.filename().string(), p.perplexity, p.windows, r.eval.seqlen, stageName(stage)});
         s.perplexity.push_back(p.perplexity);
         s.windows.push_back(p.windows);
+    }
+    if (!r.job.evalTasks.empty()) {
+        ZeroShotOptions zo;
+        zo.taskDir = r.job.taskDir;
+        zo.tasks = r.job.evalTasks;
+        zo.limit = r.job.taskLimit;
+        zo.addBos = r.job.taskAddBos;
+        Status e = evaluateZeroShot(*r.model, zo, s.zeroShot, r.sink.get());
+        if (!e.ok()) return e;
+        for (const auto& t : s.zeroShot.tasks)
+            r.sink->onTaskResult(TaskResult{t.task, t.acc,
+                                            t.accNorm.value_or(std::numeric_limits<double>::quiet_NaN()),
+                                            t.items, stageName(stage)});
     }
     r.out.stages.push_back(std::move(s));
     return Status::success();
@@ -326,12 +357,19 @@ Status writeEvalJson(JobRun& r) {
     nlohmann::json ej = {{"seqlen", r.eval.seqlen},
                          {"max_windows", r.eval.maxWindows},
                          {"files", absolutePaths(r.job.evalFiles)}};
+    if (!r.job.evalTasks.empty())
+        ej["zero_shot"] = {{"tasks", r.job.evalTasks},
+                           {"task_dir", absolutePath(r.job.taskDir)},
+                           {"limit", r.job.taskLimit},
+                           {"add_bos", r.job.taskAddBos}};
     nlohmann::json js = nlohmann::json::array();
     for (const auto& s : r.out.stages) {
         nlohmann::json results = nlohmann::json::object();
         for (size_t i = 0; i < s.perplexity.size(); ++i)
             results[names[i]] = {{"perplexity", s.perplexity[i]}, {"windows", s.windows[i]}};
-        js.push_back({{"stage", s.stage}, {"results", results}});
+        nlohmann::json stage = {{"stage", s.stage}, {"results", results}};
+        if (!s.zeroShot.tasks.empty()) stage.update(nlohmann::json::parse(zeroShotResultJson(s.zeroShot)));
+        js.push_back(std::move(stage));
     }
     ej["stages"] = js;
     return guarded([&] { r.run->writeEvalJson(ej.dump(2) + "\n"); });

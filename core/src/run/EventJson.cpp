@@ -73,6 +73,7 @@ void deliver(ProgressSink& sink, const ProgressEvent& event) {
                    [&](const EvalProgress& e) { sink.onEvalProgress(e); },
                    [&](const RunStarted& e) { sink.onRunStarted(e); },
                    [&](const RunEnded& e) { sink.onRunEnded(e); },
+                   [&](const TaskResult& e) { sink.onTaskResult(e); },
                },
                event);
 }
@@ -84,6 +85,10 @@ void MultiSink::onLog(const std::string& line) {
 void MultiSink::onEvalProgress(const EvalProgress& e) {
     for (auto* s : m_sinks)
         s->onEvalProgress(e);
+}
+void MultiSink::onTaskProgress(const TaskProgress& e) {
+    for (auto* s : m_sinks)
+        s->onTaskProgress(e);
 }
 void MultiSink::onPhase(const PhaseChanged& e) {
     for (auto* s : m_sinks)
@@ -113,6 +118,10 @@ void MultiSink::onEvalResult(const EvalResult& e) {
     for (auto* s : m_sinks)
         s->onEvalResult(e);
 }
+void MultiSink::onTaskResult(const TaskResult& e) {
+    for (auto* s : m_sinks)
+        s->onTaskResult(e);
+}
 void MultiSink::onRunStarted(const RunStarted& e) {
     for (auto* s : m_sinks)
         s->onRunStarted(e);
@@ -140,6 +149,7 @@ const char* eventName(const ProgressEvent& event) {
                           [](const EvalProgress&) { return "eval_progress"; },
                           [](const RunStarted&) { return "run_started"; },
                           [](const RunEnded&) { return "run_ended"; },
+                          [](const TaskResult&) { return "task_result"; },
                       },
                       event);
 }
@@ -207,6 +217,13 @@ std::string eventToJson(const ProgressEvent& event, std::optional<double> unixTi
                        j["outcome"] = outcomeName(e.kind);
                        j["message"] = e.message;
                    },
+                   [&](const TaskResult& e) {
+                       j["task"] = e.task;
+                       j["acc"] = num(e.acc);
+                       j["acc_norm"] = num(e.accNorm);
+                       j["items"] = e.items;
+                       if (!e.stage.empty()) j["stage"] = e.stage;
+                   },
                },
                event);
     // Invalid UTF-8 (a log line quoting a bad file) is replaced rather than thrown on.
@@ -256,6 +273,10 @@ ProgressEvent eventFromJson(const std::string& line, std::optional<double>* unix
     if (name == "eval_progress")
         return EvalProgress{getString(j, "dataset", n), getInt(j, "windows_done", n),
                             getInt(j, "windows_total", n), getDouble(j, "running_perplexity", n)};
+    if (name == "task_result")
+        return TaskResult{getString(j, "task", n), getDouble(j, "acc", n), getDouble(j, "acc_norm", n),
+                          getInt(j, "items", n),
+                          j.contains("stage") ? getString(j, "stage", n) : std::string()};
     if (name == "run_started") return RunStarted{getBool(j, "resumed", n)};
     if (name == "run_ended") {
         const std::string outcome = getString(j, "outcome", n);

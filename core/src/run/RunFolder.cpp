@@ -160,6 +160,20 @@ void readEvalJson(RunFolder& run) {
     f.paths(j, "files", "files", eval.files);
     f.integer(j, "seqlen", "seqlen", eval.seqlen);
     f.integer(j, "max_windows", "max_windows", eval.maxWindows);
+    if (const json* zs = f.object(j, "zero_shot", "zero_shot")) {
+        std::vector<fs::path> names;
+        f.paths(*zs, "tasks", "zero_shot.tasks", names);
+        for (const auto& n : names)
+            eval.tasks.push_back(n.string());
+        std::string dir;
+        f.string(*zs, "task_dir", "zero_shot.task_dir", dir);
+        eval.taskDir = dir;
+        f.integer(*zs, "limit", "zero_shot.limit", eval.taskLimit);
+        if (const json* bos = f.find(*zs, "add_bos")) {
+            if (!bos->is_boolean()) f.wrong("zero_shot.add_bos", "true or false");
+            eval.taskAddBos = bos->get<bool>();
+        }
+    }
     if (const json* stages = f.find(j, "stages")) {
         if (!stages->is_array()) f.wrong("stages", "an array");
         for (size_t i = 0; i < stages->size(); ++i) {
@@ -178,6 +192,22 @@ void readEvalJson(RunFolder& run) {
                     stage.results[it.key()] = entry;
                 }
             }
+            if (const json* tasks = f.object(s, "tasks", at + ".tasks")) {
+                for (auto it = tasks->begin(); it != tasks->end(); ++it) {
+                    const std::string tat = at + ".tasks." + it.key();
+                    if (!it->is_object()) f.wrong(tat, "an object");
+                    RunTaskEntry entry;
+                    f.number(*it, "acc", tat + ".acc", entry.acc);
+                    f.number(*it, "acc_stderr", tat + ".acc_stderr", entry.accStderr);
+                    f.number(*it, "acc_norm", tat + ".acc_norm", entry.accNorm);
+                    f.number(*it, "acc_norm_stderr", tat + ".acc_norm_stderr", entry.accNormStderr);
+                    f.integer(*it, "items", tat + ".items", entry.items);
+                    stage.tasks[it.key()] = entry;
+                }
+            }
+            f.number(s, "average_acc_efficientqat", at + ".average_acc_efficientqat",
+                     stage.averageEfficientQat);
+            f.number(s, "average_acc_all", at + ".average_acc_all", stage.averageAll);
             eval.stages.push_back(std::move(stage));
         }
     }
