@@ -33,6 +33,17 @@
     </message>
 </context>
 <context>
+    <name>qat::AccuracyChart</name>
+    <message>
+        <source>Zero-shot accuracy per task and run (higher is better)</source>
+        <translation>Zero-Shot-Treffergenauigkeit pro Aufgabe und Lauf (höher ist besser)</translation>
+    </message>
+    <message>
+        <source>accuracy (%)</source>
+        <translation>Treffergenauigkeit (%)</translation>
+    </message>
+</context>
+<context>
     <name>qat::DataPage</name>
     <message>
         <source>&amp;Add…</source>
@@ -249,6 +260,37 @@
         <source>&amp;Close</source>
         <translation>&amp;Schließen</translation>
     </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Wird abgebrochen…</translation>
+    </message>
+    <message>
+        <source>%1: %2 of %3</source>
+        <translation>%1: %2 von %3</translation>
+    </message>
+    <message>
+        <source>Export cancelled: nothing was written to %1</source>
+        <translation>Export abgebrochen: nach %1 wurde nichts geschrieben</translation>
+    </message>
+    <message>
+        <source>Ca&amp;ncel</source>
+        <translation>&amp;Abbrechen</translation>
+    </message>
+    <message>
+        <source>Stop the export; nothing is left at the destination</source>
+        <translation>Den Export anhalten; am Ziel bleibt nichts zurück</translation>
+    </message>
+</context>
+<context>
+    <name>qat::ExportWorker</name>
+    <message>
+        <source>Converting layers</source>
+        <translation>Schichten umwandeln</translation>
+    </message>
+    <message>
+        <source>Writing files</source>
+        <translation>Dateien schreiben</translation>
+    </message>
 </context>
 <context>
     <name>qat::Format</name>
@@ -403,10 +445,6 @@
         <translation>%1 Dateien</translation>
     </message>
     <message>
-        <source>No tokenizer.model in the folder</source>
-        <translation>Keine tokenizer.model im Ordner</translation>
-    </message>
-    <message>
         <source>Architecture:</source>
         <translation>Architektur:</translation>
     </message>
@@ -459,8 +497,42 @@
         <translation>Gekoppelte Embeddings:</translation>
     </message>
     <message>
-        <source>Tokenizer present:</source>
-        <translation>Tokenizer vorhanden:</translation>
+        <source>BOS %1 (id %2)</source>
+        <translation>BOS %1 (ID %2)</translation>
+    </message>
+    <message>
+        <source>no BOS</source>
+        <translation>kein BOS</translation>
+    </message>
+    <message>
+        <source>%1
+%2 ids; EOS %3; BOS %4</source>
+        <translation>%1
+%2 IDs; EOS %3; BOS %4</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keins</translation>
+    </message>
+    <message>
+        <source>added to prompts</source>
+        <translation>wird Eingaben vorangestellt</translation>
+    </message>
+    <message>
+        <source>not added to prompts</source>
+        <translation>wird Eingaben nicht vorangestellt</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>Keiner</translation>
+    </message>
+    <message>
+        <source>No tokenizer.json or tokenizer.model in the folder</source>
+        <translation>Kein tokenizer.json oder tokenizer.model im Ordner</translation>
+    </message>
+    <message>
+        <source>Tokenizer:</source>
+        <translation>Tokenizer:</translation>
     </message>
 </context>
 <context>
@@ -997,6 +1069,38 @@ Tensoren: %3</translation>
         <source>Perplexity on %1 (file · window length × windows); lower is better</source>
         <translation>Perplexität auf %1 (Datei · Fensterlänge × Fenster); niedriger ist besser</translation>
     </message>
+    <message>
+        <source>Δ avg acc</source>
+        <translation>Δ Ø acc</translation>
+    </message>
+    <message>
+        <source>Avg acc</source>
+        <translation>Ø acc</translation>
+    </message>
+    <message>
+        <source>Δ %1</source>
+        <translation>Δ %1</translation>
+    </message>
+    <message>
+        <source> (the difference to full precision, in points)</source>
+        <translation> (die Differenz zur vollen Genauigkeit, in Prozentpunkten)</translation>
+    </message>
+    <message>
+        <source>Mean zero-shot accuracy (%) over the tasks this row measured</source>
+        <translation>Mittlere Zero-Shot-Treffergenauigkeit (%) über die Aufgaben, die diese Zeile gemessen hat</translation>
+    </message>
+    <message>
+        <source>Zero-shot accuracy (%) on %1, lm-eval&apos;s acc; higher is better</source>
+        <translation>Zero-Shot-Treffergenauigkeit (%) auf %1, acc von lm-eval; höher ist besser</translation>
+    </message>
+    <message>
+        <source>Zero-shot accuracy (%) on the first %2 items of %1, lm-eval&apos;s acc; higher is better</source>
+        <translation>Zero-Shot-Treffergenauigkeit (%) auf den ersten %2 Beispielen von %1, acc von lm-eval; höher ist besser</translation>
+    </message>
+    <message>
+        <source>× PPL %1</source>
+        <translation>× PPL %1</translation>
+    </message>
 </context>
 <context>
     <name>qat::ResultsPage</name>
@@ -1057,10 +1161,6 @@ Tensoren: %3</translation>
         <translation>Diagramm s&amp;peichern…</translation>
     </message>
     <message>
-        <source>Save the perplexity chart as a PNG image or a PDF document</source>
-        <translation>Das Perplexitätsdiagramm als PNG-Bild oder PDF-Dokument speichern</translation>
-    </message>
-    <message>
         <source>No runs in the workspace yet: start one on the Run page, or choose another workspace in Settings.</source>
         <translation>Noch keine Läufe im Arbeitsordner: starten Sie einen auf der Seite „Lauf“ oder wählen Sie in den Einstellungen einen anderen Arbeitsordner.</translation>
     </message>
@@ -1115,6 +1215,42 @@ Tensoren: %3</translation>
     <message>
         <source>Write the selected finished run as a model folder other tools load (GPTQ packed or dequantized)</source>
         <translation>Den gewählten abgeschlossenen Lauf als Modellordner schreiben, den andere Werkzeuge laden (GPTQ gepackt oder dequantisiert)</translation>
+    </message>
+    <message>
+        <source>Export Table</source>
+        <translation>Tabelle exportieren</translation>
+    </message>
+    <message>
+        <source>CSV table (*.csv)</source>
+        <translation>CSV-Tabelle (*.csv)</translation>
+    </message>
+    <message>
+        <source>Save the chart shown (perplexity or accuracy) as a PNG image or a PDF document</source>
+        <translation>Das angezeigte Diagramm (Perplexität oder Treffergenauigkeit) als PNG-Bild oder PDF-Dokument speichern</translation>
+    </message>
+    <message>
+        <source>Export &amp;Table…</source>
+        <translation>Ta&amp;belle exportieren…</translation>
+    </message>
+    <message>
+        <source>Write the table as a CSV file (numbers as measured: perplexity, accuracy 0-1)</source>
+        <translation>Die Tabelle als CSV-Datei schreiben (Zahlen wie gemessen: Perplexität, Treffergenauigkeit 0–1)</translation>
+    </message>
+    <message>
+        <source>× / Δ against f&amp;ull precision</source>
+        <translation>× / Δ gegenüber &amp;voller Genauigkeit</translation>
+    </message>
+    <message>
+        <source>Show perplexity as a multiple of its model&apos;s full precision and accuracy as the difference in points</source>
+        <translation>Perplexität als Vielfaches des Werts in voller Genauigkeit ihres Modells und Treffergenauigkeit als Differenz in Prozentpunkten zeigen</translation>
+    </message>
+    <message>
+        <source>Perplexity</source>
+        <translation>Perplexität</translation>
+    </message>
+    <message>
+        <source>Accuracy</source>
+        <translation>Treffergenauigkeit</translation>
     </message>
 </context>
 <context>
@@ -1289,6 +1425,22 @@ Tensoren: %3</translation>
         <source>Cancelled. The run folder keeps LR-QAT&apos;s last checkpoint (written every minute): Resume continues from there.</source>
         <translation>Abgebrochen. Der Laufordner behält den letzten Checkpoint von LR-QAT (jede Minute geschrieben): „Fortsetzen“ macht dort weiter.</translation>
     </message>
+    <message>
+        <source>Average</source>
+        <translation>Mittelwert</translation>
+    </message>
+    <message>
+        <source>%1: %2 of %3 items, acc %4%</source>
+        <translation>%1: %2 von %3 Beispielen, acc %4 %</translation>
+    </message>
+    <message>
+        <source>%1 (%2 items): acc %3, acc_norm %4</source>
+        <translation>%1 (%2 Beispiele): acc %3, acc_norm %4</translation>
+    </message>
+    <message>
+        <source>%1 (%2 items): acc %3</source>
+        <translation>%1 (%2 Beispiele): acc %3</translation>
+    </message>
 </context>
 <context>
     <name>qat::SettingsDialog</name>
@@ -1359,6 +1511,97 @@ Tensoren: %3</translation>
     <message>
         <source>Device and threads apply to the next run and the next generation.</source>
         <translation>Gerät und Threads gelten für den nächsten Lauf und die nächste Texterzeugung.</translation>
+    </message>
+</context>
+<context>
+    <name>qat::TaskPicker</name>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 min</translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation>%1 h</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>&amp;Durchsuchen…</translation>
+    </message>
+    <message>
+        <source>Task &amp;folder</source>
+        <translation>Aufgaben&amp;ordner</translation>
+    </message>
+    <message>
+        <source>The folder with the task files (arc_easy.jsonl, …, lm-eval&apos;s rendered requests); remembered for the next session</source>
+        <translation>Der Ordner mit den Aufgabendateien (arc_easy.jsonl, …, die von lm-eval erzeugten Anfragen); wird für die nächste Sitzung gemerkt</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>alle</translation>
+    </message>
+    <message>
+        <source>Score only the first N items of each task, for a quick look (0: all)</source>
+        <translation>Nur die ersten N Beispiele jeder Aufgabe bewerten, für einen schnellen Überblick (0: alle)</translation>
+    </message>
+    <message>
+        <source>Put the tokenizer&apos;s BOS in front of every request</source>
+        <translation>Das BOS des Tokenizers jeder Anfrage voranstellen</translation>
+    </message>
+    <message>
+        <source>Off: as lm-eval 0.4.2, which EfficientQAT ran; lm-eval 0.4.13 follows the tokenizer&apos;s own default</source>
+        <translation>Aus: wie lm-eval 0.4.2, mit dem EfficientQAT gemessen hat; lm-eval 0.4.13 folgt der eigenen Voreinstellung des Tokenizers</translation>
+    </message>
+    <message>
+        <source>&amp;Items per task</source>
+        <translation>&amp;Beispiele pro Aufgabe</translation>
+    </message>
+    <message>
+        <source>Zero-shot task folder</source>
+        <translation>Ordner der Zero-Shot-Aufgaben</translation>
+    </message>
+    <message>
+        <source>Zero-shot accuracy (before and after each phase)</source>
+        <translation>Zero-Shot-Treffergenauigkeit (vor und nach jeder Phase)</translation>
+    </message>
+    <message>
+        <source>Choose the folder with the task files first</source>
+        <translation>Wählen Sie zuerst den Ordner mit den Aufgabendateien</translation>
+    </message>
+    <message>
+        <source>%1 (%2 items)</source>
+        <translation>%1 (%2 Beispiele)</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Choose the folder with the task files (../shared/data/zeroshot in the source tree) to score accuracy as well.</source>
+        <translation>Wählen Sie den Ordner mit den Aufgabendateien (../shared/data/zeroshot im Quellbaum), um auch die Treffergenauigkeit zu bewerten.</translation>
+    </message>
+    <message>
+        <source>No task chosen: the run measures perplexity only.</source>
+        <translation>Keine Aufgabe gewählt: der Lauf misst nur die Perplexität.</translation>
+    </message>
+    <message>
+        <source>%1 items per evaluation</source>
+        <translation>%1 Beispiele pro Evaluierung</translation>
+    </message>
+    <message>
+        <source>, about %1 tokens</source>
+        <translation>, etwa %1 Tokens</translation>
+    </message>
+    <message>
+        <source>; roughly %1 each on two CPU cores, %2 on a GPU</source>
+        <translation>; jeweils rund %1 auf zwei CPU-Kernen, %2 auf einer GPU</translation>
+    </message>
+    <message>
+        <source> (one evaluation in full precision and one after each phase).</source>
+        <translation> (eine Evaluierung in voller Genauigkeit und eine nach jeder Phase).</translation>
     </message>
 </context>
 <context>

@@ -33,6 +33,17 @@
     </message>
 </context>
 <context>
+    <name>qat::AccuracyChart</name>
+    <message>
+        <source>Zero-shot accuracy per task and run (higher is better)</source>
+        <translation>各运行在各任务上的零样本准确率（越高越好）</translation>
+    </message>
+    <message>
+        <source>accuracy (%)</source>
+        <translation>准确率（%）</translation>
+    </message>
+</context>
+<context>
     <name>qat::DataPage</name>
     <message>
         <source>&amp;Add…</source>
@@ -249,6 +260,37 @@
         <source>&amp;Close</source>
         <translation>关闭(&amp;C)</translation>
     </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <source>%1: %2 of %3</source>
+        <translation>%1：%2 / %3</translation>
+    </message>
+    <message>
+        <source>Export cancelled: nothing was written to %1</source>
+        <translation>导出已取消：未向 %1 写入任何内容</translation>
+    </message>
+    <message>
+        <source>Ca&amp;ncel</source>
+        <translation>取消(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Stop the export; nothing is left at the destination</source>
+        <translation>停止导出；目标位置不会留下任何内容</translation>
+    </message>
+</context>
+<context>
+    <name>qat::ExportWorker</name>
+    <message>
+        <source>Converting layers</source>
+        <translation>正在转换层</translation>
+    </message>
+    <message>
+        <source>Writing files</source>
+        <translation>正在写入文件</translation>
+    </message>
 </context>
 <context>
     <name>qat::Format</name>
@@ -403,10 +445,6 @@
         <translation>%1 个文件</translation>
     </message>
     <message>
-        <source>No tokenizer.model in the folder</source>
-        <translation>文件夹中没有 tokenizer.model</translation>
-    </message>
-    <message>
         <source>Architecture:</source>
         <translation>架构：</translation>
     </message>
@@ -459,8 +497,42 @@
         <translation>共享嵌入权重：</translation>
     </message>
     <message>
-        <source>Tokenizer present:</source>
-        <translation>包含分词器：</translation>
+        <source>BOS %1 (id %2)</source>
+        <translation>BOS %1（ID %2）</translation>
+    </message>
+    <message>
+        <source>no BOS</source>
+        <translation>无 BOS</translation>
+    </message>
+    <message>
+        <source>%1
+%2 ids; EOS %3; BOS %4</source>
+        <translation>%1
+%2 个 ID；EOS %3；BOS %4</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>added to prompts</source>
+        <translation>添加到提示开头</translation>
+    </message>
+    <message>
+        <source>not added to prompts</source>
+        <translation>不添加到提示开头</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>No tokenizer.json or tokenizer.model in the folder</source>
+        <translation>文件夹中没有 tokenizer.json 或 tokenizer.model</translation>
+    </message>
+    <message>
+        <source>Tokenizer:</source>
+        <translation>分词器：</translation>
     </message>
 </context>
 <context>
@@ -997,6 +1069,38 @@ Tensors: %3</source>
         <source>Perplexity on %1 (file · window length × windows); lower is better</source>
         <translation>在 %1 上的困惑度（文件 · 窗口长度 × 窗口数）；越低越好</translation>
     </message>
+    <message>
+        <source>Δ avg acc</source>
+        <translation>Δ 平均 acc</translation>
+    </message>
+    <message>
+        <source>Avg acc</source>
+        <translation>平均 acc</translation>
+    </message>
+    <message>
+        <source>Δ %1</source>
+        <translation>Δ %1</translation>
+    </message>
+    <message>
+        <source> (the difference to full precision, in points)</source>
+        <translation>（与全精度之差，单位为百分点）</translation>
+    </message>
+    <message>
+        <source>Mean zero-shot accuracy (%) over the tasks this row measured</source>
+        <translation>此行所测各任务的平均零样本准确率（%）</translation>
+    </message>
+    <message>
+        <source>Zero-shot accuracy (%) on %1, lm-eval&apos;s acc; higher is better</source>
+        <translation>%1 上的零样本准确率（%），即 lm-eval 的 acc；越高越好</translation>
+    </message>
+    <message>
+        <source>Zero-shot accuracy (%) on the first %2 items of %1, lm-eval&apos;s acc; higher is better</source>
+        <translation>%1 前 %2 项上的零样本准确率（%），即 lm-eval 的 acc；越高越好</translation>
+    </message>
+    <message>
+        <source>× PPL %1</source>
+        <translation>× PPL %1</translation>
+    </message>
 </context>
 <context>
     <name>qat::ResultsPage</name>
@@ -1057,10 +1161,6 @@ Tensors: %3</source>
         <translation>保存图表(&amp;C)…</translation>
     </message>
     <message>
-        <source>Save the perplexity chart as a PNG image or a PDF document</source>
-        <translation>将困惑度图表保存为 PNG 图像或 PDF 文档</translation>
-    </message>
-    <message>
         <source>No runs in the workspace yet: start one on the Run page, or choose another workspace in Settings.</source>
         <translation>工作区中还没有运行：请在“运行”页上开始一个，或在设置中选择其他工作区。</translation>
     </message>
@@ -1115,6 +1215,42 @@ Tensors: %3</source>
     <message>
         <source>Write the selected finished run as a model folder other tools load (GPTQ packed or dequantized)</source>
         <translation>将所选的已完成运行写为其他工具可加载的模型文件夹（GPTQ 打包或反量化）</translation>
+    </message>
+    <message>
+        <source>Export Table</source>
+        <translation>导出表格</translation>
+    </message>
+    <message>
+        <source>CSV table (*.csv)</source>
+        <translation>CSV 表格 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Save the chart shown (perplexity or accuracy) as a PNG image or a PDF document</source>
+        <translation>将当前显示的图表（困惑度或准确率）保存为 PNG 图像或 PDF 文档</translation>
+    </message>
+    <message>
+        <source>Export &amp;Table…</source>
+        <translation>导出表格(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>Write the table as a CSV file (numbers as measured: perplexity, accuracy 0-1)</source>
+        <translation>将表格写为 CSV 文件（数值为实测值：困惑度，准确率为 0–1）</translation>
+    </message>
+    <message>
+        <source>× / Δ against f&amp;ull precision</source>
+        <translation>相对全精度的 × / Δ(&amp;U)</translation>
+    </message>
+    <message>
+        <source>Show perplexity as a multiple of its model&apos;s full precision and accuracy as the difference in points</source>
+        <translation>将困惑度显示为其模型全精度值的倍数，将准确率显示为相差的百分点</translation>
+    </message>
+    <message>
+        <source>Perplexity</source>
+        <translation>困惑度</translation>
+    </message>
+    <message>
+        <source>Accuracy</source>
+        <translation>准确率</translation>
     </message>
 </context>
 <context>
@@ -1289,6 +1425,22 @@ Tensors: %3</source>
         <source>Cancelled. The run folder keeps LR-QAT&apos;s last checkpoint (written every minute): Resume continues from there.</source>
         <translation>已取消。运行文件夹保留了 LR-QAT 的最近一个检查点（每分钟写入一次）：“继续”会从那里接着运行。</translation>
     </message>
+    <message>
+        <source>Average</source>
+        <translation>平均</translation>
+    </message>
+    <message>
+        <source>%1: %2 of %3 items, acc %4%</source>
+        <translation>%1：%2 / %3 项，acc %4%</translation>
+    </message>
+    <message>
+        <source>%1 (%2 items): acc %3, acc_norm %4</source>
+        <translation>%1（%2 项）：acc %3，acc_norm %4</translation>
+    </message>
+    <message>
+        <source>%1 (%2 items): acc %3</source>
+        <translation>%1（%2 项）：acc %3</translation>
+    </message>
 </context>
 <context>
     <name>qat::SettingsDialog</name>
@@ -1359,6 +1511,97 @@ Tensors: %3</source>
     <message>
         <source>Device and threads apply to the next run and the next generation.</source>
         <translation>设备和线程数将用于下一次运行和下一次生成。</translation>
+    </message>
+</context>
+<context>
+    <name>qat::TaskPicker</name>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 分钟</translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation>%1 小时</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>浏览(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>Task &amp;folder</source>
+        <translation>任务文件夹(&amp;F)</translation>
+    </message>
+    <message>
+        <source>The folder with the task files (arc_easy.jsonl, …, lm-eval&apos;s rendered requests); remembered for the next session</source>
+        <translation>存放任务文件的文件夹（arc_easy.jsonl、…，即 lm-eval 渲染后的请求）；下次会话时会记住</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Score only the first N items of each task, for a quick look (0: all)</source>
+        <translation>只评测每个任务的前 N 项，用于快速查看（0：全部）</translation>
+    </message>
+    <message>
+        <source>Put the tokenizer&apos;s BOS in front of every request</source>
+        <translation>在每个请求前加上分词器的 BOS</translation>
+    </message>
+    <message>
+        <source>Off: as lm-eval 0.4.2, which EfficientQAT ran; lm-eval 0.4.13 follows the tokenizer&apos;s own default</source>
+        <translation>关闭：与 EfficientQAT 所用的 lm-eval 0.4.2 相同；lm-eval 0.4.13 遵循分词器自身的默认设置</translation>
+    </message>
+    <message>
+        <source>&amp;Items per task</source>
+        <translation>每个任务的项数(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Zero-shot task folder</source>
+        <translation>零样本任务文件夹</translation>
+    </message>
+    <message>
+        <source>Zero-shot accuracy (before and after each phase)</source>
+        <translation>零样本准确率（每个阶段前后）</translation>
+    </message>
+    <message>
+        <source>Choose the folder with the task files first</source>
+        <translation>请先选择存放任务文件的文件夹</translation>
+    </message>
+    <message>
+        <source>%1 (%2 items)</source>
+        <translation>%1（%2 项）</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>Choose the folder with the task files (../shared/data/zeroshot in the source tree) to score accuracy as well.</source>
+        <translation>选择存放任务文件的文件夹（源码树中的 ../shared/data/zeroshot），即可同时评测准确率。</translation>
+    </message>
+    <message>
+        <source>No task chosen: the run measures perplexity only.</source>
+        <translation>未选择任务：本次运行只测量困惑度。</translation>
+    </message>
+    <message>
+        <source>%1 items per evaluation</source>
+        <translation>每次评估 %1 项</translation>
+    </message>
+    <message>
+        <source>, about %1 tokens</source>
+        <translation>，约 %1 个词元</translation>
+    </message>
+    <message>
+        <source>; roughly %1 each on two CPU cores, %2 on a GPU</source>
+        <translation>；每次在两个 CPU 核心上约需 %1，在 GPU 上约需 %2</translation>
+    </message>
+    <message>
+        <source> (one evaluation in full precision and one after each phase).</source>
+        <translation>（全精度下评估一次，每个阶段之后各评估一次）。</translation>
     </message>
 </context>
 <context>
