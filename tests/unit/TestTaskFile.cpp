@@ -54,6 +54,7 @@ private Q_SLOTS:
     void malformedLineRefused_data();
     void malformedLineRefused();
     void missingFileRefused();
+    void mutatedLinesBounded();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -146,31 +147,34 @@ void TestTaskFile::malformedLineRefused_data() {
     QTest::addColumn<QByteArray>("badLine"); // written as line 2, after a good line
     QTest::addColumn<QString>("field");      // the message names it ("" = the line as a whole)
     const QByteArray c = R"("context": "Q?", )";
-    QTest::newRow("missing gold") << "arc_easy" << QByteArray(R"({"id": "b", )" + c +
-                                                              R"("choices": [" a", " b"], "norm_len": [1, 1]})")
+    QTest::newRow("missing gold") << "arc_easy"
+                                  << QByteArray(R"({"id": "b", )" + c +
+                                                R"("choices": [" a", " b"], "norm_len": [1, 1]})")
                                   << "gold";
-    QTest::newRow("gold out of range") << "piqa"
-                                       << QByteArray(R"({"id": "b", )" + c +
-                                                     R"("choices": [" a", " b"], "gold": 2, "norm_len": [1, 1]})")
-                                       << "gold";
-    QTest::newRow("negative gold") << "piqa"
-                                   << QByteArray(R"({"id": "b", )" + c +
-                                                 R"("choices": [" a", " b"], "gold": -1, "norm_len": [1, 1]})")
-                                   << "gold";
-    QTest::newRow("gold not an integer") << "boolq"
-                                         << QByteArray(R"({"id": "b", )" + c +
-                                                       R"("choices": [" a", " b"], "gold": "1", "norm_len": [1, 1]})")
-                                         << "gold";
+    QTest::newRow("gold out of range")
+        << "piqa"
+        << QByteArray(R"({"id": "b", )" + c + R"("choices": [" a", " b"], "gold": 2, "norm_len": [1, 1]})")
+        << "gold";
+    QTest::newRow("negative gold")
+        << "piqa"
+        << QByteArray(R"({"id": "b", )" + c + R"("choices": [" a", " b"], "gold": -1, "norm_len": [1, 1]})")
+        << "gold";
+    QTest::newRow("gold not an integer")
+        << "boolq"
+        << QByteArray(R"({"id": "b", )" + c + R"("choices": [" a", " b"], "gold": "1", "norm_len": [1, 1]})")
+        << "gold";
     QTest::newRow("empty choices") << "hellaswag"
-                                   << QByteArray(R"({"id": "b", )" + c + R"("choices": [], "gold": 0, "norm_len": []})")
+                                   << QByteArray(R"({"id": "b", )" + c +
+                                                 R"("choices": [], "gold": 0, "norm_len": []})")
                                    << "choices";
     QTest::newRow("one choice") << "hellaswag"
-                                << QByteArray(R"({"id": "b", )" + c + R"("choices": [" a"], "gold": 0, "norm_len": [1]})")
+                                << QByteArray(R"({"id": "b", )" + c +
+                                              R"("choices": [" a"], "gold": 0, "norm_len": [1]})")
                                 << "choices";
-    QTest::newRow("empty choice text") << "arc_challenge"
-                                       << QByteArray(R"({"id": "b", )" + c +
-                                                     R"("choices": [" a", ""], "gold": 0, "norm_len": [1, 1]})")
-                                       << "choices";
+    QTest::newRow("empty choice text")
+        << "arc_challenge"
+        << QByteArray(R"({"id": "b", )" + c + R"("choices": [" a", ""], "gold": 0, "norm_len": [1, 1]})")
+        << "choices";
     QTest::newRow("norm_len short") << "arc_easy"
                                     << QByteArray(R"({"id": "b", )" + c +
                                                   R"("choices": [" a", " b"], "gold": 0, "norm_len": [1]})")
@@ -179,19 +183,19 @@ void TestTaskFile::malformedLineRefused_data() {
                                    << QByteArray(R"({"id": "b", )" + c +
                                                  R"("choices": [" a", " b"], "gold": 0, "norm_len": [1, 0]})")
                                    << "norm_len";
-    QTest::newRow("missing context") << "arc_easy"
-                                     << QByteArray(R"({"id": "b", "choices": [" a", " b"], "gold": 0, "norm_len": [1, 1]})")
-                                     << "context";
-    QTest::newRow("id not a string") << "arc_easy"
-                                     << QByteArray(R"({"id": 7, )" + c +
-                                                   R"("choices": [" a", " b"], "gold": 0, "norm_len": [1, 1]})")
-                                     << "id";
+    QTest::newRow("missing context")
+        << "arc_easy" << QByteArray(R"({"id": "b", "choices": [" a", " b"], "gold": 0, "norm_len": [1, 1]})")
+        << "context";
+    QTest::newRow("id not a string")
+        << "arc_easy"
+        << QByteArray(R"({"id": 7, )" + c + R"("choices": [" a", " b"], "gold": 0, "norm_len": [1, 1]})")
+        << "id";
     QTest::newRow("winogrande one context")
         << "winogrande" << QByteArray(R"({"id": "1", "contexts": ["x"], "continuation": " y", "gold": 0})")
         << "contexts";
     QTest::newRow("winogrande gold out of range")
-        << "winogrande" << QByteArray(R"({"id": "1", "contexts": ["x", "z"], "continuation": " y", "gold": 2})")
-        << "gold";
+        << "winogrande"
+        << QByteArray(R"({"id": "1", "contexts": ["x", "z"], "continuation": " y", "gold": 2})") << "gold";
     QTest::newRow("winogrande empty continuation")
         << "winogrande" << QByteArray(R"({"id": "1", "contexts": ["x", "z"], "continuation": "", "gold": 0})")
         << "continuation";
@@ -223,6 +227,81 @@ void TestTaskFile::missingFileRefused() {
     s = qat::countZeroShotItems(fsPath(m_dir->path()), "piqa", items);
     QCOMPARE(s.kind, qat::ErrorKind::BadInput);
     QVERIFY2(QString::fromStdString(s.message).contains("no items"), s.message.c_str());
+}
+
+// Bounded fuzzing in the suite: seed lines of every shared task, mutated (bytes flipped, cut,
+// duplicated, JSON tokens spliced in) and read back. Each file is accepted or refused with
+// BadInput naming it; nothing else (no crash, no other error kind, no empty success).
+void TestTaskFile::mutatedLinesBounded() {
+    const char* tokens[] = {"{",
+                            "}",
+                            "[",
+                            "]",
+                            ",",
+                            ":",
+                            "\"",
+                            "null",
+                            "-1",
+                            "1e308",
+                            "18446744073709551615",
+                            "\"gold\"",
+                            "\"choices\"",
+                            "\"norm_len\"",
+                            "\"contexts\"",
+                            "\\u0000",
+                            "\xff"};
+    std::vector<QByteArray> seeds;
+    for (const char* task : {"arc_easy", "arc_challenge", "piqa", "hellaswag", "winogrande", "boolq"}) {
+        QFile f(taskDir() + "/" + task + ".jsonl");
+        if (!f.open(QIODevice::ReadOnly)) QSKIP("the shared task files are missing");
+        for (int i = 0; i < 3; ++i)
+            seeds.push_back(f.readLine().trimmed());
+    }
+    quint64 state = 0x9e3779b97f4a7c15ull;
+    auto next = [&state](quint64 n) {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        return state % n;
+    };
+    int accepted = 0, refused = 0;
+    for (int round = 0; round < 3000; ++round) {
+        const size_t seed = next(seeds.size());
+        QByteArray line = seeds[seed];
+        const int edits = 1 + static_cast<int>(next(4));
+        for (int e = 0; e < edits && !line.isEmpty(); ++e) {
+            const qsizetype at = static_cast<qsizetype>(next(static_cast<quint64>(line.size())));
+            switch (next(4)) {
+            case 0:
+                line[at] = static_cast<char>(line[at] ^ (1 << next(8)));
+                break;
+            case 1:
+                line.truncate(at);
+                break;
+            case 2:
+                line.insert(at, line.mid(at, static_cast<qsizetype>(next(64))));
+                break;
+            default:
+                line.insert(at, tokens[next(std::size(tokens))]);
+            }
+        }
+        // The seed's format: the WinoGrande file for its lines, ARC-Easy's for the others.
+        const QString task = seed / 3 == 4 ? QStringLiteral("winogrande") : QStringLiteral("arc_easy");
+        const QString file = m_dir->filePath(task + ".jsonl");
+        QVERIFY(writeFile(file, line + "\n"));
+        int64_t items = -1;
+        const qat::Status st = qat::countZeroShotItems(fsPath(m_dir->path()), task.toStdString(), items);
+        if (st.ok()) {
+            QCOMPARE(items, int64_t(1));
+            ++accepted;
+        } else {
+            QVERIFY2(st.kind == qat::ErrorKind::BadInput, st.message.c_str());
+            QVERIFY2(QString::fromStdString(st.message).startsWith(file), st.message.c_str());
+            ++refused;
+        }
+    }
+    qInfo("3000 mutated lines: %d accepted, %d refused", accepted, refused);
+    QVERIFY(accepted > 0 && refused > 0);
 }
 
 QTEST_GUILESS_MAIN(TestTaskFile)
