@@ -40,8 +40,9 @@ TaskPicker::TaskPicker(QWidget* parent) : QGroupBox(parent) {
     m_browse->setObjectName(QStringLiteral("taskDirButton"));
     m_tr.text(m_browse, QT_TR_NOOP("&Browse…"));
     m_dirLabel = m_tr.label(m_dir, QT_TR_NOOP("Task &folder"));
-    m_tr.toolTip(m_dir, QT_TR_NOOP("The folder with the task files (arc_easy.jsonl, …, lm-eval's rendered requests); "
-                                   "remembered for the next session"));
+    m_tr.toolTip(
+        m_dir, QT_TR_NOOP("The folder with the task files (arc_easy.jsonl, …, lm-eval's rendered requests); "
+                          "remembered for the next session"));
     auto* grid = new QGridLayout;
     int i = 0;
     for (const ZeroShotTask& t : zeroShotTasks()) {
@@ -63,8 +64,9 @@ TaskPicker::TaskPicker(QWidget* parent) : QGroupBox(parent) {
     m_bos = new QCheckBox(this);
     m_bos->setObjectName(QStringLiteral("taskBosCheck"));
     m_tr.text(m_bos, QT_TR_NOOP("Put the tokenizer's BOS in front of every request"));
-    m_tr.toolTip(m_bos, QT_TR_NOOP("Off: as lm-eval 0.4.2, which EfficientQAT ran; lm-eval 0.4.13 follows the "
-                                   "tokenizer's own default"));
+    m_tr.toolTip(m_bos,
+                 QT_TR_NOOP("Off: as lm-eval 0.4.2, which EfficientQAT ran; lm-eval 0.4.13 follows the "
+                            "tokenizer's own default"));
     m_estimate = new QLabel(this);
     m_estimate->setObjectName(QStringLiteral("taskEstimateLabel"));
     m_estimate->setWordWrap(true);
@@ -84,7 +86,8 @@ TaskPicker::TaskPicker(QWidget* parent) : QGroupBox(parent) {
 
     connect(m_dir, &QLineEdit::editingFinished, this, [this] { setTaskDir(m_dir->text()); });
     connect(m_browse, &QPushButton::clicked, this, [this] {
-        const QString folder = QFileDialog::getExistingDirectory(this, tr("Zero-shot task folder"), m_dir->text());
+        const QString folder =
+            QFileDialog::getExistingDirectory(this, tr("Zero-shot task folder"), m_dir->text());
         if (!folder.isEmpty()) setTaskDir(folder);
     });
     connect(m_limit, &QSpinBox::valueChanged, this, [this] {
@@ -145,9 +148,10 @@ void TaskPicker::recount() {
         const bool usable = items > 0;
         check->setText(usable ? tr("%1 (%2 items)").arg(QString::fromUtf8(t.title), formatCount(items))
                               : QString::fromUtf8(t.title));
-        check->setToolTip(usable ? tr("%1: %2").arg(QLatin1String(t.name), QDir::toNativeSeparators(
-                                                                                dir + QLatin1Char('/') + QLatin1String(t.file)))
-                                 : m_problems.value(name));
+        check->setToolTip(
+            usable ? tr("%1: %2").arg(QLatin1String(t.name), QDir::toNativeSeparators(dir + QLatin1Char('/') +
+                                                                                      QLatin1String(t.file)))
+                   : m_problems.value(name));
         check->setEnabled(usable);
         if (!usable) check->setChecked(false);
     }
@@ -180,8 +184,8 @@ void TaskPicker::updateEstimate() {
         items += m_limit->value() > 0 ? std::min<qint64>(n, m_limit->value()) : n;
         if (m_tokenizer && !m_tokensPerItem.contains(name)) {
             ZeroShotCost cost;
-            if (estimateZeroShotCost(*m_tokenizer, QDir::fromNativeSeparators(m_dir->text()).toStdString(), t.name, 0,
-                                     cost, 32)
+            if (estimateZeroShotCost(*m_tokenizer, QDir::fromNativeSeparators(m_dir->text()).toStdString(),
+                                     t.name, 0, cost, 32)
                     .ok() &&
                 cost.items > 0)
                 m_tokensPerItem.insert(name, cost.tokens / static_cast<double>(cost.items));
@@ -217,8 +221,8 @@ void TaskPicker::setFrom(const QuantizeJob& job) {
         const QSignalBlocker block(this);
         if (!job.taskDir.empty()) setTaskDir(QString::fromStdString(job.taskDir.string()));
         for (auto it = m_checks.begin(); it != m_checks.end(); ++it)
-            it.value()->setChecked(std::find(job.evalTasks.begin(), job.evalTasks.end(), it.key().toStdString()) !=
-                                   job.evalTasks.end());
+            it.value()->setChecked(std::find(job.evalTasks.begin(), job.evalTasks.end(),
+                                             it.key().toStdString()) != job.evalTasks.end());
         m_limit->setValue(static_cast<int>(job.taskLimit));
         m_bos->setChecked(job.taskAddBos);
     }
@@ -229,7 +233,8 @@ void TaskPicker::applyTo(QuantizeJob& job) const {
     job.evalTasks.clear();
     for (const ZeroShotTask& t : zeroShotTasks())
         if (m_checks.value(QLatin1String(t.name))->isChecked()) job.evalTasks.emplace_back(t.name);
-    job.taskDir = job.evalTasks.empty() ? std::string() : QDir::fromNativeSeparators(m_dir->text()).toStdString();
+    job.taskDir =
+        job.evalTasks.empty() ? std::string() : QDir::fromNativeSeparators(m_dir->text()).toStdString();
     job.taskLimit = m_limit->value();
     job.taskAddBos = m_bos->isChecked();
 }

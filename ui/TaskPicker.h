@@ -68,8 +68,8 @@ private:
     QPushButton* m_browse = nullptr;
     QLabel* m_dirLabel = nullptr;
     QHash<QString, QCheckBox*> m_checks;
-    QHash<QString, qint64> m_items;     ///< per task in the folder (-1: missing or malformed)
-    QHash<QString, QString> m_problems; ///< why a task file cannot be used
+    QHash<QString, qint64> m_items;         ///< per task in the folder (-1: missing or malformed)
+    QHash<QString, QString> m_problems;     ///< why a task file cannot be used
     QHash<QString, double> m_tokensPerItem; ///< with the current tokenizer, measured once per task
     QSpinBox* m_limit = nullptr;
     QCheckBox* m_bos = nullptr;

@@ -15,12 +15,13 @@
 namespace qat::cli {
 
 CLI::App* addEvalCommand(CLI::App& app, EvalArgs& a) {
-    auto* eval = app.add_subcommand("eval",
-                                    "Perplexity on a text file (GPTQ/EfficientQAT protocol) and zero-shot "
-                                    "accuracy (lm-eval's protocol), of a model, a packed export or a quantize run");
+    auto* eval = app.add_subcommand(
+        "eval", "Perplexity on a text file (GPTQ/EfficientQAT protocol) and zero-shot "
+                "accuracy (lm-eval's protocol), of a model, a packed export or a quantize run");
     addModelArgs(eval, a.model);
-    auto* data = eval->add_option("--data,-d", a.data, "Perplexity on this text file, or JSONL with a 'text' field")
-                     ->check(CLI::ExistingFile);
+    auto* data =
+        eval->add_option("--data,-d", a.data, "Perplexity on this text file, or JSONL with a 'text' field")
+            ->check(CLI::ExistingFile);
     eval->add_option("--seqlen", a.seqlen, "Perplexity window length in tokens")
         ->capture_default_str()
         ->check(CLI::Range(int64_t{2}, int64_t{1} << 20));
@@ -29,9 +30,10 @@ CLI::App* addEvalCommand(CLI::App& app, EvalArgs& a) {
         ->check(CLI::PositiveNumber);
     eval->add_option("--max-windows", a.maxWindows, "Evaluate only the first N windows (0: all)")
         ->check(CLI::NonNegativeNumber);
-    auto* tasks = eval->add_option("--tasks", a.tasks,
-                                   "Zero-shot tasks: all, or a comma-separated list of arc_easy, arc_challenge, "
-                                   "piqa, hellaswag, winogrande, boolq");
+    auto* tasks =
+        eval->add_option("--tasks", a.tasks,
+                         "Zero-shot tasks: all, or a comma-separated list of arc_easy, arc_challenge, "
+                         "piqa, hellaswag, winogrande, boolq");
     eval->add_option("--task-dir", a.taskDir, "The folder with the task files (arc_easy.jsonl, ...)")
         ->envname("QAT_TASK_DIR")
         ->check(CLI::ExistingDirectory);
@@ -47,7 +49,8 @@ CLI::App* addEvalCommand(CLI::App& app, EvalArgs& a) {
     eval->add_flag("--json", a.json, "Print the result as JSON");
     eval->callback([data, tasks] {
         if (data->count() == 0 && tasks->count() == 0)
-            throw CLI::ValidationError("eval", "give --data FILE (perplexity), --tasks LIST (accuracy), or both");
+            throw CLI::ValidationError("eval",
+                                       "give --data FILE (perplexity), --tasks LIST (accuracy), or both");
     });
     return eval;
 }
@@ -55,9 +58,15 @@ CLI::App* addEvalCommand(CLI::App& app, EvalArgs& a) {
 namespace {
 
 nlohmann::json perplexityJson(const EvalArgs& a, const PerplexityResult& r) {
-    return {{"data", a.data},           {"seqlen", a.seqlen},           {"perplexity", r.perplexity},
-            {"mean_nll", r.meanNll},    {"windows", r.windows},         {"tokens", r.tokens},
-            {"predictions", r.predictions}, {"seconds", r.seconds}, {"tokens_per_second", r.tokensPerSecond}};
+    return {{"data", a.data},
+            {"seqlen", a.seqlen},
+            {"perplexity", r.perplexity},
+            {"mean_nll", r.meanNll},
+            {"windows", r.windows},
+            {"tokens", r.tokens},
+            {"predictions", r.predictions},
+            {"seconds", r.seconds},
+            {"tokens_per_second", r.tokensPerSecond}};
 }
 
 void printTasks(const ZeroShotResult& r) {
@@ -121,9 +130,10 @@ int runEval(const EvalArgs& a) {
         st = parseZeroShotTasks(a.tasks, o.tasks);
         if (!st.ok()) return report(st);
         if (a.taskDir.empty())
-            return report(Status::error(ErrorKind::BadInput,
-                                        "--tasks needs --task-dir DIR (or QAT_TASK_DIR), the folder with the task files "
-                                        "(arc_easy.jsonl, ...)"));
+            return report(Status::error(
+                ErrorKind::BadInput,
+                "--tasks needs --task-dir DIR (or QAT_TASK_DIR), the folder with the task files "
+                "(arc_easy.jsonl, ...)"));
         o.taskDir = a.taskDir;
         o.limit = a.limit;
         o.addBos = a.addBos;

@@ -23,7 +23,8 @@
 namespace {
 
 QString referenceFile() {
-    return QDir(QString::fromUtf8(QAT_BINARY_DIR)).filePath(QStringLiteral("models/smollm2-zeroshot-reference.json"));
+    return QDir(QString::fromUtf8(QAT_BINARY_DIR))
+        .filePath(QStringLiteral("models/smollm2-zeroshot-reference.json"));
 }
 
 QJsonObject readJson(const QString& path) {
@@ -68,10 +69,10 @@ private Q_SLOTS:
         QCOMPARE(question["add_bos"].toBool(), false);
         const int limit = question["limit"].toInt();
         QVERIFY(limit > 0);
-        const Result r = qat::test::runCli({"eval", "-m", model(), "--tasks", question["tasks"].toString(),
-                                            "--task-dir", taskDir(), "--limit", QString::number(limit),
-                                            "--log-samples", "--json"},
-                                           3600 * 1000);
+        const Result r =
+            qat::test::runCli({"eval", "-m", model(), "--tasks", question["tasks"].toString(), "--task-dir",
+                               taskDir(), "--limit", QString::number(limit), "--log-samples", "--json"},
+                              3600 * 1000);
         QVERIFY2(r.code == 0, qPrintable(r.err));
         const QJsonObject all = json(r);
         const QJsonObject ours = all["tasks"].toObject();
@@ -92,7 +93,8 @@ private Q_SLOTS:
             for (qsizetype i = 0; i < samples.size(); ++i) {
                 const QJsonObject s = samples[i].toObject();
                 const QJsonObject rs = refSamples[i].toObject();
-                const QString where = QStringLiteral("%1 item %2 (id %3)").arg(task).arg(i).arg(rs["id"].toString());
+                const QString where =
+                    QStringLiteral("%1 item %2 (id %3)").arg(task).arg(i).arg(rs["id"].toString());
                 QCOMPARE(s["id"].toString(), rs["id"].toString());
                 const auto ll = doubles(s["loglikelihoods"]);
                 const auto refLl = doubles(rs["loglikelihoods"]);
@@ -120,7 +122,8 @@ private Q_SLOTS:
             if (ties == 0) QCOMPARE(o["acc"].toDouble(), t["acc"].toDouble());
             if (norm && ties == 0) QCOMPARE(o["acc_norm"].toDouble(), t["acc_norm"].toDouble());
             QVERIFY(std::abs(o["acc_stderr"].toDouble() - t["acc_stderr"].toDouble()) <= 1e-12 || ties > 0);
-            qInfo("%-13s items 0-%d: acc %.4f (lm-eval %.4f)%s, %d tied items; %.1f items/s (lm-eval %.1f items/s)",
+            qInfo("%-13s items 0-%d: acc %.4f (lm-eval %.4f)%s, %d tied items; %.1f items/s (lm-eval %.1f "
+                  "items/s)",
                   qPrintable(task), int(samples.size()) - 1, o["acc"].toDouble(), t["acc"].toDouble(),
                   norm ? qPrintable(QStringLiteral(", acc_norm %1 (lm-eval %2)")
                                         .arg(o["acc_norm"].toDouble(), 0, 'f', 4)
@@ -134,8 +137,8 @@ private Q_SLOTS:
     // --add-bos: <|im_start|> in front of every request; lm-eval 0.4.13's HFLM with add_bos_token
     // scores the same, so only the size of the change is checked here: it moves the scores.
     void addBosChangesTheScores() {
-        const QStringList base = {"eval", "-m", model(), "--tasks", "arc_easy", "--task-dir", taskDir(),
-                                  "--limit", "3", "--log-samples", "--json"};
+        const QStringList base = {"eval",    "-m",      model(), "--tasks",       "arc_easy", "--task-dir",
+                                  taskDir(), "--limit", "3",     "--log-samples", "--json"};
         const Result plain = qat::test::runCli(base);
         const Result bos = qat::test::runCli(base + QStringList{"--add-bos"});
         QVERIFY2(plain.code == 0 && bos.code == 0, qPrintable(plain.err + bos.err));
@@ -155,10 +158,11 @@ private Q_SLOTS:
         const int limit = std::min(20, ref["question"]["limit"].toInt());
         QTemporaryDir dir;
         const QString out = dir.filePath("rtn-w4g128");
-        const Result r = qat::test::runCli({"quantize", "-m", model(), "--method", "rtn", "--bits", "4", "--group",
-                                            "128", "--eval-tasks", "arc_easy,winogrande", "--task-dir", taskDir(),
-                                            "--task-limit", QString::number(limit), "-o", out},
-                                           1800 * 1000);
+        const Result r =
+            qat::test::runCli({"quantize", "-m", model(), "--method", "rtn", "--bits", "4", "--group", "128",
+                               "--eval-tasks", "arc_easy,winogrande", "--task-dir", taskDir(), "--task-limit",
+                               QString::number(limit), "-o", out},
+                              1800 * 1000);
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QVERIFY2(r.out.contains("arc_easy") && r.out.contains("zero-shot acc"), qPrintable(r.out));
         const QJsonObject eval = readJson(out + "/eval.json");
@@ -193,14 +197,14 @@ private Q_SLOTS:
                 "\n");
         f.close();
         const QString out = dir.filePath("run");
-        const Result r = qat::test::runCli({"quantize", "-m", model(), "--method", "rtn", "--eval-tasks", "boolq",
-                                            "--task-dir", dir.path(), "-o", out});
+        const Result r = qat::test::runCli({"quantize", "-m", model(), "--method", "rtn", "--eval-tasks",
+                                            "boolq", "--task-dir", dir.path(), "-o", out});
         QVERIFY(r.code != 0);
         QVERIFY2(r.err.contains(dir.filePath("boolq.jsonl") + ": line 1") && r.err.contains("'choices'"),
                  qPrintable(r.err));
         QVERIFY(!QFileInfo::exists(out));
-        const Result noDir = qat::test::runCli({"quantize", "-m", model(), "--method", "rtn", "--eval-tasks", "all",
-                                                "-o", out});
+        const Result noDir = qat::test::runCli(
+            {"quantize", "-m", model(), "--method", "rtn", "--eval-tasks", "all", "-o", out});
         QVERIFY(noDir.code != 0);
         QVERIFY2(noDir.err.contains("--task-dir"), qPrintable(noDir.err));
     }
@@ -219,7 +223,8 @@ private Q_SLOTS:
         QVERIFY(r.code != 0);
         QVERIFY2(r.err.contains(dir.filePath("piqa.jsonl") + ": line 2") && r.err.contains("'gold'"),
                  qPrintable(r.err));
-        const Result unknown = qat::test::runCli({"eval", "-m", model(), "--tasks", "mmlu", "--task-dir", dir.path()});
+        const Result unknown =
+            qat::test::runCli({"eval", "-m", model(), "--tasks", "mmlu", "--task-dir", dir.path()});
         QVERIFY(unknown.code != 0);
         QVERIFY2(unknown.err.contains("'mmlu'"), qPrintable(unknown.err));
     }

@@ -26,11 +26,11 @@ class Tokenizer;
 /// One task QAT Studio knows: its name (as lm-eval and `--tasks` spell it), its file in the
 /// task folder and how it is scored. The table is zeroShotTasks().
 struct ZeroShotTask {
-    const char* name;         ///< "arc_easy"
-    const char* title;        ///< "ARC-Easy" (tables, the GUI)
-    const char* file;         ///< "arc_easy.jsonl"
-    bool partial;             ///< WinoGrande's partial scoring (contexts per option, one continuation)
-    bool hasAccNorm;          ///< lm-eval's task lists acc_norm as well as acc
+    const char* name;           ///< "arc_easy"
+    const char* title;          ///< "ARC-Easy" (tables, the GUI)
+    const char* file;           ///< "arc_easy.jsonl"
+    bool partial;               ///< WinoGrande's partial scoring (contexts per option, one continuation)
+    bool hasAccNorm;            ///< lm-eval's task lists acc_norm as well as acc
     bool inEfficientQatAverage; ///< one of the five tasks whose mean `acc` EfficientQAT reports
 };
 
@@ -90,8 +90,8 @@ struct ZeroShotTaskResult {
     double accStderr = 0.0; ///< the standard error of the mean (sample deviation / √n); NaN below 2 items
     std::optional<double> accNorm;
     std::optional<double> accNormStderr;
-    int64_t tokens = 0;    ///< tokens through the model
-    double seconds = 0.0;  ///< wall time of the scoring (tokenization included)
+    int64_t tokens = 0;                   ///< tokens through the model
+    double seconds = 0.0;                 ///< wall time of the scoring (tokenization included)
     std::vector<ZeroShotItem> itemScores; ///< with ZeroShotOptions::keepItems
 };
 

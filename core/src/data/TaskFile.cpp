@@ -67,7 +67,8 @@ TaskItem parseItem(const json& j, bool partial, const std::string& where) {
         const json& norm = field(j, "norm_len", where);
         if (!norm.is_array() || norm.size() != item.continuations.size())
             fail(ErrorKind::BadInput, where + ": field 'norm_len': not a list of " +
-                                          std::to_string(item.continuations.size()) + " lengths (one per choice)");
+                                          std::to_string(item.continuations.size()) +
+                                          " lengths (one per choice)");
         for (const auto& n : norm) {
             if (!n.is_number_integer() || n.get<int64_t>() < 1)
                 fail(ErrorKind::BadInput, where + ": field 'norm_len': lengths must be positive integers");
@@ -76,8 +77,8 @@ TaskItem parseItem(const json& j, bool partial, const std::string& where) {
     }
     item.gold = intField(j, "gold", where);
     if (item.gold < 0 || item.gold >= static_cast<int64_t>(item.choices()))
-        fail(ErrorKind::BadInput, where + ": field 'gold': " + std::to_string(item.gold) + " is not a choice (0-" +
-                                      std::to_string(item.choices() - 1) + ")");
+        fail(ErrorKind::BadInput, where + ": field 'gold': " + std::to_string(item.gold) +
+                                      " is not a choice (0-" + std::to_string(item.choices() - 1) + ")");
     return item;
 }
 
@@ -89,8 +90,8 @@ std::vector<TaskItem> readTaskFile(const std::filesystem::path& file, bool parti
         fail(ErrorKind::BadInput, file.string() + ": task file not found");
     const auto bytes = std::filesystem::file_size(file, ec);
     if (ec || bytes > TaskFileLimits::maxFileBytes)
-        fail(ErrorKind::BadInput, file.string() + ": larger than " +
-                                      std::to_string(TaskFileLimits::maxFileBytes >> 20) + " MiB");
+        fail(ErrorKind::BadInput,
+             file.string() + ": larger than " + std::to_string(TaskFileLimits::maxFileBytes >> 20) + " MiB");
     std::ifstream in(file, std::ios::binary);
     if (!in) fail(ErrorKind::BadInput, file.string() + ": cannot open");
     std::vector<TaskItem> items;
@@ -101,8 +102,8 @@ std::vector<TaskItem> readTaskFile(const std::filesystem::path& file, bool parti
         if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
         const std::string where = file.string() + ": line " + std::to_string(lineNo);
         if (line.size() > TaskFileLimits::maxLineBytes)
-            fail(ErrorKind::BadInput, where + ": longer than " + std::to_string(TaskFileLimits::maxLineBytes) +
-                                          " bytes");
+            fail(ErrorKind::BadInput,
+                 where + ": longer than " + std::to_string(TaskFileLimits::maxLineBytes) + " bytes");
         json j = json::parse(line, nullptr, /*allow_exceptions=*/false);
         if (j.is_discarded()) fail(ErrorKind::BadInput, where + ": not valid JSON");
         items.push_back(parseItem(j, partial, where));

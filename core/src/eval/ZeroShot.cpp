@@ -58,7 +58,8 @@ Status parseZeroShotTasks(const std::string& text, std::vector<std::string>& out
         for (const auto& t : zeroShotTasks())
             known += std::string(known.empty() ? "" : ", ") + t.name;
         if (!unknown.empty())
-            fail(ErrorKind::BadInput, "unknown task '" + unknown.front() + "' (tasks: " + known + ", or all)");
+            fail(ErrorKind::BadInput,
+                 "unknown task '" + unknown.front() + "' (tasks: " + known + ", or all)");
         if (wanted.empty()) fail(ErrorKind::BadInput, "no task named (tasks: " + known + ", or all)");
         out.clear();
         for (const auto& t : zeroShotTasks())
@@ -89,7 +90,8 @@ Status estimateZeroShotCost(const Tokenizer& tokenizer, const std::filesystem::p
             for (const auto& c : item.contexts)
                 tokens += static_cast<double>(tokenizer.encode(c).size());
             for (const auto& c : item.continuations)
-                tokens += static_cast<double>(tokenizer.encode(c).size()) * (t->partial ? item.contexts.size() : 1);
+                tokens +=
+                    static_cast<double>(tokenizer.encode(c).size()) * (t->partial ? item.contexts.size() : 1);
         }
         out.items = n;
         out.tokens = tokens / static_cast<double>(k) * static_cast<double>(n);
@@ -136,17 +138,19 @@ public:
             const auto whole = m_tok->encode(context + continuation);
             r.context = m_tok->encode(context);
             if (whole.size() > r.context.size())
-                r.continuation.assign(whole.begin() + static_cast<std::ptrdiff_t>(r.context.size()), whole.end());
+                r.continuation.assign(whole.begin() + static_cast<std::ptrdiff_t>(r.context.size()),
+                                      whole.end());
             if (m_options.addBos) r.context.insert(r.context.begin(), m_tok->bosId());
         }
-        if (r.continuation.empty()) fail(ErrorKind::BadInput, where + ": a continuation encodes to no tokens");
+        if (r.continuation.empty())
+            fail(ErrorKind::BadInput, where + ": a continuation encodes to no tokens");
         if (static_cast<int64_t>(r.continuation.size()) > m_options.maxLength)
             fail(ErrorKind::BadInput, where + ": a continuation is longer than the maximum length");
         for (const auto* ids : {&r.context, &r.continuation})
             for (int64_t id : *ids)
                 if (id < 0 || id >= m_model.config.vocabSize)
-                    fail(ErrorKind::BadInput, where + ": token id " + std::to_string(id) +
-                                                  " is outside the model's vocabulary");
+                    fail(ErrorKind::BadInput,
+                         where + ": token id " + std::to_string(id) + " is outside the model's vocabulary");
         return r;
     }
 
@@ -346,9 +350,13 @@ std::string zeroShotResultJson(const ZeroShotResult& r, bool samples) {
     auto number = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };
     nlohmann::json tasks = nlohmann::json::object();
     for (const auto& t : r.tasks) {
-        nlohmann::json j = {{"items", t.items},   {"acc", t.acc},         {"acc_stderr", number(t.accStderr)},
-                            {"tokens", t.tokens}, {"seconds", t.seconds},
-                            {"items_per_second", t.seconds > 0 ? static_cast<double>(t.items) / t.seconds : 0.0}};
+        nlohmann::json j = {
+            {"items", t.items},
+            {"acc", t.acc},
+            {"acc_stderr", number(t.accStderr)},
+            {"tokens", t.tokens},
+            {"seconds", t.seconds},
+            {"items_per_second", t.seconds > 0 ? static_cast<double>(t.items) / t.seconds : 0.0}};
         if (t.accNorm) {
             j["acc_norm"] = *t.accNorm;
             j["acc_norm_stderr"] = number(t.accNormStderr.value_or(std::nan("")));
@@ -356,7 +364,9 @@ std::string zeroShotResultJson(const ZeroShotResult& r, bool samples) {
         if (samples) {
             j["samples"] = nlohmann::json::array();
             for (const auto& s : t.itemScores) {
-                nlohmann::json e = {{"id", s.id}, {"gold", s.gold}, {"loglikelihoods", s.logLikelihoods},
+                nlohmann::json e = {{"id", s.id},
+                                    {"gold", s.gold},
+                                    {"loglikelihoods", s.logLikelihoods},
                                     {"predicted", s.predicted}};
                 if (t.accNorm) e["predicted_norm"] = s.predictedNorm;
                 j["samples"].push_back(e);
