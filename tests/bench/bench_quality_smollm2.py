@@ -94,6 +94,21 @@ def accuracy(a, profile, width, method, source):
 
 
 def job(a, profile, width, method, folder):
+    """One row's measurements, kept in the run folder: a bench run again on the same --workdir
+    reuses the jobs that ended and resumes the one that was cut off."""
+    done = os.path.join(folder, "bench-result.json")
+    if os.path.exists(done):
+        with open(done) as f:
+            return tuple(json.load(f))
+    result = measure(a, profile, width, method, folder)
+    os.makedirs(folder, exist_ok=True)
+    with open(done + ".tmp", "w") as f:
+        json.dump(list(result), f)
+    os.replace(done + ".tmp", done)
+    return result
+
+
+def measure(a, profile, width, method, folder):
     """Quantizes (unless fp) and measures; returns (perplexity, quantize seconds, eval seconds, accuracy)."""
     if method == "fp":
         ppl, ev = perplexity(a.cli, ["-m", a.model], a, profile["eval_windows"])
@@ -123,13 +138,17 @@ def main():
                     default="long" if os.environ.get("QAT_BENCH_LONG") == "1" else "smoke")
     ap.add_argument("--jobs", type=int, default=1, help="runs at a time")
     ap.add_argument("--threads", type=int, default=0, help="threads per run (0: LibTorch's default)")
+    ap.add_argument("--workdir", default="", help="where the runs go (default: a new temporary folder); "
+                    "again with the same folder, finished jobs are reused")
     a = ap.parse_args()
     if not os.path.exists(os.path.join(a.model, "config.json")):
         print(f"SKIP: no model at {a.model}")
         return 77
     profile = PROFILES[a.profile]
 
-    tmp = tempfile.mkdtemp(prefix="qat-bench-smollm2-")
+    tmp = a.workdir or tempfile.mkdtemp(prefix="qat-bench-smollm2-")
+    os.makedirs(tmp, exist_ok=True)
+    print(f"runs in {tmp}", flush=True)
     keys = [("fp", "fp")] + [(w, m) for w in profile["widths"] for m in METHODS]
     # Longest first, so that the two workers end together.
     order = {"lr-qat": 0, "efficientqat": 1, "fp": 2, "rtn": 3, "rtn-sym": 3}

@@ -13,6 +13,9 @@
 #include "qat/Model.h"
 #include "qat/Quantization.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include <QElapsedTimer>
 #include <QtTest>
 
@@ -168,6 +171,38 @@ private Q_SLOTS:
             if (!torch::equal(now[i].zero, initial[i].zero)) ++changedZeros;
         }
         QVERIFY(changedZeros > 0);
+    }
+
+    // A step larger than the scales themselves drives many of them through zero: the trained
+    // and frozen step sizes stay clamped into the quantizer's range, as in Block-AP.
+    void scalesStayPositive() {
+        std::unique_ptr<Model> model;
+        QVERIFY(Model::load(modelDir(), LoadOptions{}, model).ok());
+        const QuantSpec spec{3, 64};
+        QVERIFY(quantizeRoundToNearest(*model, spec).ok());
+        const std::vector<LayerState> initial = layerStates(*model);
+        double largest = 0;
+        for (const LayerState& l : initial)
+            largest = std::max(largest, l.scale.max().item<double>());
+        const CalibrationData data = calibration(*model, 8);
+        E2eQpOptions o;
+        o.lr = 2 * largest; // one Adam step moves each scale by about lr
+        o.warmupFraction = 0.0;
+        o.batchSize = 4;
+        o.gradientAccumulation = 2;
+        E2eQpResult result;
+        const Status st = runE2eQp(*model, spec, o, data, nullptr, result);
+        QVERIFY2(st.ok(), st.message.c_str());
+        QCOMPARE(result.steps, int64_t(1));
+        int64_t atFloor = 0;
+        for (const LayerState& l : layerStates(*model)) {
+            QVERIFY(torch::isfinite(l.scale).all().item<bool>());
+            QVERIFY2(l.scale.min().item<float>() >= 1e-4f, // the float32 nearest kScaleMin
+                     qPrintable(QString::number(l.scale.min().item<double>())));
+            atFloor += (l.scale <= 1.0001e-4).sum().item<int64_t>();
+        }
+        QVERIFY(atFloor > 0); // the clamp was reached
+        QVERIFY(std::isfinite(perplexity(*model)));
     }
 
     void needsQuantizedModel() {

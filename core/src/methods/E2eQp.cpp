@@ -5,6 +5,7 @@
 
 #include "methods/EndToEnd.h"
 #include "model/ModelImpl.h"
+#include "quant/FakeQuant.h"
 #include "quant/QuantLinear.h"
 #include "quant/QuantizedState.h"
 
@@ -47,8 +48,12 @@ public:
     // -> (out, in) in the compute dtype, differentiable in scale (and zero)
     torch::Tensor effectiveWeight() override {
         torch::Tensor z = zero;
-        if (m_trainZeros) z = z + (torch::round(z) - z).detach(); // straight-through rounding
-        const torch::Tensor s = scale.index_select(1, m_groupOf); // (out, in)
+        if (m_trainZeros) // straight-through rounding and clamp into the code range
+            z = z + (quant::effectiveZero(z, m_spec.bits) - z).detach();
+        // The step size as Block-AP uses it: clamped into [kScaleMin, kScaleMax], the clamp
+        // straight-through, so a step that crosses zero never gives a negative or zero scale.
+        const torch::Tensor sc = scale + (quant::effectiveScale(scale) - scale).detach();
+        const torch::Tensor s = sc.index_select(1, m_groupOf); // (out, in)
         const torch::Tensor zf = z.index_select(1, m_groupOf);
         return ((m_codes - zf) * s).to(m_dtype);
     }
@@ -67,8 +72,9 @@ public:
     /// The frozen layer with the trained values (the dequantized cache rebuilt).
     std::shared_ptr<FrozenQuantLinear> freeze() const {
         torch::NoGradGuard noGrad;
-        const torch::Tensor z = m_trainZeros ? torch::round(zero.detach()) : zero.detach().clone();
-        return std::make_shared<FrozenQuantLinear>(codes, scale.detach().clone(), z,
+        const torch::Tensor z =
+            m_trainZeros ? quant::effectiveZero(zero, m_spec.bits) : zero.detach().clone();
+        return std::make_shared<FrozenQuantLinear>(codes, quant::effectiveScale(scale), z,
                                                    biasTensor.defined() ? biasTensor : torch::Tensor(),
                                                    m_spec, m_dtype);
     }
