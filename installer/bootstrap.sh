@@ -68,6 +68,26 @@ install_reference_packages() {
   touch "$stamp"
 }
 
+# llama.cpp's Python binding (installer/requirements-llama-cpp.txt), compiled for the CPU; the GGUF
+# export test runs llama.cpp on the exported files with it. QAT_LLAMA_CPP=0 skips it. A failed build
+# is reported and leaves the rest of the setup intact (the test then skips and says why).
+install_llama_cpp() {
+  [ "${QAT_LLAMA_CPP:-1}" = 0 ] && { log "QAT_LLAMA_CPP=0: skipping llama.cpp"; return; }
+  local req="$REPO/installer/requirements-llama-cpp.txt"
+  local stamp
+  stamp="$DEPS/llama-cpp-$(sha256sum "$req" | cut -c1-16).stamp"
+  [ -f "$stamp" ] && return
+  log "building llama.cpp's Python binding (installer/requirements-llama-cpp.txt) into $DEPS/venv (several minutes)"
+  if CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_CUDA=OFF -DGGML_OPENMP=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TESTS=OFF" \
+     CMAKE_BUILD_PARALLEL_LEVEL="$(nproc)" \
+     "$DEPS/venv/bin/python" -m pip install -q --no-binary llama-cpp-python -r "$req" >"$DEPS/llama-cpp.log" 2>&1; then
+    rm -f "$DEPS"/llama-cpp-*.stamp
+    touch "$stamp"
+  else
+    log "llama.cpp's binding did not build (log: $DEPS/llama-cpp.log); the llama.cpp check will skip"
+  fi
+}
+
 # Prints the folder holding TorchConfig.cmake.
 find_torch() {
   if [ -n "${Torch_DIR:-}" ]; then
@@ -89,6 +109,7 @@ find_torch() {
     touch "$stamp"
   fi
   install_reference_packages
+  install_llama_cpp >&2
   "$DEPS/venv/bin/python" - <<'PY'
 import os, torch
 print(os.path.join(os.path.dirname(torch.__file__), "share", "cmake", "Torch"))

@@ -2,6 +2,7 @@
 #include "CliCommands.h"
 #include "CliModel.h"
 #include "EvalCommand.h"
+#include "ExportCommand.h"
 #include "QuantizeCommand.h"
 #include "TokenizeCommand.h"
 
@@ -90,115 +91,6 @@ int cmdGenerate(const GenerateArgs& a) {
     return 0;
 }
 
-struct ExportArgs {
-    std::string run;
-    std::string format = "gptq";
-    std::string out;
-    std::string dtype = "float16";
-    std::string maxShardSize = "5GB";
-    bool overwrite = false;
-    bool json = false;
-    int threads = 0;
-};
-
-// "5GB", "500MB", "2GiB", "123456" -> bytes; false when malformed.
-bool parseByteSize(const std::string& text, uint64_t& out) {
-    size_t pos = 0;
-    double value = 0;
-    try {
-        value = std::stod(text, &pos);
-    } catch (const std::exception&) {
-        return false;
-    }
-    std::string unit = text.substr(pos);
-    for (auto& c : unit)
-        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    const std::pair<const char*, double> units[] = {
-        {"", 1},     {"B", 1},        {"KB", 1e3},        {"MB", 1e6},
-        {"GB", 1e9}, {"KIB", 1024.0}, {"MIB", 1048576.0}, {"GIB", 1073741824.0}};
-    for (const auto& [name, factor] : units)
-        if (unit == name && value > 0) {
-            out = static_cast<uint64_t>(value * factor);
-            return out > 0;
-        }
-    return false;
-}
-
-std::string humanBytes(uint64_t bytes) {
-    char buf[32];
-    if (bytes >= 1000ull * 1000 * 1000)
-        std::snprintf(buf, sizeof buf, "%.2f GB", bytes / 1e9);
-    else if (bytes >= 1000ull * 1000)
-        std::snprintf(buf, sizeof buf, "%.2f MB", bytes / 1e6);
-    else if (bytes >= 1000ull)
-        std::snprintf(buf, sizeof buf, "%.1f kB", bytes / 1e3);
-    else
-        std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(bytes));
-    return buf;
-}
-
-int cmdExport(const ExportArgs& a) {
-    ExportOptions o;
-    if (!parseExportFormat(a.format, o.format))
-        return report(
-            Status::error(ErrorKind::BadInput, "--format must be gptq or fake, got '" + a.format + "'"));
-    if (!parseByteSize(a.maxShardSize, o.maxShardBytes))
-        return report(Status::error(ErrorKind::BadInput, "--max-shard-size '" + a.maxShardSize +
-                                                             "' is not a size such as 5GB, 500MB or 2GiB"));
-    o.out = a.out;
-    o.overwrite = a.overwrite;
-    o.dtype = a.dtype;
-    o.threads = a.threads;
-    ExportReport r;
-    const Status st = exportRun(a.run, o, r);
-    if (!st.ok()) return report(st);
-    if (a.json) {
-        nlohmann::json j;
-        j["folder"] = r.folder.string();
-        j["format"] = exportFormatName(r.format);
-        j["bits"] = r.bits;
-        j["group_size"] = r.groupSize;
-        j["shards"] = r.shards;
-        j["total_bytes"] = r.totalBytes;
-        j["stored_bits_per_linear_weight"] = r.bitsPerWeight();
-        j["layers"] = nlohmann::json::array();
-        for (const auto& l : r.layers) {
-            nlohmann::json e = {{"name", l.name}, {"packed", l.packed}};
-            if (!l.reason.empty()) e["reason"] = l.reason;
-            j["layers"].push_back(e);
-        }
-        j["files"] = nlohmann::json::object();
-        for (const auto& f : r.files)
-            j["files"][f.name] = f.bytes;
-        std::cout << j.dump() << "\n";
-        return 0;
-    }
-    std::cout << "Exported " << a.run << " (" << r.bits << " bits, group " << r.groupSize << ") as "
-              << exportFormatName(r.format) << " to " << r.folder.string() << "\n";
-    if (r.format == ExportFormat::Gptq) {
-        std::cout << "  packed layers: " << r.packedLayers() << " of " << r.layers.size() << "\n";
-        // Unpacked layers, grouped by reason.
-        std::map<std::string, std::vector<std::string>> byReason;
-        for (const auto& l : r.layers)
-            if (!l.packed) byReason[l.reason].push_back(l.name);
-        for (const auto& [reason, layers] : byReason) {
-            std::cout << "  kept as " << a.dtype << " weights (" << layers.size() << " layers): " << reason
-                      << "\n    ";
-            for (size_t i = 0; i < layers.size(); ++i)
-                std::cout << (i ? ", " : "") << layers[i];
-            std::cout << "\n";
-        }
-    }
-    char bpw[32];
-    std::snprintf(bpw, sizeof bpw, "%.3f", r.bitsPerWeight());
-    std::cout << "  decoder linears: " << bpw << " stored bits per weight\n";
-    for (const auto& f : r.files)
-        std::cout << "  " << f.name << "  " << humanBytes(f.bytes) << "\n";
-    std::cout << "  total " << humanBytes(r.totalBytes)
-              << (r.shards > 1 ? ", " + std::to_string(r.shards) + " shards" : "") << "\n";
-    return 0;
-}
-
 } // namespace
 
 int run(int argc, char** argv) {
@@ -247,26 +139,7 @@ int run(int argc, char** argv) {
     auto* tokenizeCmd = addTokenizeCommand(app, tokenize);
 
     ExportArgs ex;
-    auto* exportCmd = app.add_subcommand(
-        "export", "Write a finished run as a model folder other tools load (GPTQ v2 packed, or dequantized)");
-    exportCmd->add_option("--run", ex.run, "The quantize run folder")
-        ->required()
-        ->check(CLI::ExistingDirectory);
-    exportCmd->add_option("--format,-f", ex.format, "gptq (packed GPTQ v2) or fake (dequantized weights)")
-        ->check(CLI::IsMember({"gptq", "fake"}))
-        ->capture_default_str();
-    exportCmd->add_option("--out,-o", ex.out, "Destination folder (default: RUN/model)");
-    exportCmd->add_option("--dtype", ex.dtype, "dtype of the unquantized tensors (fake: of every weight)")
-        ->check(CLI::IsMember({"float16", "bfloat16", "float32"}))
-        ->capture_default_str();
-    exportCmd
-        ->add_option("--max-shard-size", ex.maxShardSize,
-                     "Largest shard (e.g. 5GB, 500MB); one file when all fits")
-        ->capture_default_str();
-    exportCmd->add_flag("--overwrite", ex.overwrite, "Replace the destination when it exists");
-    exportCmd->add_option("--threads", ex.threads, "CPU threads (0: LibTorch's default)")
-        ->check(CLI::NonNegativeNumber);
-    exportCmd->add_flag("--json", ex.json, "Print the export report as JSON");
+    auto* exportCmd = addExportCommand(app, ex);
 
     try {
         app.parse(argc, argv);
@@ -285,7 +158,7 @@ int run(int argc, char** argv) {
     if (*eval) return runEval(ev);
     if (*genCmd) return cmdGenerate(gen);
     if (*quantCmd) return runQuantize(quant);
-    if (*exportCmd) return cmdExport(ex);
+    if (*exportCmd) return runExport(ex);
     if (*tokenizeCmd) return runTokenize(tokenize);
     return exitCodeFor(ErrorKind::BadInput);
 }

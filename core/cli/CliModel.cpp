@@ -12,8 +12,9 @@ namespace qat::cli {
 
 void addModelArgs(CLI::App* cmd, ModelArgs& a) {
     cmd->add_option("--model,-m", a.model,
-                    "Model folder (config.json, model.safetensors, tokenizer.json or tokenizer.model)")
-        ->check(CLI::ExistingDirectory);
+                    "Model folder (config.json, model.safetensors, tokenizer.json or tokenizer.model), or a "
+                    "GGUF file (llama/qwen2; types f32, f16, bf16, q4_0, q4_1, q8_0, q2_k, q3_k, q4_k)")
+        ->check(CLI::ExistingDirectory | CLI::ExistingFile);
     cmd->add_option(
            "--run", a.run,
            "A qat-cli quantize run folder: its model (or --model) with the run's quantized.safetensors")

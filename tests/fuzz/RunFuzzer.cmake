@@ -10,7 +10,7 @@ foreach(_var FUZZER CORPUS DICT WORK RUNS SECONDS)
   endif()
 endforeach()
 if(NOT EXISTS "${FUZZER}")
-  message(FATAL_ERROR "${FUZZER} is missing: build its target (fuzz_safetensors_header, fuzz_tokenizer_json)")
+  message(FATAL_ERROR "${FUZZER} is missing: build its target (fuzz_safetensors_header, fuzz_tokenizer_json, fuzz_gguf)")
 endif()
 
 file(REMOVE_RECURSE "${WORK}")

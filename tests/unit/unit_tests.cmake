@@ -25,3 +25,14 @@ include(tokenizer_tests.cmake)
 qat_add_test(TestRopeConfig SOURCES TestRopeConfig.cpp LABELS unit LIBS qat_formats)
 # Zero-shot task files (../shared/data/zeroshot): the shared splits, --tasks, malformed lines named.
 qat_add_test(TestTaskFile SOURCES TestTaskFile.cpp LABELS unit LIBS qat_core)
+# The ggml block codecs (Q4_0 … Q4_K, F16, BF16) against the gguf Python package, which
+# ggml_reference.py runs on the test's bytes (QAT_BENCH_PYTHON, or $QAT_PYTHON; exits 77 without gguf).
+qat_add_test(TestGgmlBlocks SOURCES TestGgmlBlocks.cpp LABELS unit LIBS qat_formats)
+target_include_directories(TestGgmlBlocks PRIVATE "${CMAKE_SOURCE_DIR}/core/src")
+target_compile_definitions(TestGgmlBlocks PRIVATE QAT_BENCH_PYTHON="${QAT_BENCH_PYTHON}")
+# The GGUF container (core/src/formats/GgufFile): files written here read the same in llama.cpp's Python
+# gguf package and the reverse (gguf_reference.py with QAT_BENCH_PYTHON, or $QAT_PYTHON; skipped
+# without gguf), malformed files refused naming the field, the shared SmolLM2 Q4_1 file.
+qat_add_test(TestGgufFile SOURCES TestGgufFile.cpp LABELS unit LIBS qat_formats TIMEOUT 300)
+target_include_directories(TestGgufFile PRIVATE "${CMAKE_SOURCE_DIR}/core/src")
+target_compile_definitions(TestGgufFile PRIVATE QAT_BENCH_PYTHON="${QAT_BENCH_PYTHON}")

@@ -13,7 +13,17 @@
 ///    `dynamic` map ("-:<name>"), so the export computes what was trained.
 ///  - Fake: every weight dequantized, in `dtype`, in the plain Hugging Face layout (no
 ///    quantization_config), for tools that know no packed format.
-/// Both write model.safetensors (or shards model-0000k-of-0000n.safetensors with
+///  - Gguf: one GGUF v3 file for llama.cpp (and Ollama, LM Studio): the `llama` (or `qwen2`)
+///    architecture's metadata and tensor names, the tokenizer as GGUF metadata, each decoder
+///    linear in a ggml block type. Exact where the type holds the run's integers: Q4_1 for an
+///    asymmetric 4-bit run with groups a multiple of 32 (d = s, m = -s·z in fp16), Q4_0 for a
+///    4-bit run whose zero points are all 8, Q8_0 for an 8-bit one with zero points 128.
+///    Otherwise the k-quant of the run's width (Q2_K, Q3_K, Q4_K), its sub-block scales and mins
+///    fitted to the run's weights; a layer a type cannot hold (rows not a multiple of its block)
+///    falls back to Q8_0, else F16, and the report says why. The report gives each layer's type
+///    and relative weight error and, with evaluation text, the perplexity of the file read back
+///    against the run's.
+/// Gptq and Fake write model.safetensors (or shards model-0000k-of-0000n.safetensors with
 /// model.safetensors.index.json above `maxShardBytes`), config.json, the source folder's
 /// tokenizer and generation files and licence notices, and qat_studio.json (format, recipe,
 /// measured perplexities, which layers were packed and why not). Everything is written to a
@@ -29,16 +39,16 @@
 
 namespace qat {
 
-enum class ExportFormat { Gptq, Fake };
+enum class ExportFormat { Gptq, Fake, Gguf };
 
-/// "gptq" / "fake".
+/// "gptq" / "fake" / "gguf".
 const char* exportFormatName(ExportFormat format);
-/// Parses "gptq" / "fake"; false when unknown.
+/// Parses "gptq" / "fake" / "gguf"; false when unknown.
 bool parseExportFormat(const std::string& name, ExportFormat& out);
 
 struct ExportOptions {
     ExportFormat format = ExportFormat::Gptq;
-    /// Destination folder; empty: RUN/model.
+    /// Destination folder (Gguf: file); empty: RUN/model (Gguf: RUN/model.gguf).
     std::filesystem::path out;
     /// Replace an existing destination (else it is refused).
     bool overwrite = false;
@@ -50,14 +60,39 @@ struct ExportOptions {
     uint64_t maxShardBytes = 5'000'000'000ull;
     /// CPU threads (0: LibTorch's default).
     int threads = 0;
+    /// Gguf: the ggml type of the decoder linears ("auto", "q4_1", "q4_0", "q8_0", "q2_k", "q3_k",
+    /// "q4_k"); auto: the exact type where one exists, else the k-quant of the run's width.
+    std::string ggufType = "auto";
+    /// Gguf: the type of the embedding (and of an untied head): "f16", "q8_0" or "f32".
+    std::string ggufEmbeddings = "f16";
+    /// Gguf: text files to measure the file read back against the run on; empty: the run's
+    /// evaluation files (none: no perplexity in the report).
+    std::vector<std::filesystem::path> evalFiles;
+    /// Gguf: windows of evaluation text at most (0: all), of the run's sequence length.
+    int64_t evalMaxWindows = 8;
+    /// Gguf: skip the perplexity check.
+    bool skipEval = false;
 };
 
 /// One decoder linear of the export.
 struct ExportedLayer {
-    std::string name;    ///< e.g. "model.layers.0.mlp.down_proj"
-    bool packed = false; ///< false: dequantized weights (Gptq: also excluded in `dynamic`)
-    int64_t group = 0;   ///< the group size it was packed with (packed only)
-    std::string reason;  ///< why it is not packed (Gptq format only)
+    std::string name;     ///< e.g. "model.layers.0.mlp.down_proj"
+    bool packed = false;  ///< false: dequantized weights (Gptq: also excluded in `dynamic`)
+    int64_t group = 0;    ///< the group size it was packed with (packed only)
+    std::string reason;   ///< why it is not packed (Gptq), or why it fell back to another type (Gguf)
+    std::string ggufType; ///< Gguf: the ggml type it was written in ("q4_1")
+    bool exact = false;   ///< Gguf: the type holds the run's weights up to the fp16 rounding of its scales
+    /// Gguf: ||written - run|| / ||run|| over the layer's weights (its dequantized values).
+    double relativeError = 0;
+};
+
+/// The perplexity of a GGUF export read back, beside the run's, on the same text.
+struct ExportEval {
+    std::string file; ///< the evaluation text
+    int64_t seqlen = 0;
+    int64_t windows = 0;
+    double runPerplexity = 0;  ///< the run's quantized model, as qat-cli eval --run computes it
+    double filePerplexity = 0; ///< the GGUF file, read back by QAT Studio's GGUF reader
 };
 
 struct ExportedFile {
@@ -74,8 +109,10 @@ struct ExportReport {
     std::vector<ExportedFile> files; ///< every file written, with its size
     uint64_t totalBytes = 0;
     int shards = 1;
-    int64_t quantizedWeights = 0; ///< weights of the decoder linears
-    uint64_t linearBytes = 0;     ///< bytes those take in the export (packed + dense)
+    std::vector<ExportEval> evals;  ///< Gguf: one per evaluation file (none when skipped)
+    std::vector<std::string> notes; ///< Gguf: what the reader should know (a fallback, a tokenizer caveat)
+    int64_t quantizedWeights = 0;   ///< weights of the decoder linears
+    uint64_t linearBytes = 0;       ///< bytes those take in the export (packed + dense)
     /// 8 · linearBytes / quantizedWeights: the stored bits per decoder-linear weight.
     double bitsPerWeight() const;
     int packedLayers() const;

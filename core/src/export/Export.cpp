@@ -6,8 +6,10 @@
 #include "qat/Export.h"
 
 #include "export/AtomicFolder.h"
+#include "export/ExportSource.h"
 #include "export/ExportWalk.h"
 #include "export/ExportWriter.h"
+#include "export/GgufExport.h"
 #include "export/JsonFile.h"
 #include "export/ShardPlan.h"
 #include "model/ModelImpl.h"
@@ -27,38 +29,6 @@ namespace {
 using nlohmann::ordered_json;
 namespace fs = std::filesystem;
 
-// What an export reads from its run folder.
-struct ExportSource {
-    fs::path run;
-    fs::path modelFolder; ///< run.json's model.folder
-    fs::path tokenizer;   ///< the recipe's tokenizer, or empty
-    fs::path state;       ///< quantized.safetensors
-    fs::path evalJson;    ///< eval.json (may be absent)
-    std::string method;   ///< the recipe's method
-    ordered_json recipe;  ///< run.json's config (the recipe)
-};
-
-// The run, through the one run-folder reader.
-ExportSource readExportSource(const fs::path& run) {
-    RunFolder folder;
-    const Status read = RunFolder::read(run, folder);
-    if (!read.ok()) fail(read.kind, read.message);
-    if (!folder.hasQuantizedState)
-        fail(ErrorKind::BadInput, run.string() + ": no quantized.safetensors yet: the run has not finished "
-                                                 "(run it again to resume, then export)");
-    if (folder.modelFolder.empty())
-        fail(ErrorKind::BadInput, folder.layout.runJson().string() + ": field model.folder: missing");
-    ExportSource source;
-    source.run = run;
-    source.modelFolder = folder.modelFolder;
-    source.tokenizer = folder.tokenizer;
-    source.state = folder.layout.quantizedState();
-    source.evalJson = folder.layout.evalJson();
-    source.method = folder.method.empty() ? methodName(Method::RoundToNearest) : folder.method;
-    source.recipe = ordered_json::parse(folder.configJson);
-    return source;
-}
-
 torch::ScalarType exportDType(const std::string& name) {
     if (name == "float16") return torch::kHalf;
     if (name == "bfloat16") return torch::kBFloat16;
@@ -69,34 +39,24 @@ torch::ScalarType exportDType(const std::string& name) {
 void checkOptions(const ExportOptions& options) {
     exportDType(options.dtype);
     if (options.maxShardBytes == 0) fail(ErrorKind::BadInput, "the shard size limit must be positive");
+    if (options.format == ExportFormat::Gguf) checkGgufOptions(options);
 }
 
 // The destination folder: a folder of its own, existing only when overwriting is allowed.
 fs::path destination(const ExportSource& source, const ExportOptions& options) {
-    const fs::path out = options.out.empty() ? source.run / "model" : options.out;
+    const fs::path out = !options.out.empty()
+                             ? options.out
+                             : source.run / (options.format == ExportFormat::Gguf ? "model.gguf" : "model");
     const fs::path outAbs = fs::absolute(out).lexically_normal();
     if (outAbs == fs::absolute(source.run).lexically_normal() ||
         outAbs == fs::absolute(source.modelFolder).lexically_normal())
         fail(ErrorKind::BadInput,
-             out.string() + ": the export must go to a folder of its own, not the run or model folder");
+             out.string() + ": the export must go to a path of its own, not the run or model folder");
     std::error_code ec;
     if (fs::exists(out, ec) && !options.overwrite)
         fail(ErrorKind::BadInput,
              out.string() + " already exists: choose another folder or allow overwriting (--overwrite)");
     return out;
-}
-
-// The source model with the run's quantized state in place of its decoder linears.
-std::unique_ptr<Model> loadQuantizedModel(const ExportSource& source, int threads, QuantSpec& spec) {
-    LoadOptions lo;
-    lo.tokenizerPath = source.tokenizer;
-    lo.threads = threads;
-    std::unique_ptr<Model> model;
-    Status s = Model::load(source.modelFolder, lo, model);
-    if (!s.ok()) fail(s.kind, s.message);
-    s = loadQuantizedState(*model, source.state, &spec);
-    if (!s.ok()) fail(s.kind, s.message);
-    return model;
 }
 
 // config.json: the source's, with the dtype and the format's quantization config.
@@ -176,7 +136,15 @@ void listFiles(const fs::path& folder, ExportReport& report) {
 } // namespace
 
 const char* exportFormatName(ExportFormat format) {
-    return format == ExportFormat::Fake ? "fake" : "gptq";
+    switch (format) {
+    case ExportFormat::Fake:
+        return "fake";
+    case ExportFormat::Gguf:
+        return "gguf";
+    case ExportFormat::Gptq:
+        break;
+    }
+    return "gptq";
 }
 
 bool parseExportFormat(const std::string& name, ExportFormat& out) {
@@ -184,6 +152,8 @@ bool parseExportFormat(const std::string& name, ExportFormat& out) {
         out = ExportFormat::Gptq;
     else if (name == "fake")
         out = ExportFormat::Fake;
+    else if (name == "gguf")
+        out = ExportFormat::Gguf;
     else
         return false;
     return true;
@@ -195,44 +165,7 @@ double ExportReport::bitsPerWeight() const {
                : 0.0;
 }
 
-namespace {
-
-// The export's progress and cancel requests, through the caller's sink (none: silent).
-class ExportProgressReporter {
-public:
-    explicit ExportProgressReporter(ExportSink* sink) : m_sink(sink) {}
-    void checkCancelled() const {
-        if (m_sink && m_sink->isCancelled()) fail(ErrorKind::Cancelled, "export cancelled");
-    }
-    void progress(ExportProgress::Step step, int64_t done, int64_t total, const std::string& item) const {
-        if (m_sink) m_sink->onExportProgress({step, done, total, item});
-    }
-
-private:
-    ExportSink* m_sink;
-};
-
-// Passes the walk on to the format's writer, checking for a cancel before each quantized
-// linear and reporting each one converted.
-class ReportingVisitor : public ExportVisitor {
-public:
-    ReportingVisitor(ExportVisitor& next, const ExportProgressReporter& reporter, int64_t linears)
-        : m_next(next), m_reporter(reporter), m_linears(linears) {}
-    void plain(const std::string& name, const torch::Tensor& tensor) override { m_next.plain(name, tensor); }
-    void linear(const QuantizedLinearView& linear) override {
-        m_reporter.checkCancelled();
-        m_next.linear(linear);
-        m_reporter.progress(ExportProgress::Step::Converting, ++m_done, m_linears, linear.module);
-    }
-
-private:
-    ExportVisitor& m_next;
-    const ExportProgressReporter& m_reporter;
-    int64_t m_linears;
-    int64_t m_done = 0;
-};
-
-} // namespace
+namespace {} // namespace
 
 int ExportReport::packedLayers() const {
     int n = 0;
@@ -254,6 +187,16 @@ Status exportRun(const fs::path& run, const ExportOptions& options, ExportReport
         std::unique_ptr<Model> model = loadQuantizedModel(source, options.threads, spec);
         report.bits = spec.bits;
         report.groupSize = spec.groupSize;
+        if (options.format == ExportFormat::Gguf) {
+            std::error_code ec;
+            if (fs::is_directory(report.folder, ec))
+                fail(ErrorKind::BadInput, report.folder.string() + " is a folder: a GGUF export is one file");
+            if (!report.folder.parent_path().empty()) fs::create_directories(report.folder.parent_path());
+            exportGguf(*model, spec, source, options, report.folder, reporter, report);
+            report.files.push_back({report.folder.filename().string(), fs::file_size(report.folder)});
+            report.totalBytes = report.files.back().bytes;
+            return;
+        }
         const std::unique_ptr<ExportWriter> writer =
             makeExportWriter(options.format, exportDType(options.dtype), spec, source.method);
         ReportingVisitor reporting(*writer, reporter, model->impl().llama->numBlocks() * names::kLinearSlots);

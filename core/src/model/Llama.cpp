@@ -91,8 +91,11 @@ WeightSource::WeightSource(const ModelFiles& files) {
     }
 }
 
+WeightSource::WeightSource(std::map<std::string, torch::Tensor> tensors, std::string description)
+    : m_inMemory(std::move(tensors)), m_description(std::move(description)) {}
+
 bool WeightSource::contains(const std::string& name) const {
-    return m_byName.count(name) != 0;
+    return m_byName.count(name) != 0 || m_inMemory.count(name) != 0;
 }
 
 const SafeTensorsFile& WeightSource::fileFor(const std::string& name) const {
@@ -103,6 +106,13 @@ const SafeTensorsFile& WeightSource::fileFor(const std::string& name) const {
 
 torch::Tensor WeightSource::get(const std::string& name, const std::vector<int64_t>& shape,
                                 torch::ScalarType dtype) const {
+    if (auto it = m_inMemory.find(name); it != m_inMemory.end()) {
+        if (it->second.sizes().vec() != shape)
+            fail(ErrorKind::BadInput, "loading " + name + " from " + m_description + ": shape " +
+                                          shapeText(it->second.sizes().vec()) +
+                                          " does not match the config's " + shapeText(shape));
+        return it->second.to(dtype);
+    }
     const SafeTensorsFile& file = fileFor(name);
     const TensorEntry* e = file.header().find(name);
     const std::string where = "loading " + name + " from " + file.path().filename().string();
@@ -125,6 +135,7 @@ std::string WeightSource::fileOf(const std::string& name) const {
 }
 
 torch::Tensor WeightSource::raw(const std::string& name) const {
+    if (auto it = m_inMemory.find(name); it != m_inMemory.end()) return it->second;
     return fileFor(name).loadRaw(name);
 }
 

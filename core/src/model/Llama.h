@@ -58,6 +58,9 @@ TORCH_MODULE(LlamaModel);
 class WeightSource {
 public:
     explicit WeightSource(const ModelFiles& files);
+    /// Tensors already in memory under their checkpoint names (a GGUF file's, dequantized);
+    /// `description` names their source in messages.
+    WeightSource(std::map<std::string, torch::Tensor> tensors, std::string description);
     bool contains(const std::string& name) const;
     /// Loads a floating-point tensor, checking its shape; converts to `dtype`. Errors name
     /// the tensor, the file, and the expected and found shape or dtype.
@@ -76,6 +79,7 @@ private:
     const SafeTensorsFile& fileFor(const std::string& name) const;
     std::vector<std::unique_ptr<SafeTensorsFile>> m_files;
     std::map<std::string, const SafeTensorsFile*> m_byName;
+    std::map<std::string, torch::Tensor> m_inMemory;
     std::string m_description; // for "missing tensor" messages
 };
 

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "model/ModelImpl.h"
 
+#include "formats/GgufLlama.h"
+#include "formats/GgufTokenizer.h"
 #include "formats/ModelFiles.h"
+#include "model/GgufModel.h"
 #include "quant/PackedLinear.h"
 
 namespace qat {
@@ -20,33 +23,49 @@ torch::ScalarType toTorchDType(ComputeDType dtype) {
 Model::Model() : m_impl(std::make_unique<Impl>()) {}
 Model::~Model() = default;
 
+namespace {
+
+void checkVocabulary(const Tokenizer& t, const ModelConfig& c, const std::string& source) {
+    if (t.vocabSize() > c.vocabSize)
+        fail(ErrorKind::BadInput, t.file().string() + ": tokenizer has " + std::to_string(t.vocabSize()) +
+                                      " ids but " + source + "'s vocabulary size is " +
+                                      std::to_string(c.vocabSize));
+}
+
+} // namespace
+
 Status Model::load(const std::filesystem::path& folder, const LoadOptions& options,
                    std::unique_ptr<Model>& out) {
     return guarded([&] {
         if (options.device == Device::Cuda && !torch::cuda::is_available())
             fail(ErrorKind::BadInput, "device cuda was requested but LibTorch sees no CUDA device");
         if (options.threads > 0) torch::set_num_threads(options.threads);
-        const ModelFiles files = resolveModelFiles(folder);
         std::unique_ptr<Model> model(new Model());
         Impl& m = *model->m_impl;
         m.folder = folder;
         m.options = options;
-        m.config = loadModelConfig(files.config);
         m.device = toTorchDevice(options.device);
         m.dtype = toTorchDType(options.dtype);
-        // An explicit tokenizer wins over the folder's.
-        std::filesystem::path tok = options.tokenizerPath;
-        if (tok.empty() && files.tokenizer) tok = *files.tokenizer;
-        if (!tok.empty()) {
-            m.tokenizer = Tokenizer::load(tok);
-            if (m.tokenizer->vocabSize() > m.config.vocabSize)
-                fail(ErrorKind::BadInput,
-                     tok.string() + ": tokenizer has " + std::to_string(m.tokenizer->vocabSize()) +
-                         " ids but config.json's vocab_size is " + std::to_string(m.config.vocabSize));
-        }
         torch::NoGradGuard noGrad;
-        WeightSource weights(files);
-        m.llama = buildLlama(m.config, weights, m.dtype, m.device);
+        if (isGgufFile(folder)) { // one GGUF file: config, tokenizer and weights inside
+            const gguf::GgufFile file(folder);
+            m.config = gguf::configFromGguf(file);
+            m.tokenizer = options.tokenizerPath.empty() ? gguf::tokenizerFromGguf(file)
+                                                        : Tokenizer::load(options.tokenizerPath);
+            checkVocabulary(*m.tokenizer, m.config, folder.string());
+            m.llama = buildLlama(m.config, ggufWeights(file, m.config), m.dtype, m.device);
+        } else {
+            const ModelFiles files = resolveModelFiles(folder);
+            m.config = loadModelConfig(files.config);
+            // An explicit tokenizer wins over the folder's.
+            std::filesystem::path tok = options.tokenizerPath;
+            if (tok.empty() && files.tokenizer) tok = *files.tokenizer;
+            if (!tok.empty()) {
+                m.tokenizer = Tokenizer::load(tok);
+                checkVocabulary(*m.tokenizer, m.config, "config.json");
+            }
+            m.llama = buildLlama(m.config, WeightSource(files), m.dtype, m.device);
+        }
         m.llama->eval();
         for (const auto& p : m.llama->parameters())
             m.parameters += p.numel();

@@ -60,6 +60,28 @@ std::string SentencePieceTokenizer::piece(int64_t id) const {
     return m_impl->sp.IdToPiece(static_cast<int>(id));
 }
 
+std::vector<SentencePieceTokenizer::Piece> SentencePieceTokenizer::pieces() const {
+    const auto& sp = m_impl->sp;
+    std::vector<Piece> out(static_cast<size_t>(sp.GetPieceSize()));
+    for (int id = 0; id < sp.GetPieceSize(); ++id) {
+        Piece& p = out[static_cast<size_t>(id)];
+        p.text = sp.IdToPiece(id);
+        p.score = sp.GetScore(id);
+        p.type = sp.IsUnknown(id)   ? Piece::Type::Unknown
+                 : sp.IsControl(id) ? Piece::Type::Control
+                 : sp.IsUnused(id)  ? Piece::Type::Unused
+                 : sp.IsByte(id)    ? Piece::Type::Byte
+                                    : Piece::Type::Normal;
+    }
+    return out;
+}
+
+bool SentencePieceTokenizer::addsDummyPrefix() const {
+    std::vector<std::string> pieces;
+    m_impl->sp.Encode("a", &pieces).IgnoreError();
+    return !pieces.empty() && pieces.front().rfind("\xe2\x96\x81", 0) == 0; // "▁"
+}
+
 int64_t SentencePieceTokenizer::vocabSize() const {
     return m_impl->sp.GetPieceSize();
 }

@@ -5,6 +5,8 @@
 #include "qat/Tokenizer.h"
 
 #include <memory>
+#include <string>
+#include <vector>
 
 namespace qat::tok {
 
@@ -19,6 +21,18 @@ public:
     std::string decode(const std::vector<int64_t>& ids, bool skipSpecial = false) const override;
     std::string piece(int64_t id) const override;
     int64_t vocabSize() const override;
+
+    /// A vocabulary entry with its score and kind, for writing the vocabulary elsewhere (GGUF).
+    struct Piece {
+        enum class Type { Normal, Unknown, Control, Unused, Byte };
+        std::string text;
+        float score = 0;
+        Type type = Type::Normal;
+    };
+    std::vector<Piece> pieces() const;
+    /// Whether the model puts "▁" in front of the text (its normalizer's add_dummy_prefix), as
+    /// its encoding of a single letter shows.
+    bool addsDummyPrefix() const;
 
 private:
     SentencePieceTokenizer();
