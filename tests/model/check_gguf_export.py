@@ -192,8 +192,8 @@ def llama_cpp_check(cli, path, run_dir, model, text_file, seqlen, windows, failu
     try:
         import llama_cpp
     except ImportError:
-        print("  SKIP llama.cpp: its Python binding is not installed (installer/bootstrap.sh builds it unless "
-              "QAT_LLAMA_CPP=0)")
+        print("  SKIP llama.cpp: its Python binding is not installed (QAT_LLAMA_CPP=1 bash installer/bootstrap.sh "
+              "builds it)")
         return None
     with open(text_file, encoding="utf-8") as f:
         text = f.read()
