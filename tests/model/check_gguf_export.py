@@ -235,7 +235,10 @@ def llama_cpp_check(cli, path, run_dir, model, text_file, seqlen, windows, failu
     print(f"  llama.cpp {llama_cpp.__version__}: perplexity {ppl_cpp:.4f} on {n} windows of {seqlen} "
           f"({time.time() - start:.1f} s), qat-cli eval {source[0]} {ours_ppl:.4f}: {100 * delta:+.3f}%; "
           f"tokenization of {len(ours)} tokens {'equal' if theirs == ours else 'DIFFERENT'}")
-    if abs(delta) > 0.01:
+    # 1% for an exact file (llama.cpp computes the run's weights, rounding its activations to 8 bits
+    # in the quantized dot products); 3% for a fitted one, whose W2 models are far from well
+    # conditioned (perplexities near 1e6 move with every rounding).
+    if abs(delta) > (0.01 if run_dir else 0.03):
         failures.append(f"{label}: llama.cpp's perplexity {ppl_cpp:.4f} is {100 * delta:+.2f}% from qat-cli's {ours_ppl:.4f}")
     return {"llama_cpp_perplexity": ppl_cpp, "qat_perplexity": ours_ppl, "windows": n}
 
