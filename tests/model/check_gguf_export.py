@@ -195,20 +195,13 @@ def llama_cpp_check(cli, path, run_dir, model, text_file, seqlen, windows, failu
         print("  SKIP llama.cpp: its Python binding is not installed (QAT_LLAMA_CPP=1 bash installer/bootstrap.sh "
               "builds it)")
         return None
-    with open(text_file, encoding="utf-8") as f:
+    with open(text_file, encoding="utf-8", newline="") as f:  # the bytes as they are (CRLF kept)
         text = f.read()
     ours = json.loads(run(cli + ["tokenize", "-m", model, "--file", text_file, "--json"]))["ids"]
     llm = llama_cpp.Llama(model_path=path, n_ctx=seqlen, n_batch=seqlen, n_ubatch=seqlen, logits_all=True,
                           verbose=False, n_threads=max(1, os.cpu_count() or 1))
     theirs = llm.tokenize(text.encode("utf-8"), add_bos=False, special=True)
-    # A sentencepiece vocabulary: llama.cpp's own SPM tokenizer differs on carriage returns (it
-    # gives "\n" where sentencepiece's byte pieces give <0x0D><0x0A>); reported, not failed.
-    spm_vocab = llm.metadata.get("tokenizer.ggml.model") == "llama"
-    if theirs != ours and spm_vocab:
-        first = next((i for i, (a, b) in enumerate(zip(theirs, ours)) if a != b), min(len(theirs), len(ours)))
-        print(f"  NOTE: llama.cpp's sentencepiece tokenization differs from first token {first} "
-              f"({len(theirs)} vs {len(ours)} tokens)")
-    elif theirs != ours:
+    if theirs != ours:
         first = next((i for i, (a, b) in enumerate(zip(theirs, ours)) if a != b), min(len(theirs), len(ours)))
         failures.append(f"{label}: llama.cpp tokenizes {text_file} differently from qat-cli "
                         f"(first difference at token {first}; {len(theirs)} vs {len(ours)} tokens)")
