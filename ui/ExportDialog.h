@@ -1,14 +1,20 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 /// \file ExportDialog.h
-/// Exports a finished run as a model folder other tools load (core's exportRun, qat/Export.h):
-/// GPTQ v2 packed or dequantized weights, the dtype of the unquantized tensors, the destination
-/// (RUN/model by default) and whether an existing folder may be replaced. The export runs as an
+/// Exports a finished run as a model other tools load (core's exportRun, qat/Export.h): a GPTQ v2
+/// packed folder, a dequantized folder, or one GGUF file for llama.cpp (its linear type, auto by
+/// default, the embedding type, and whether the file is read back and its perplexity measured
+/// against the run's on the run's evaluation text); the dtype of the unquantized tensors (the
+/// folder formats), the destination (RUN/model, RUN/model.gguf by default; it follows the format
+/// until the user edits it) and whether an existing one may be replaced. The export runs as an
 /// ExportWorker on a JobRunner ("qat-export" thread) with a progress bar (the layers converted,
-/// then the files written) and a Cancel button (nothing is left at the destination); the dialog
-/// then shows the report (packed layers, the layers left dense and why, files and sizes).
-/// Child objectNames for tests: "formatCombo", "dtypeCombo", "destinationEdit", "overwriteCheck",
-/// "exportButton", "cancelButton", "exportProgress", "reportText".
+/// the files written, the file measured) and a Cancel button (nothing is left at the
+/// destination); the dialog then shows the report (packed layers and the layers left dense and
+/// why; for GGUF the layers per type with how many are exact and their weight error, the
+/// perplexity of the file beside the run's, the notes; files and sizes).
+/// Child objectNames for tests: "formatCombo", "dtypeCombo", "ggufTypeCombo",
+/// "ggufEmbeddingsCombo", "ggufCheckBox", "destinationEdit", "overwriteCheck", "exportButton",
+/// "cancelButton", "exportProgress", "reportText".
 
 #include <QDialog>
 
@@ -36,7 +42,7 @@ public:
 
     QString destination() const;
     void setDestination(const QString& folder);
-    /// 0: GPTQ v2 packed, 1: dequantized weights.
+    /// 0: GPTQ v2 packed, 1: dequantized weights, 2: GGUF.
     void setFormatIndex(int index);
     void setOverwrite(bool overwrite);
     /// Starts the export on a worker thread (exportFinished follows).
@@ -64,6 +70,8 @@ private:
     void onFinished(const JobOutcome& outcome);
     QString reportFor(const ExportReport& report) const;
     void updateButtons();
+    void onFormatChanged();
+    QString defaultDestination(const QString& format) const;
 
     QString m_run;
     QLabel* m_runLabel = nullptr;
@@ -71,6 +79,11 @@ private:
     QComboBox* m_format = nullptr;
     QLabel* m_dtypeLabel = nullptr;
     QComboBox* m_dtype = nullptr;
+    QLabel* m_ggufTypeLabel = nullptr;
+    QComboBox* m_ggufType = nullptr;
+    QLabel* m_ggufEmbeddingsLabel = nullptr;
+    QComboBox* m_ggufEmbeddings = nullptr;
+    QCheckBox* m_ggufCheck = nullptr;
     QLabel* m_destinationLabel = nullptr;
     QLineEdit* m_destination = nullptr;
     QPushButton* m_browse = nullptr;
@@ -82,6 +95,7 @@ private:
     QPlainTextEdit* m_report = nullptr;
     JobRunner* m_runner = nullptr;
     QString m_exportDtype; ///< the dtype of the export in progress (for its report)
+    QString m_shownFormat; ///< the format the destination's default was made for
 };
 
 } // namespace qat

@@ -10,16 +10,19 @@ class ExportProgressSink : public ExportSink {
 public:
     explicit ExportProgressSink(ExportWorker& worker)
         : m_worker(worker), m_converting(ExportWorker::tr("Converting layers")),
-          m_writing(ExportWorker::tr("Writing files")) {}
+          m_writing(ExportWorker::tr("Writing files")),
+          m_measuring(ExportWorker::tr("Measuring the file read back")) {}
     void onExportProgress(const ExportProgress& p) override {
-        m_worker.reportProgress(p.done, p.total,
-                                p.step == ExportProgress::Step::Converting ? m_converting : m_writing);
+        const QString& what = p.step == ExportProgress::Step::Converting ? m_converting
+                              : p.step == ExportProgress::Step::Writing  ? m_writing
+                                                                         : m_measuring;
+        m_worker.reportProgress(p.done, p.total, what);
     }
     bool isCancelled() const override { return m_worker.isCancelled(); }
 
 private:
     ExportWorker& m_worker;
-    QString m_converting, m_writing;
+    QString m_converting, m_writing, m_measuring;
 };
 
 } // namespace

@@ -89,25 +89,13 @@ nlohmann::json reportJson(const ExportReport& r) {
     return j;
 }
 
-// Per type: how many layers, how many exact, the largest relative error.
+// Per type: how many layers, how many exact, the relative error.
 void printGgufLayers(const ExportReport& r) {
-    struct Row {
-        int layers = 0, exact = 0;
-        double worst = 0, sum = 0;
-    };
-    std::map<std::string, Row> byType;
-    for (const auto& l : r.layers) {
-        Row& row = byType[l.ggufType];
-        ++row.layers;
-        row.exact += l.exact ? 1 : 0;
-        row.worst = std::max(row.worst, l.relativeError);
-        row.sum += l.relativeError;
-    }
-    for (const auto& [type, row] : byType) {
+    for (const ExportTypeSummary& row : summarizeLayerTypes(r)) {
         char line[160];
         std::snprintf(line, sizeof line,
                       "  %-5s %3d layers (%d exact), relative weight error mean %.2e, max %.2e\n",
-                      type.c_str(), row.layers, row.exact, row.sum / row.layers, row.worst);
+                      row.type.c_str(), row.layers, row.exact, row.meanError, row.maxError);
         std::cout << line;
     }
     std::map<std::string, std::vector<std::string>> byReason;
@@ -150,10 +138,10 @@ CLI::App* addExportCommand(CLI::App& app, ExportArgs& a) {
            "--gguf-type", a.ggufType,
            "gguf: type of the decoder linears; auto: exact (q4_1, q4_0, q8_0) where one holds the run, "
            "else the k-quant of its width")
-        ->check(CLI::IsMember({"auto", "q4_1", "q4_0", "q8_0", "q2_k", "q3_k", "q4_k"}))
+        ->check(CLI::IsMember(ggufLinearTypeChoices()))
         ->capture_default_str();
     cmd->add_option("--gguf-embeddings", a.ggufEmbeddings, "gguf: type of the embedding (and an untied head)")
-        ->check(CLI::IsMember({"f16", "q8_0", "f32"}))
+        ->check(CLI::IsMember(ggufEmbeddingTypeChoices()))
         ->capture_default_str();
     cmd->add_option(
            "--eval", a.evalFiles,

@@ -42,6 +42,7 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -229,6 +230,60 @@ private Q_SLOTS:
         QVERIFY2(finished.at(2).at(0).toBool(), qPrintable(dialog.reportText()));
         QVERIFY(
             !readJson(dest + QStringLiteral("/config.json")).contains(QStringLiteral("quantization_config")));
+    }
+
+    // GGUF from the same dialog: its own options shown instead of the dtype, the destination
+    // following the format, a loadable file whose perplexity read back is the run's, and the
+    // report of the layers per type and of that measurement.
+    void exportGgufFromTheDialog() {
+        QTemporaryDir out;
+        QVERIFY(out.isValid());
+        ExportDialog dialog(m_rtnFolder);
+        auto* ggufType = dialog.findChild<QComboBox*>(QStringLiteral("ggufTypeCombo"));
+        auto* dtype = dialog.findChild<QComboBox*>(QStringLiteral("dtypeCombo"));
+        auto* check = dialog.findChild<QCheckBox*>(QStringLiteral("ggufCheckBox"));
+        QVERIFY(ggufType && dtype && check);
+        QVERIFY(ggufType->isHidden() && !dtype->isHidden());
+        dialog.setFormatIndex(2);
+        QVERIFY(!ggufType->isHidden() && dtype->isHidden() && check->isChecked());
+        QCOMPARE(ggufType->currentData().toString(), QStringLiteral("auto"));
+        QCOMPARE(dialog.destination(), QDir(m_rtnFolder).filePath(QStringLiteral("model.gguf")));
+        dialog.setFormatIndex(0); // back: the default follows
+        QCOMPARE(dialog.destination(), QDir(m_rtnFolder).filePath(QStringLiteral("model")));
+        dialog.setFormatIndex(2);
+        const QString dest = QDir(out.path()).filePath(QStringLiteral("stories-w4g64.gguf"));
+        dialog.setDestination(dest);
+
+        QSignalSpy progress(dialog.runner(), &JobRunner::progress);
+        QSignalSpy finished(&dialog, &ExportDialog::exportFinished);
+        dialog.startExport();
+        QVERIFY(finished.wait(180000));
+        const QString report = dialog.reportText();
+        QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(report));
+        // stories260K: 5 blocks; q, k, v, o, gate and up (rows of 64) hold Q4_1 exactly, down_proj
+        // (rows of 172, not a multiple of 32) falls back.
+        QVERIFY2(report.contains(QStringLiteral("Q4_1: 30 layers, 30 exact")), qPrintable(report));
+        QVERIFY2(report.contains(QStringLiteral("172")), qPrintable(report));
+        bool measured = false;
+        for (const auto& p : progress)
+            measured |= p.at(2).toString().contains(QStringLiteral("Measuring")) &&
+                        p.at(0).toLongLong() == 1 && p.at(1).toLongLong() == 1;
+        QVERIFY(measured);
+        // "Perplexity on eval.txt (8 windows of 128): run R, file read back F (D%)"
+        const QRegularExpression line(QStringLiteral(
+            R"(Perplexity on eval\.txt \(8 windows of 128\): run ([0-9.]+), file read back ([0-9.]+))"));
+        const QRegularExpressionMatch m = line.match(report);
+        QVERIFY2(m.hasMatch(), qPrintable(report));
+        const double runPpl = m.captured(1).toDouble(), filePpl = m.captured(2).toDouble();
+        QVERIFY(std::abs(runPpl - m_rtn.stages[1].perplexity[0]) < 1e-4 * runPpl);
+        QVERIFY2(std::abs(filePpl / runPpl - 1.0) < 0.01, qPrintable(report));
+        std::unique_ptr<Model> model;
+        LoadOptions lo;
+        lo.tokenizerPath = test::sharedPath("models/stories260K/tokenizer.model").toStdString();
+        const Status st = Model::load(dest.toStdString(), lo, model);
+        QVERIFY2(st.ok(), st.message.c_str());
+        QCOMPARE(QDir(out.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
+                 QStringList{QStringLiteral("stories-w4g64.gguf")});
     }
 
     // The dialog shows the export's progress (every layer converted, then the file written) and

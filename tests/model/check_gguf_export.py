@@ -245,7 +245,8 @@ def main():
     ap.add_argument("--windows", type=int, default=4)
     ap.add_argument("--reference-gguf", default="", help="a GGUF of the same model from llama.cpp's converter")
     ap.add_argument("--cases", default="rtn:4:32,rtn:4:64,rtn:4:128,rtn-sym:4:32",
-                    help="method:bits:group[:gguf-type], comma-separated (methods rtn, rtn-sym)")
+                    help="method:bits:group[:gguf-type], comma-separated (methods rtn, rtn-sym); or "
+                         "run=FOLDER[:gguf-type] to export a finished run of this model (any method)")
     ap.add_argument("--json", default="", help="write the figures here")
     ap.add_argument("--threads", type=int, default=0)
     a = ap.parse_args()
@@ -259,15 +260,24 @@ def main():
     with tempfile.TemporaryDirectory(prefix="qat-gguf-check-") as tmp:
         for case in a.cases.split(","):
             parts = case.split(":")
-            method, bits, group = parts[0], parts[1], parts[2]
-            gtype = parts[3] if len(parts) > 3 else "auto"
-            label = f"{os.path.basename(os.path.normpath(a.model))} {method} W{bits}g{group} {gtype}"
-            run_dir = os.path.join(tmp, case.replace(":", "-"))
-            args = ["quantize", "-m", a.model, "--bits", bits, "--group", group, "-o", run_dir,
-                    "--threads", str(a.threads)]
-            args += ["--method", "rtn"] + (["--symmetric", "--range", "minmax"] if method == "rtn-sym" else [])
-            run(cli + args)
-            out = os.path.join(tmp, case.replace(":", "-") + ".gguf")
+            if parts[0].startswith("run="):
+                run_dir = parts[0][len("run="):]
+                gtype = parts[1] if len(parts) > 1 else "auto"
+                with open(os.path.join(run_dir, "run.json")) as f:
+                    cfg = json.load(f)["config"]
+                label = (f"{os.path.basename(os.path.normpath(a.model))} {os.path.basename(os.path.normpath(run_dir))} "
+                         f"W{cfg['bits']}g{cfg.get('group_size', cfg.get('group'))} {gtype}")
+                out = os.path.join(tmp, os.path.basename(os.path.normpath(run_dir)) + ".gguf")
+            else:
+                method, bits, group = parts[0], parts[1], parts[2]
+                gtype = parts[3] if len(parts) > 3 else "auto"
+                label = f"{os.path.basename(os.path.normpath(a.model))} {method} W{bits}g{group} {gtype}"
+                run_dir = os.path.join(tmp, case.replace(":", "-"))
+                args = ["quantize", "-m", a.model, "--bits", bits, "--group", group, "-o", run_dir,
+                        "--threads", str(a.threads)]
+                args += ["--method", "rtn"] + (["--symmetric", "--range", "minmax"] if method == "rtn-sym" else [])
+                run(cli + args)
+                out = os.path.join(tmp, case.replace(":", "-") + ".gguf")
             report = json.loads(run(cli + ["export", "--run", run_dir, "--format", "gguf", "--gguf-type", gtype,
                                            "-o", out, "--eval", a.eval, "--eval-windows", str(a.windows),
                                            "--threads", str(a.threads), "--json"]))

@@ -46,6 +46,11 @@ const char* exportFormatName(ExportFormat format);
 /// Parses "gptq" / "fake" / "gguf"; false when unknown.
 bool parseExportFormat(const std::string& name, ExportFormat& out);
 
+/// The values ExportOptions::ggufType takes ("auto" first, then the ggml types of decoder linears).
+const std::vector<std::string>& ggufLinearTypeChoices();
+/// The values ExportOptions::ggufEmbeddings takes (the default first).
+const std::vector<std::string>& ggufEmbeddingTypeChoices();
+
 struct ExportOptions {
     ExportFormat format = ExportFormat::Gptq;
     /// Destination folder (Gguf: file); empty: RUN/model (Gguf: RUN/model.gguf).
@@ -118,10 +123,23 @@ struct ExportReport {
     int packedLayers() const;
 };
 
+/// The layers of a GGUF export written in one type: how many, how many exactly, their relative
+/// weight error.
+struct ExportTypeSummary {
+    std::string type;
+    int layers = 0;
+    int exact = 0;
+    double meanError = 0;
+    double maxError = 0;
+};
+/// One row per type of the report's layers, by type name.
+std::vector<ExportTypeSummary> summarizeLayerTypes(const ExportReport& report);
+
 /// How far an export is: first the decoder linears are converted (packed or dequantized), then
-/// the tensor files are written (model.safetensors, or each shard).
+/// the tensor files are written (model.safetensors, or each shard); a GGUF export then measures
+/// the file read back, one evaluation file after another (done: files measured).
 struct ExportProgress {
-    enum class Step { Converting, Writing };
+    enum class Step { Converting, Writing, Measuring };
     Step step = Step::Converting;
     int64_t done = 0;  ///< linears converted / tensor files written so far (1 after the first)
     int64_t total = 0; ///< linears of the model / tensor files of the export
@@ -129,7 +147,8 @@ struct ExportProgress {
 };
 
 /// Receives an export's progress, on the exporting thread. ProgressSink::isCancelled() is polled
-/// before each linear, before each tensor file and before the export is moved into place; a
+/// before each linear, before each tensor file, before each evaluation file and before the
+/// export is moved into place; a
 /// cancel ends the export with ErrorKind::Cancelled, the temporary folder removed and the
 /// destination untouched.
 class ExportSink : public ProgressSink {

@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <map>
 
 namespace qat {
 
@@ -165,13 +166,29 @@ double ExportReport::bitsPerWeight() const {
                : 0.0;
 }
 
-namespace {} // namespace
-
 int ExportReport::packedLayers() const {
     int n = 0;
     for (const auto& l : layers)
         n += l.packed ? 1 : 0;
     return n;
+}
+
+std::vector<ExportTypeSummary> summarizeLayerTypes(const ExportReport& report) {
+    std::map<std::string, ExportTypeSummary> byType;
+    for (const auto& l : report.layers) {
+        ExportTypeSummary& row = byType[l.ggufType];
+        row.type = l.ggufType;
+        ++row.layers;
+        row.exact += l.exact ? 1 : 0;
+        row.maxError = std::max(row.maxError, l.relativeError);
+        row.meanError += l.relativeError;
+    }
+    std::vector<ExportTypeSummary> rows;
+    for (auto& [type, row] : byType) {
+        row.meanError /= row.layers;
+        rows.push_back(row);
+    }
+    return rows;
 }
 
 Status exportRun(const fs::path& run, const ExportOptions& options, ExportReport& report, ExportSink* sink) {

@@ -30,6 +30,20 @@ constexpr GgmlType kLinearTypes[] = {GgmlType::Q4_1, GgmlType::Q4_0, GgmlType::Q
                                      GgmlType::Q2_K, GgmlType::Q3_K, GgmlType::Q4_K};
 constexpr GgmlType kEmbeddingTypes[] = {GgmlType::F16, GgmlType::Q8_0, GgmlType::F32};
 
+template <size_t N> std::vector<std::string> typeNames(const GgmlType (&types)[N]) {
+    std::vector<std::string> names;
+    for (GgmlType t : types)
+        names.push_back(gguf::ggmlType(t).name);
+    return names;
+}
+
+std::string joined(const std::vector<std::string>& names) {
+    std::string out;
+    for (const auto& n : names)
+        out += (out.empty() ? "" : ", ") + n;
+    return out;
+}
+
 template <size_t N>
 const gguf::GgmlTypeInfo* typeFrom(const std::string& name, const GgmlType (&allowed)[N]) {
     const gguf::GgmlTypeInfo* t = gguf::findGgmlType(name);
@@ -274,8 +288,11 @@ void measure(Model& model, const ExportSource& source, const ExportOptions& opti
     std::unique_ptr<Model> readBack;
     Status s = Model::load(file, lo, readBack);
     if (!s.ok()) fail(s.kind, "reading the export back: " + s.message);
+    int64_t measured = 0;
     for (const fs::path& f : files) {
         reporter.checkCancelled();
+        reporter.progress(ExportProgress::Step::Measuring, measured, static_cast<int64_t>(files.size()),
+                          f.filename().string());
         ExportEval e;
         e.file = f.string();
         e.seqlen = po.seqlen;
@@ -288,18 +305,35 @@ void measure(Model& model, const ExportSource& source, const ExportOptions& opti
         e.runPerplexity = run.perplexity;
         e.filePerplexity = back.perplexity;
         report.evals.push_back(e);
+        reporter.progress(ExportProgress::Step::Measuring, ++measured, static_cast<int64_t>(files.size()),
+                          f.filename().string());
     }
 }
 
 } // namespace
 
+const std::vector<std::string>& ggufLinearTypeChoices() {
+    static const std::vector<std::string> choices = [] {
+        std::vector<std::string> c{"auto"};
+        for (const auto& n : typeNames(kLinearTypes))
+            c.push_back(n);
+        return c;
+    }();
+    return choices;
+}
+
+const std::vector<std::string>& ggufEmbeddingTypeChoices() {
+    static const std::vector<std::string> choices = typeNames(kEmbeddingTypes);
+    return choices;
+}
+
 void checkGgufOptions(const ExportOptions& options) {
     if (options.ggufType != "auto" && !typeFrom(options.ggufType, kLinearTypes))
         fail(ErrorKind::BadInput,
-             "--gguf-type '" + options.ggufType + "' is not auto, q4_1, q4_0, q8_0, q2_k, q3_k or q4_k");
+             "--gguf-type '" + options.ggufType + "' is not one of " + joined(ggufLinearTypeChoices()));
     if (!typeFrom(options.ggufEmbeddings, kEmbeddingTypes))
-        fail(ErrorKind::BadInput,
-             "--gguf-embeddings '" + options.ggufEmbeddings + "' is not f16, q8_0 or f32");
+        fail(ErrorKind::BadInput, "--gguf-embeddings '" + options.ggufEmbeddings + "' is not one of " +
+                                      joined(ggufEmbeddingTypeChoices()));
     if (options.evalMaxWindows < 0) fail(ErrorKind::BadInput, "the evaluation windows must not be negative");
 }
 
