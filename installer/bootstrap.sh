@@ -28,6 +28,7 @@ APT_PACKAGES=(
   python3 python3-venv python3-pip
   libsentencepiece-dev nlohmann-json3-dev libcli11-dev clang-format
   libpcre2-dev libicu-dev
+  strace
 )
 GUI_PACKAGES=(
   qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n

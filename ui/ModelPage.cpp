@@ -281,7 +281,9 @@ void ModelPage::updateEstimate() {
                   .arg(j.spec.groupSize)
                   .arg(formatCount(j.calibration.trainWindows + j.calibration.valWindows))
                   .arg(j.calibration.seqlen)
-                  .arg(j.method == Method::LrQat ? j.lrQat.batchSize : j.blockAp.batchSize));
+                  .arg(j.method == Method::LrQat  ? j.lrQat.batchSize
+                       : j.method == Method::Gptq ? j.gptq.batchSize
+                                                  : j.blockAp.batchSize));
 }
 
 void ModelPage::reloadRecentModels() {

@@ -55,15 +55,19 @@ RecipePage::RecipePage(QWidget* parent) : QWidget(parent) {
     m_method->addItem(QString(), int(Method::BlockAp));
     m_method->addItem(QString(), int(Method::LrQat));
     m_method->addItem(QString(), int(Method::RoundToNearest));
+    m_method->addItem(QString(), int(Method::Gptq));
     m_tr.item(m_method, 0, QT_TR_NOOP("EfficientQAT (Block-AP, then E2E-QP)"));
     m_tr.item(m_method, 1, QT_TR_NOOP("Block-AP only"));
     m_tr.item(m_method, 2, QT_TR_NOOP("LR-QAT (low-rank adapters, end to end)"));
     m_tr.item(m_method, 3, QT_TR_NOOP("Round-to-nearest (no training)"));
+    m_tr.item(m_method, 4, QT_TR_NOOP("GPTQ (one-shot, no training)"));
     m_tr.toolTip(m_method,
                  QT_TR_NOOP("EfficientQAT trains each block (Block-AP), then the step sizes end to end "
                             "(E2E-QP); Block-AP alone stops after the first phase; LR-QAT trains low-rank "
                             "adapters inside the rounding and the step sizes end to end, then merges the "
-                            "adapters into the integers; round-to-nearest needs no data"));
+                            "adapters into the integers; round-to-nearest needs no data; GPTQ rounds "
+                            "each layer column by column, correcting the columns left with the "
+                            "calibration inputs' Hessian, in minutes"));
     m_bits = intSpin(QStringLiteral("bitsSpin"), JobSettingId::Bits);
     m_tr.toolTip(m_bits, QT_TR_NOOP("Bits per weight: integers in [0, 2^bits - 1]"));
     m_group = new QComboBox(this);
@@ -155,6 +159,18 @@ RecipePage::RecipePage(QWidget* parent) : QWidget(parent) {
         m_phi0->addItem(QString::fromLatin1(t.name), int(t.value));
     m_tr.toolTip(m_phi0, QT_TR_NOOP("How LR-QAT keeps the frozen Φ0 = W0 / s0: int8 fixed point (1 byte per "
                                     "weight, the default), bfloat16 (2 bytes) or float32 (4 bytes, exact)"));
+    m_gptqDamp = doubleSpin(QStringLiteral("gptqDampSpin"), JobSettingId::GptqDamp, 4);
+    m_gptqDamp->setSingleStep(0.005);
+    m_tr.toolTip(m_gptqDamp, QT_TR_NOOP("GPTQ dampening: this fraction of the mean diagonal of the inputs' "
+                                        "Hessian is added to it (reference: 0.01); more is retried "
+                                        "automatically when the Hessian cannot be factored"));
+    m_gptqBlock = intSpin(QStringLiteral("gptqBlockSpin"), JobSettingId::GptqBlockSize);
+    m_tr.toolTip(m_gptqBlock, QT_TR_NOOP("GPTQ columns per lazy batch update (reference: 128); a matter of "
+                                         "speed only, the result is the same"));
+    m_gptqBatch = intSpin(QStringLiteral("gptqBatchSpin"), JobSettingId::GptqBatch);
+    m_tr.toolTip(
+        m_gptqBatch,
+        QT_TR_NOOP("GPTQ windows per forward pass while collecting the layers' inputs (default: 8)"));
     m_symmetric = new QCheckBox(this);
     m_symmetric->setObjectName(QStringLiteral("symmetricCheck"));
     m_tr.text(m_symmetric, QT_TR_NOOP("Symmetric (signed integers, no zero point)"));
@@ -206,7 +222,7 @@ RecipePage::RecipePage(QWidget* parent) : QWidget(parent) {
     const auto bit = [](Method m) { return 1u << static_cast<unsigned>(m); };
     const unsigned blockAp = bit(Method::BlockAp) | bit(Method::EfficientQat),
                    e2e = bit(Method::EfficientQat), lrQat = bit(Method::LrQat),
-                   rtn = bit(Method::RoundToNearest);
+                   rtn = bit(Method::RoundToNearest), gptq = bit(Method::Gptq);
     const auto row = [&](const char* label, QWidget* field, unsigned methods) {
         QLabel* l = label ? m_tr.label(field, label) : nullptr;
         advancedForm->addRow(l, field);
@@ -232,6 +248,9 @@ RecipePage::RecipePage(QWidget* parent) : QWidget(parent) {
     row(QT_TR_NOOP("LR-QAT steps"), m_lrSteps, lrQat);
     row(QT_TR_NOOP("LR-QAT batch"), m_lrBatch, lrQat);
     row(QT_TR_NOOP("Φ0 storage"), m_phi0, lrQat);
+    row(QT_TR_NOOP("GPTQ dampening"), m_gptqDamp, gptq);
+    row(QT_TR_NOOP("GPTQ block size"), m_gptqBlock, gptq);
+    row(QT_TR_NOOP("GPTQ batch"), m_gptqBatch, gptq);
     row(nullptr, m_symmetric, rtn);
     row(QT_TR_NOOP("Step-size init"), m_range, lrQat | rtn);
     row(QT_TR_NOOP("Lp norm p"), m_p, lrQat | rtn);
@@ -314,6 +333,9 @@ void RecipePage::setFrom(const QuantizeJob& job) {
     m_lrSteps->setValue(static_cast<int>(l.steps));
     m_lrBatch->setValue(static_cast<int>(l.batchSize));
     m_phi0->setCurrentIndex(m_phi0->findData(int(l.phi0)));
+    m_gptqDamp->setValue(job.gptq.damp);
+    m_gptqBlock->setValue(static_cast<int>(job.gptq.blockSize));
+    m_gptqBatch->setValue(static_cast<int>(job.gptq.batchSize));
     m_symmetric->setChecked(job.quantizer.symmetric);
     // One range row for both symmetric quantizers: round-to-nearest's, or LR-QAT's start.
     const bool rtn = job.method == Method::RoundToNearest;
@@ -363,6 +385,9 @@ void RecipePage::applyTo(QuantizeJob& job) const {
     job.lrQat.steps = m_lrSteps->value();
     job.lrQat.batchSize = m_lrBatch->value();
     job.lrQat.phi0 = static_cast<Phi0Storage>(m_phi0->currentData().toInt());
+    job.gptq.damp = m_gptqDamp->value();
+    job.gptq.blockSize = m_gptqBlock->value();
+    job.gptq.batchSize = m_gptqBatch->value();
     job.quantizer.symmetric = m_symmetric->isChecked();
     job.quantizer.range = job.lrQat.range = static_cast<RangeInit>(m_range->currentData().toInt());
     job.quantizer.p = job.lrQat.p = m_p->value();

@@ -99,6 +99,9 @@ private:
     QSpinBox* m_lrSteps = nullptr;
     QSpinBox* m_lrBatch = nullptr;
     QComboBox* m_phi0 = nullptr;
+    QDoubleSpinBox* m_gptqDamp = nullptr;
+    QSpinBox* m_gptqBlock = nullptr;
+    QSpinBox* m_gptqBatch = nullptr;
     QCheckBox* m_symmetric = nullptr;
     QComboBox* m_range = nullptr;
     QDoubleSpinBox* m_p = nullptr;

@@ -100,8 +100,8 @@ void RunCharts::retranslateUi() {
     m_blockLoss->yAxis->setLabel(tr("MSE"));
     m_blockMse->xAxis->setLabel(tr("block"));
     m_blockMse->yAxis->setLabel(tr("MSE"));
-    m_mseBefore->setName(tr("before"));
-    m_mseAfter->setName(tr("after Block-AP"));
+    m_mseBefore->setName(m_gptqBlocks ? tr("round-to-nearest") : tr("before"));
+    m_mseAfter->setName(m_gptqBlocks ? tr("GPTQ") : tr("after Block-AP"));
     m_e2e->xAxis->setLabel(tr("optimizer step"));
     m_e2e->yAxis->setLabel(tr("cross entropy"));
     m_perplexity->xAxis->setLabel(tr("stage"));
@@ -115,8 +115,9 @@ QString RunCharts::e2eTitle() const {
 
 void RunCharts::setMethod(Method method) {
     const bool blocks = method == Method::BlockAp || method == Method::EfficientQat;
+    m_gptqBlocks = method == Method::Gptq;
     m_blockLoss->setVisible(blocks);
-    m_blockMse->setVisible(blocks);
+    m_blockMse->setVisible(blocks || m_gptqBlocks);
     m_e2e->setVisible(method == Method::EfficientQat || method == Method::LrQat);
     m_e2ePhase = method == Method::LrQat ? Phase::LrQat : Phase::E2eQp;
     retranslateUi();

@@ -71,6 +71,7 @@ private:
     qint64 m_stepsPerEpoch = 0;
     qint64 m_e2eSteps = 0;
     Phase m_e2ePhase = Phase::E2eQp;
+    bool m_gptqBlocks = false; ///< the block MSE chart compares GPTQ with round-to-nearest
     int m_stages = 0;
 };
 

@@ -54,6 +54,19 @@ RunEstimate estimateRun(const ModelSummary& summary, const QuantizeJob& job) {
                batch * seqlen * static_cast<double>(c.vocabSize) * 4 * 3;
     };
 
+    if (job.method == Method::Gptq) {
+        // The calibration windows' inputs to the current block and its outputs in the compute
+        // dtype, a batch's activations, one Hessian (the widest input) in float32; the block
+        // checkpoints and quantized.safetensors on disk.
+        const double windows = static_cast<double>(job.calibration.trainWindows + job.calibration.valWindows);
+        const double width = std::max(hidden, inter);
+        e.cacheBytes = windows * seqlen * hidden * bytes * 2;
+        e.trainingBytes = width * width * 4 + blockActivations(static_cast<double>(job.gptq.batchSize));
+        e.peakMemoryBytes = e.modelBytes + e.cacheBytes + e.trainingBytes;
+        e.diskBytes = quantized * 2;
+        return e;
+    }
+
     if (job.method == Method::LrQat) {
         // The full-precision weights stay (they come back on a failure); besides them Φ0 in
         // its storage type, A and B with gradients and AdamW's two moments, the step sizes

@@ -115,6 +115,8 @@ QString stageDisplayName(const QString& stage) {
         return QCoreApplication::translate("qat::RunHistory", "EfficientQAT");
     case Stage::LrQat:
         return QCoreApplication::translate("qat::RunHistory", "LR-QAT");
+    case Stage::Gptq:
+        return QCoreApplication::translate("qat::RunHistory", "GPTQ");
     }
     return stage;
 }

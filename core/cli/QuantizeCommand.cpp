@@ -309,11 +309,11 @@ Status makeJob(const QuantizeArgs& a, QuantizeJob& job) {
     return Status::success(); // the rest is checkJob's, in runQuantizeJob
 }
 
-int reportRun(const Status& s, const std::string& out) {
+int reportRun(const Status& s, const std::string& out, Method method) {
     const int code = report(s);
     if (s.kind == ErrorKind::Cancelled || s.kind == ErrorKind::NonFinite || s.kind == ErrorKind::OutOfMemory)
-        std::cerr << "qat-cli: " << out
-                  << " keeps every finished block; run the same command again to resume from there\n";
+        std::cerr << "qat-cli: " << out << " keeps " << resumePointText(method)
+                  << "; run the same command again to resume from there\n";
     return code;
 }
 
@@ -346,17 +346,18 @@ void addRunOptions(CLI::App* q, QuantizeArgs& a) {
 } // namespace
 
 CLI::App* addQuantizeCommand(CLI::App& app, QuantizeArgs& a) {
-    auto* q =
-        app.add_subcommand("quantize", "Quantize a model: rtn, block-ap, efficientqat (Block-AP then E2E-QP) "
-                                       "or lr-qat (low-rank adapters inside the\n"
-                                       "rounding, trained end to end), with perplexity before and after.\n"
-                                       "The run folder (--out) keeps run.json, metrics.jsonl, a checkpoint "
-                                       "per finished block, the E2E-QP / LR-QAT\n"
-                                       "checkpoint,\n"
-                                       "quantized.safetensors and eval.json. Running the same command on a "
-                                       "folder that holds an interrupted run\n"
-                                       "(Ctrl-C, a crash, a kill) resumes it after its last finished block "
-                                       "and ends as an uninterrupted run would.");
+    auto* q = app.add_subcommand("quantize",
+                                 "Quantize a model: rtn, block-ap, efficientqat (Block-AP then E2E-QP), "
+                                 "lr-qat (low-rank adapters inside the\n"
+                                 "rounding, trained end to end) or gptq (one-shot, column by column), "
+                                 "with perplexity before and after.\n"
+                                 "The run folder (--out) keeps run.json, metrics.jsonl, a checkpoint "
+                                 "per finished block, the E2E-QP / LR-QAT\n"
+                                 "checkpoint,\n"
+                                 "quantized.safetensors and eval.json. Running the same command on a "
+                                 "folder that holds an interrupted run\n"
+                                 "(Ctrl-C, a crash, a kill) resumes it after its last finished block "
+                                 "and ends as an uninterrupted run would.");
     a.command = q;
     const auto& table = jobSettings();
     a.settings.clear();
@@ -379,7 +380,7 @@ int runQuantize(const QuantizeArgs& args) {
     QuantizeJobResult result;
     st = runQuantizeJob(job, &terminal, result);
     terminal.endLine();
-    if (!st.ok()) return reportRun(st, args.out);
+    if (!st.ok()) return reportRun(st, args.out, job.method);
 
     std::vector<std::string> names;
     for (const auto& f : job.evalFiles)

@@ -7,6 +7,8 @@ of that width (resources/presets/efficientqat-w<b>g<g>-demo.json: Block-AP, then
 `qat-cli quantize` run, perplexity on the first N windows of 512 tokens of the evaluation text.
 Checks the acceptance bars of the engine: Block-AP + E2E-QP at most 1.03 x fp32 at W4 g64,
 1.15 x at W3 g64, 2.0 x at W2 g64; and at every width RTN > Block-AP > Block-AP + E2E-QP.
+Beside them the one-shot baselines at W4 g128, W3 g128 and W2 g64: round-to-nearest and GPTQ (the
+demo preset resources/presets/gptq-w2g64-demo.json with that width); GPTQ must beat RTN at each.
 Prints a table, writes JSON, exits 1 when a bar is missed (quality is a result, not a speed).
 """
 import argparse
@@ -26,6 +28,7 @@ CONFIGS = [  # (name, bits, group, bar on e2e / fp, or None)
     ("W2g64", 2, 64, 2.0),
     ("W2g32", 2, 32, None),
 ]
+GPTQ_WIDTHS = [("W4g128", 4, 128), ("W3g128", 3, 128), ("W2g64", 2, 64)]
 
 
 def quantize(cli, args, out):
@@ -64,6 +67,15 @@ def main():
             jobs[(name, "rtn")] = pool.submit(
                 quantize, a.cli, ["--method", "rtn", "--bits", str(bits), "--group", str(group), "-m", a.model, *ev],
                 os.path.join(tmp, f"rtn-{name}"))
+        gptq_preset = os.path.join(a.presets, "gptq-w2g64-demo.json")
+        for name, bits, group in GPTQ_WIDTHS if not a.only else []:
+            width = ["--bits", str(bits), "--group", str(group)]
+            jobs[(name, "gptq")] = pool.submit(
+                quantize, a.cli, ["--config", gptq_preset, *width, "-m", a.model, "--calib", a.calib, *ev],
+                os.path.join(tmp, f"gptq-{name}"))
+            if (name, "rtn") not in jobs:
+                jobs[(name, "rtn")] = pool.submit(
+                    quantize, a.cli, ["--method", "rtn", *width, "-m", a.model, *ev], os.path.join(tmp, f"rtn-{name}"))
         results = {key: job.result() for key, job in jobs.items()}
 
     rows, failures = [], []
@@ -84,6 +96,14 @@ def main():
         if not row["block_ap_e2e_qp"] < row["block_ap"]:
             failures.append(f"{name}: E2E-QP ({row['block_ap_e2e_qp']:.4f}) does not improve on Block-AP ({row['block_ap']:.4f})")
         rows.append(row)
+    baselines = []
+    for name, bits, group in GPTQ_WIDTHS if not a.only else []:
+        (rtn_stages, rtn_s), (gptq_stages, gptq_s) = results[(name, "rtn")], results[(name, "gptq")]
+        row = {"config": name, "bits": bits, "group": group, "fp32": gptq_stages["fp"], "rtn": rtn_stages["rtn"],
+               "gptq": gptq_stages["gptq"], "rtn_seconds": round(rtn_s, 1), "gptq_seconds": round(gptq_s, 1)}
+        if not row["gptq"] < row["rtn"]:
+            failures.append(f"{name}: GPTQ ({row['gptq']:.4f}) does not beat RTN ({row['rtn']:.4f})")
+        baselines.append(row)
 
     print(f"stories260K, perplexity on the first {a.eval_windows} windows of 512 tokens of {os.path.basename(a.eval)}; "
           f"{a.jobs} runs at a time, 1 thread each")
@@ -92,8 +112,13 @@ def main():
         bar = f"{r['bar']:.2f}" if r["bar"] else "-"
         print(f"{r['config']:8} {r['fp32']:8.4f} {r['rtn']:10.4f} {r['block_ap']:10.4f} {r['block_ap_e2e_qp']:10.4f} "
               f"{r['ratio_to_fp32']:8.3f} {bar:>6} {r['efficientqat_seconds']:7.0f}s")
+    if baselines:
+        print(f"{'config':8} {'fp32':>8} {'RTN':>10} {'GPTQ':>10} {'GPTQ/RTN':>9} {'time':>8}  (one-shot baselines)")
+    for r in baselines:
+        print(f"{r['config']:8} {r['fp32']:8.4f} {r['rtn']:10.4f} {r['gptq']:10.4f} {r['gptq'] / r['rtn']:9.3f} "
+              f"{r['gptq_seconds']:7.0f}s")
     return finish(a.json, {"bench": "quality", "model": a.model, "eval": a.eval, "eval_windows": a.eval_windows,
-                           "seqlen": 512, "rows": rows}, failures)
+                           "seqlen": 512, "rows": rows, "baselines": baselines}, failures)
 
 if __name__ == "__main__":
     sys.exit(main())

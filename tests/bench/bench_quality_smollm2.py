@@ -3,10 +3,11 @@
 """Quality table of the engine on a real model: SmolLM2-135M-Instruct, as a user runs it.
 
 For W4 g128, W3 g128 and W2 g64: round-to-nearest (asymmetric min-max and symmetric with the Lp
-range search), EfficientQAT (Block-AP, then E2E-QP) and LR-QAT, each a `qat-cli quantize` run
+range search), GPTQ, EfficientQAT (Block-AP, then E2E-QP) and LR-QAT, each a `qat-cli quantize` run
 calibrated on the C4 sample, then `qat-cli eval --run` on WikiText-2 test at seqlen 2048 (the first
-N windows); full precision through `qat-cli eval -m`. Checks: EfficientQAT beats RTN at every
-width, LR-QAT beats symmetric RTN (its starting point) at every width.
+N windows); full precision through `qat-cli eval -m`. Checks: GPTQ and EfficientQAT beat RTN at
+every width, LR-QAT beats symmetric RTN (its starting point) at every width; EfficientQAT's margin
+over GPTQ is printed.
 
 With --task-dir, full precision, RTN and EfficientQAT at W4 g128 and W2 g64 are also scored on the six
 zero-shot tasks (`qat-cli eval --tasks all`, the first `task_items` items of each, lm-eval 0.4.2's
@@ -41,6 +42,7 @@ PROFILES = {
                          "--weight-lr", "1e-4", "--quant-lr", "1e-3",
                          "--e2e-lr", "1e-4", "--e2e-batch", "2", "--e2e-accumulation", "1"],
         "lr-qat": ["--train-windows", "128", "--val-windows", "0", "--lr-qat-batch", "2", "--lr-qat-lr", "1e-2"],
+        "gptq": ["--train-windows", "128", "--val-windows", "0"],
         "task_items": 250,
         "task_widths": ["W4g128", "W2g64"],
     },
@@ -52,6 +54,7 @@ PROFILES = {
                          "--weight-lr", "1e-4", "--quant-lr", "1e-3",
                          "--e2e-lr", "1e-4", "--e2e-batch", "2", "--e2e-accumulation", "1"],
         "lr-qat": ["--train-windows", "16", "--val-windows", "0", "--lr-qat-batch", "2", "--lr-qat-lr", "1e-2"],
+        "gptq": ["--train-windows", "16", "--val-windows", "0"],
         "task_items": 10,
         "task_widths": ["W2g64"],
     },
@@ -59,7 +62,7 @@ PROFILES = {
 TASK_METHODS = ["fp", "rtn", "efficientqat"]
 TASKS = ["arc_easy", "arc_challenge", "piqa", "hellaswag", "winogrande", "boolq"]
 
-METHODS = ["rtn", "rtn-sym", "efficientqat", "lr-qat"]
+METHODS = ["rtn", "rtn-sym", "gptq", "efficientqat", "lr-qat"]
 
 # ../shared/models/smollm2-135m-instruct-q4_1/README.md, "Reference figures": transformers float32
 # and an independent float64 round-to-nearest (asymmetric min-max) on the same first 40 windows.
@@ -151,7 +154,7 @@ def main():
     print(f"runs in {tmp}", flush=True)
     keys = [("fp", "fp")] + [(w, m) for w in profile["widths"] for m in METHODS]
     # Longest first, so that the two workers end together.
-    order = {"lr-qat": 0, "efficientqat": 1, "fp": 2, "rtn": 3, "rtn-sym": 3}
+    order = {"lr-qat": 0, "efficientqat": 1, "gptq": 2, "fp": 3, "rtn": 4, "rtn-sym": 4}
     keys.sort(key=lambda k: order[k[1]])
     started = time.time()
     with cf.ThreadPoolExecutor(max_workers=a.jobs) as pool:
@@ -174,6 +177,9 @@ def main():
             row[f"{m}_eval_seconds"] = round(ev, 1)
         if profile["eval_windows"] == 40 and abs(row["rtn"] / SHARED_40_WINDOWS[width] - 1) > 5e-3:
             failures.append(f"{width}: RTN {row['rtn']:.5g} differs from the shared reference {SHARED_40_WINDOWS[width]:.5g}")
+        if not row["gptq"] < row["rtn"]:
+            failures.append(f"{width}: GPTQ ({row['gptq']:.4g}) does not beat RTN ({row['rtn']:.4g})")
+        row["efficientqat_vs_gptq"] = row["efficientqat"] / row["gptq"]
         if not row["efficientqat"] < row["rtn"]:
             failures.append(f"{width}: EfficientQAT ({row['efficientqat']:.4g}) does not beat RTN ({row['rtn']:.4g})")
         if not row["lr-qat"] < row["rtn-sym"]:
@@ -188,12 +194,14 @@ def main():
           f"calibration {os.path.basename(a.calib)}; {a.jobs} runs at a time, {a.threads} thread(s) each; "
           f"{total / 60:.1f} min in all")
     print(f"full precision: {fp:.4f} ({results[('fp', 'fp')][2]:.0f} s)")
-    head = "| config | RTN | RTN sym | EfficientQAT | LR-QAT | quantize time RTN / sym / EQAT / LR-QAT |"
+    head = ("| config | RTN | RTN sym | GPTQ | EfficientQAT | LR-QAT | EfficientQAT / GPTQ "
+            "| quantize time RTN / sym / GPTQ / EQAT / LR-QAT |")
     print(head)
-    print("|---|---:|---:|---:|---:|---|")
+    print("|---|---:|---:|---:|---:|---:|---:|---|")
     for r in rows:
         times = " / ".join(f"{r[f'{m}_quantize_seconds']:.0f} s" for m in METHODS)
-        print(f"| {r['config']} | {r['rtn']:.4g} | {r['rtn-sym']:.4g} | {r['efficientqat']:.4g} | {r['lr-qat']:.4g} | {times} |")
+        print(f"| {r['config']} | {r['rtn']:.4g} | {r['rtn-sym']:.4g} | {r['gptq']:.4g} | {r['efficientqat']:.4g} "
+              f"| {r['lr-qat']:.4g} | {r['efficientqat_vs_gptq']:.3f} | {times} |")
     fp_acc = results[("fp", "fp")][3]
     if fp_acc:
         print(f"zero-shot acc, first {profile['task_items']} items per task (no BOS):")

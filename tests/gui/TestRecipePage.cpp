@@ -126,6 +126,36 @@ private Q_SLOTS:
         QCOMPARE(QString::fromStdString(jobConfigJson(back)), QString::fromStdString(jobConfigJson(job)));
     }
 
+    // GPTQ from the method list: its fields write the job, and a preset reads back.
+    void gptqFieldsWriteTheJob() {
+        RecipePage page;
+        auto* method = page.findChild<QComboBox*>(QStringLiteral("methodCombo"));
+        method->setCurrentIndex(method->findData(int(Method::Gptq)));
+        QVERIFY(method->currentIndex() >= 0);
+        page.findChild<QDoubleSpinBox*>(QStringLiteral("gptqDampSpin"))->setValue(0.05);
+        page.findChild<QSpinBox*>(QStringLiteral("gptqBlockSpin"))->setValue(64);
+        page.findChild<QSpinBox*>(QStringLiteral("gptqBatchSpin"))->setValue(4);
+        QuantizeJob job;
+        page.applyTo(job);
+        QCOMPARE(job.method, Method::Gptq);
+        QCOMPARE(job.gptq.damp, 0.05);
+        QCOMPARE(job.gptq.blockSize, int64_t(64));
+        QCOMPARE(job.gptq.batchSize, int64_t(4));
+        const QJsonObject config =
+            QJsonDocument::fromJson(QByteArray::fromStdString(jobConfigJson(job))).object();
+        QCOMPARE(config.value("method").toString(), QStringLiteral("gptq"));
+        QCOMPARE(config.value("gptq").toObject().value("damp").toDouble(), 0.05);
+        QVERIFY(!config.contains("block_ap") && !config.contains("lr_qat"));
+        QTemporaryDir tmp;
+        QString error;
+        QVERIFY2(page.savePreset(tmp.path() + "/gptq.json", &error), qPrintable(error));
+        RecipePage other;
+        QVERIFY2(other.loadPreset(tmp.path() + "/gptq.json", &error), qPrintable(error));
+        QuantizeJob back;
+        other.applyTo(back);
+        QCOMPARE(QString::fromStdString(jobConfigJson(back)), QString::fromStdString(jobConfigJson(job)));
+    }
+
     void advancedShowsTheChosenMethod_data() {
         QTest::addColumn<int>("method");
         QTest::addColumn<QStringList>("shown");
@@ -141,7 +171,12 @@ private Q_SLOTS:
                                 << QStringList{"epochsSpin", "weightLrSpin", "e2eLrSpin",
                                                "e2eTrainZerosCheck", "symmetricCheck"};
         QTest::newRow("rtn") << int(Method::RoundToNearest) << QStringList{"symmetricCheck"}
-                             << lrQat + QStringList{"epochsSpin", "e2eLrSpin", "rangeCombo", "lpNormSpin"};
+                             << lrQat + QStringList{"epochsSpin", "e2eLrSpin", "rangeCombo", "lpNormSpin",
+                                                    "gptqDampSpin"};
+        QTest::newRow("gptq") << int(Method::Gptq)
+                              << QStringList{"gptqDampSpin", "gptqBlockSpin", "gptqBatchSpin"}
+                              << lrQat +
+                                     QStringList{"epochsSpin", "e2eLrSpin", "symmetricCheck", "rangeCombo"};
     }
 
     void advancedShowsTheChosenMethod() {

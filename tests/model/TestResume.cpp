@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // A run that is killed (SIGKILL) or cancelled (SIGINT, the cancel flag) and then run
 // again ends with exactly the quantized state of an uninterrupted run: killed after a
-// finished block, killed inside E2E-QP, cancelled inside Block-AP.
+// finished block, killed inside E2E-QP, cancelled inside Block-AP, killed at seeded random
+// moments (wherever they fall: calibration, a block, E2E-QP, an evaluation, a write); a GPTQ run
+// killed after a finished block.
 #include "RunInterrupt.h"
 #include "TestPaths.h"
 
@@ -12,14 +14,17 @@
 #include <QProcess>
 #include <QtTest>
 
+#include <algorithm>
 #include <csignal>
+#include <random>
 
 class TestResume : public QObject {
     Q_OBJECT
 
 private:
     QTemporaryDir m_tmp;
-    QByteArray m_reference; // quantized.safetensors of the uninterrupted run
+    QByteArray m_reference;   // quantized.safetensors of the uninterrupted run
+    qint64 m_referenceMs = 0; // how long it took
 
     QStringList args(const QString& out) const {
         const QString data = qat::test::sharedPath("data/tinystories-gen/");
@@ -56,6 +61,31 @@ private:
                 out};
     }
 
+    static QStringList gptqArgs(const QString& out) {
+        const QString data = qat::test::sharedPath("data/tinystories-gen/");
+        return {"quantize",
+                "-m",
+                qat::test::sharedPath("models/stories260K"),
+                "--method",
+                "gptq",
+                "--bits",
+                "3",
+                "--group",
+                "64",
+                "--calib",
+                data + "calib.txt",
+                "--seqlen",
+                "128",
+                "--train-windows",
+                "48",
+                "--val-windows",
+                "8",
+                "--threads",
+                "1",
+                "--out",
+                out};
+    }
+
     static int runToEnd(const QStringList& a, QString* output = nullptr) {
         QProcess p;
         p.start(qEnvironmentVariable("QAT_CLI"), a);
@@ -78,7 +108,10 @@ private Q_SLOTS:
     void initTestCase() {
         QVERIFY2(QFile::exists(qEnvironmentVariable("QAT_CLI")), "QAT_CLI is not set");
         QVERIFY(m_tmp.isValid());
+        QElapsedTimer timer;
+        timer.start();
         QCOMPARE(runToEnd(args(m_tmp.path() + "/reference")), 0);
+        m_referenceMs = timer.elapsed();
         m_reference = state(m_tmp.path() + "/reference");
         QVERIFY(m_reference.size() > 1000);
     }
@@ -119,6 +152,49 @@ private Q_SLOTS:
         QString output;
         QCOMPARE(runToEnd(args(out), &output), 0);
         QVERIFY2(state(out) == m_reference, "the resumed run differs from the uninterrupted one");
+    }
+
+    // SIGKILL at seeded random moments of the run, then the same command to its end: the result
+    // is the uninterrupted run's, byte for byte, wherever the kill fell.
+    void killedAtRandomMoments() {
+        for (const unsigned seed : {1u, 2u, 3u}) {
+            std::mt19937 rng(seed);
+            const qint64 delay =
+                200 + static_cast<qint64>(rng() % static_cast<unsigned>(std::max<qint64>(1, m_referenceMs)));
+            const QString out = m_tmp.path() + "/random-" + QString::number(seed);
+            QProcess p;
+            p.start(qEnvironmentVariable("QAT_CLI"), args(out));
+            QVERIFY(p.waitForStarted());
+            QTest::qWait(static_cast<int>(delay));
+            const QList<QJsonObject> events = qat::test::runEvents(out);
+            const QString last =
+                events.isEmpty() ? QStringLiteral("(none)") : events.last().value("event").toString();
+            if (p.state() == QProcess::Running) ::kill(static_cast<pid_t>(p.processId()), SIGKILL);
+            p.waitForFinished(60000);
+            qInfo("seed %u: killed after %lld ms of about %lld, the last event %s", seed,
+                  static_cast<long long>(delay), static_cast<long long>(m_referenceMs), qPrintable(last));
+            QCOMPARE(runToEnd(args(out)), 0);
+            QVERIFY2(
+                state(out) == m_reference,
+                qPrintable(
+                    QStringLiteral("seed %1: the resumed run differs from the uninterrupted one").arg(seed)));
+        }
+    }
+
+    void gptqKilledAfterABlock() {
+        const QString reference = m_tmp.path() + "/gptq-reference";
+        QCOMPARE(runToEnd(gptqArgs(reference)), 0);
+        const QByteArray expected = state(reference);
+        QVERIFY(expected.size() > 1000);
+        const QString out = m_tmp.path() + "/gptq-killed";
+        QCOMPARE(qat::test::interruptRun(gptqArgs(out), out, "block_finished", "block", 1, SIGKILL),
+                 -SIGKILL);
+        QVERIFY(!QFile::exists(out + "/quantized.safetensors"));
+        QVERIFY(QFile::exists(out + "/blocks/block-001.safetensors"));
+        QString output;
+        QCOMPARE(runToEnd(gptqArgs(out), &output), 0);
+        QVERIFY2(output.contains("restored from block-001.safetensors"), qPrintable(output));
+        QVERIFY2(state(out) == expected, "the resumed GPTQ run differs from the uninterrupted one");
     }
 };
 

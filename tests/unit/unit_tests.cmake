@@ -8,6 +8,8 @@ qat_add_test(TestTextData SOURCES TestTextData.cpp LABELS unit LIBS qat_formats)
 qat_add_test(TestModelLoading SOURCES TestModelLoading.cpp LABELS unit LIBS qat_core TIMEOUT 300)
 # The EfficientQAT fake-quant (fused autograd vs composition and finite differences) and quantized linears.
 qat_add_test(TestFakeQuant SOURCES TestFakeQuant.cpp LABELS unit LIBS qat_core TORCH)
+# GPTQ on one layer against the paper's algorithm in float64 (dead inputs, dampening retries).
+qat_add_test(TestGptq SOURCES TestGptq.cpp LABELS unit LIBS qat_core TORCH)
 # LR-QAT: the symmetric quantizer and its Lp search, int8 fixed-point Φ0, the LR-QAT linear and its merge.
 qat_add_test(TestLrQat SOURCES TestLrQat.cpp LABELS unit LIBS qat_core TORCH)
 # Run folders (run.json, metrics.jsonl, checkpoints found for resume) and progress events as JSON.

@@ -99,6 +99,9 @@ enum class JobSettingId {
     LrQatP,
     LrQatWeightCheckpointing,
     LrQatSeed,
+    GptqDamp,
+    GptqBlockSize,
+    GptqBatch,
     Count
 };
 
@@ -124,7 +127,8 @@ struct JobSetting {
     const char* help; ///< English: the CLI's help, and the meaning the GUI's tooltip gives
     unsigned methods; ///< run.json records it for these methods (mask of 1 << Method)
     bool readable;    ///< false: written for the record only (the seeds derived from /seed)
-    bool resumable;   ///< may differ when a run folder is resumed (device, dtype, threads, eval)
+    bool resumable; ///< may differ when a run folder is resumed (threads, evaluation): they do not change the
+                    ///< weights
     SettingValue (*get)(const QuantizeJob& job);              ///< the job's field
     void (*set)(QuantizeJob& job, const SettingValue& value); ///< sets the field (value already checked)
     /// What run.json records when it differs from the field (a learning rate by bits, α = r).

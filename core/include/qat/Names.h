@@ -16,7 +16,7 @@
 namespace qat {
 
 /// A quantization method, as `--method` and run.json name it.
-enum class Method { RoundToNearest, BlockAp, EfficientQat, LrQat };
+enum class Method { RoundToNearest, BlockAp, EfficientQat, LrQat, Gptq };
 
 /// A model state a job evaluates: full precision, then the state after each phase.
 enum class Stage {
@@ -25,6 +25,7 @@ enum class Stage {
     BlockAp,      ///< after Block-AP (EfficientQAT's first phase)
     BlockApE2eQp, ///< after Block-AP and E2E-QP: EfficientQAT's result
     LrQat,
+    Gptq,
 };
 
 /// The phases of a quantization run, in their usual order.
@@ -34,6 +35,7 @@ enum class Phase {
     BlockAp,        ///< EfficientQAT phase 1: block-wise training of all parameters
     E2eQp,          ///< EfficientQAT phase 2: end-to-end training of the quantization parameters
     LrQat,          ///< LR-QAT: end-to-end training of low-rank adapters and step sizes
+    Gptq,           ///< GPTQ: one-shot, layer by layer, with the inputs' Hessian
     Evaluation,     ///< perplexity evaluation
     Export,         ///< writing the quantized model
 };
@@ -103,7 +105,7 @@ template <class E> std::vector<std::string> namesOf() {
 /// a, b or c: the names for a message.
 std::string nameList(const std::vector<std::string>& names);
 
-/// rtn, block-ap, efficientqat, lr-qat.
+/// rtn, block-ap, efficientqat, lr-qat, gptq.
 inline const char* methodName(Method method) {
     return nameOf(method);
 }
@@ -111,7 +113,7 @@ inline std::optional<Method> methodFromName(const std::string& name) {
     return fromName<Method>(name);
 }
 
-/// eval.json's and the results' stage names: fp, rtn, block-ap, block-ap+e2e-qp, lr-qat.
+/// eval.json's and the results' stage names: fp, rtn, block-ap, block-ap+e2e-qp, lr-qat, gptq.
 inline const char* stageName(Stage stage) {
     return nameOf(stage);
 }
@@ -121,7 +123,7 @@ inline std::optional<Stage> stageFromName(const std::string& name) {
 /// The stage that holds a method's quantized model (EfficientQAT: Block-AP + E2E-QP).
 Stage finalStage(Method method);
 
-/// The JSON spelling of a phase: calibration, rtn, block_ap, e2e_qp, lr_qat, evaluation, export.
+/// The JSON spelling of a phase: calibration, rtn, block_ap, e2e_qp, lr_qat, gptq, evaluation, export.
 inline const char* phaseName(Phase phase) {
     return nameOf(phase);
 }

@@ -9,6 +9,7 @@
 #include "qat/BlockAp.h"
 #include "qat/Calibration.h"
 #include "qat/E2eQp.h"
+#include "qat/Gptq.h"
 #include "qat/LrQat.h"
 #include "qat/Model.h"
 #include "qat/Names.h"
@@ -45,6 +46,7 @@ struct QuantizeJob {
     BlockApOptions blockAp;
     E2eQpOptions e2e;
     LrQatOptions lrQat;
+    GptqOptions gptq;
     std::vector<std::filesystem::path> evalFiles; ///< perplexity before and after each phase
     int64_t evalSeqlen = 2048;                    ///< capped at the model's context
     int64_t evalMaxWindows = 0;                   ///< 0: all
@@ -70,6 +72,11 @@ std::string jobConfigJson(const QuantizeJob& job);
 Status applyJobConfig(const std::string& jsonText, const std::string& source, QuantizeJob& job,
                       const std::set<std::string>& keep = {});
 
+/// What an interrupted run of `method` keeps in its folder and resumes from, for messages:
+/// "every finished block", "every finished block and E2E-QP's last checkpoint", "LR-QAT's last
+/// checkpoint", "nothing worth keeping" (round-to-nearest starts again).
+std::string resumePointText(Method method);
+
 /// Checks what can be checked without the model: method data, bits, group sign, files.
 Status checkJob(const QuantizeJob& job);
 
@@ -89,6 +96,7 @@ struct QuantizeJobResult {
     BlockApResult blockAp;
     E2eQpResult e2e;
     LrQatResult lrQat;
+    GptqResult gptq;
 };
 
 /// Runs the job, reporting every event to `sink` (and to RUN/metrics.jsonl). On a failure

@@ -8,16 +8,16 @@ template <> const std::vector<NameEntry<Method>>& nameTable<Method>() {
     static const std::vector<NameEntry<Method>> t = {{Method::RoundToNearest, "rtn"},
                                                      {Method::BlockAp, "block-ap"},
                                                      {Method::EfficientQat, "efficientqat"},
-                                                     {Method::LrQat, "lr-qat"}};
+                                                     {Method::LrQat, "lr-qat"},
+                                                     {Method::Gptq, "gptq"}};
     return t;
 }
 
 template <> const std::vector<NameEntry<Stage>>& nameTable<Stage>() {
-    static const std::vector<NameEntry<Stage>> t = {{Stage::FullPrecision, "fp"},
-                                                    {Stage::RoundToNearest, "rtn"},
-                                                    {Stage::BlockAp, "block-ap"},
-                                                    {Stage::BlockApE2eQp, "block-ap+e2e-qp"},
-                                                    {Stage::LrQat, "lr-qat"}};
+    static const std::vector<NameEntry<Stage>> t = {
+        {Stage::FullPrecision, "fp"}, {Stage::RoundToNearest, "rtn"},
+        {Stage::BlockAp, "block-ap"}, {Stage::BlockApE2eQp, "block-ap+e2e-qp"},
+        {Stage::LrQat, "lr-qat"},     {Stage::Gptq, "gptq"}};
     return t;
 }
 
@@ -27,6 +27,7 @@ template <> const std::vector<NameEntry<Phase>>& nameTable<Phase>() {
                                                     {Phase::BlockAp, "block_ap"},
                                                     {Phase::E2eQp, "e2e_qp"},
                                                     {Phase::LrQat, "lr_qat"},
+                                                    {Phase::Gptq, "gptq"},
                                                     {Phase::Evaluation, "evaluation"},
                                                     {Phase::Export, "export"}};
     return t;
@@ -91,6 +92,8 @@ Stage finalStage(Method method) {
         return Stage::BlockApE2eQp;
     case Method::LrQat:
         return Stage::LrQat;
+    case Method::Gptq:
+        return Stage::Gptq;
     }
     return Stage::BlockApE2eQp;
 }

@@ -4,6 +4,8 @@
 // before anything is allocated, so that a hostile file costs at most a bounded allocation.
 #include "GgufFile.h"
 
+#include "common/DurableFile.h"
+
 #include "qat/Status.h"
 
 #include <algorithm>
@@ -618,30 +620,6 @@ void checkValueLimits(const std::string& where, const Value& v) {
 }
 
 // Writes all of `n` bytes to `fd`; false with errno set on failure.
-bool writeAll(int fd, const uint8_t* p, size_t n) {
-    while (n > 0) {
-        const ssize_t w = ::write(fd, p, std::min<size_t>(n, size_t(1) << 30));
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) {
-            if (w == 0) errno = EIO;
-            return false;
-        }
-        p += w;
-        n -= static_cast<size_t>(w);
-    }
-    return true;
-}
-
-// Removes the temporary file unless the write completed.
-struct TemporaryFile {
-    std::string path;
-    int fd = -1;
-    bool done = false;
-    ~TemporaryFile() {
-        if (fd >= 0) ::close(fd);
-        if (!done) ::unlink(path.c_str());
-    }
-};
 
 } // namespace
 
@@ -729,44 +707,16 @@ void GgufWriter::write(const std::filesystem::path& file) const {
     uint64_t largest = 0;
     for (const Pending& p : m_tensors)
         largest = std::max(largest, alignUp(p.info.bytes, align));
-    const std::string name = file.string();
-
-    TemporaryFile tmp;
-    tmp.path = name + ".tmp";
-    tmp.fd = ::open(tmp.path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (tmp.fd < 0) {
-        tmp.done = true; // nothing was created
-        fail(ErrorKind::Failure, name + ": cannot create " + tmp.path + ": " + std::strerror(errno));
-    }
-    auto ioError = [&](const char* what) {
-        fail(ErrorKind::Failure, name + ": " + what + " " + tmp.path + " failed: " + std::strerror(errno));
-    };
-    if (!writeAll(tmp.fd, header.data(), header.size())) ioError("writing");
+    DurableFile out(file);
+    out.write(header.data(), header.size());
     std::vector<uint8_t> buffer(static_cast<size_t>(largest));
     for (const Pending& p : m_tensors) {
         const size_t padded = static_cast<size_t>(alignUp(p.info.bytes, align));
         std::fill(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(padded), uint8_t(0));
         p.fill(buffer.data());
-        if (!writeAll(tmp.fd, buffer.data(), padded)) ioError("writing");
+        out.write(buffer.data(), padded);
     }
-    if (::fsync(tmp.fd) != 0) ioError("syncing");
-    const int fd = tmp.fd;
-    tmp.fd = -1;
-    if (::close(fd) != 0) ioError("closing");
-    if (::rename(tmp.path.c_str(), name.c_str()) != 0)
-        fail(ErrorKind::Failure, name + ": cannot rename " + tmp.path + " to it: " + std::strerror(errno));
-    tmp.done = true;
-    const std::filesystem::path parent =
-        file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
-    const int dir = ::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dir >= 0) {
-        const bool synced = ::fsync(dir) == 0 || errno == EINVAL;
-        const int syncError = errno;
-        ::close(dir);
-        if (!synced)
-            fail(ErrorKind::Failure,
-                 name + ": syncing the folder " + parent.string() + " failed: " + std::strerror(syncError));
-    }
+    out.commit();
 }
 
 } // namespace qat::gguf

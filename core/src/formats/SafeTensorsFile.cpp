@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "formats/SafeTensorsFile.h"
 
+#include "common/DurableFile.h"
+
 #include "qat/Status.h"
 
 #include <nlohmann/json.hpp>
@@ -135,27 +137,16 @@ void writeSafeTensors(const std::filesystem::path& file,
     std::string text = header.dump();
     while ((text.size() + 8) % 8 != 0)
         text += ' '; // align the data area to 8 bytes
-    const std::filesystem::path tmp = file.string() + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) fail(ErrorKind::Failure, tmp.string() + ": cannot write");
-        uint64_t n = text.size();
-        uint8_t prefix[8];
-        for (int i = 0; i < 8; ++i)
-            prefix[i] = static_cast<uint8_t>(n >> (8 * i));
-        out.write(reinterpret_cast<const char*>(prefix), 8);
-        out.write(text.data(), static_cast<std::streamsize>(text.size()));
-        for (const auto& t : data)
-            out.write(static_cast<const char*>(t.data_ptr()),
-                      static_cast<std::streamsize>(t.numel() * t.element_size()));
-        out.flush();
-        if (!out) fail(ErrorKind::Failure, tmp.string() + ": write failed (disk full?)");
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, file, ec);
-    if (ec)
-        fail(ErrorKind::Failure,
-             file.string() + ": cannot rename from " + tmp.string() + ": " + ec.message());
+    DurableFile out(file);
+    uint64_t n = text.size();
+    uint8_t prefix[8];
+    for (int i = 0; i < 8; ++i)
+        prefix[i] = static_cast<uint8_t>(n >> (8 * i));
+    out.write(prefix, 8);
+    out.write(text.data(), text.size());
+    for (const auto& t : data)
+        out.write(t.data_ptr(), static_cast<size_t>(t.numel() * t.element_size()));
+    out.commit();
 }
 
 } // namespace qat

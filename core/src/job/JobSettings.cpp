@@ -21,13 +21,14 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr unsigned bit(Method m) {
     return 1u << static_cast<unsigned>(m);
 }
-constexpr unsigned kAll =
-    bit(Method::RoundToNearest) | bit(Method::BlockAp) | bit(Method::EfficientQat) | bit(Method::LrQat);
+constexpr unsigned kAll = bit(Method::RoundToNearest) | bit(Method::BlockAp) | bit(Method::EfficientQat) |
+                          bit(Method::LrQat) | bit(Method::Gptq);
 constexpr unsigned kRtn = bit(Method::RoundToNearest);
 constexpr unsigned kData = kAll & ~kRtn;
 constexpr unsigned kBlockAp = bit(Method::BlockAp) | bit(Method::EfficientQat);
 constexpr unsigned kE2e = bit(Method::EfficientQat);
 constexpr unsigned kLrQat = bit(Method::LrQat);
+constexpr unsigned kGptq = bit(Method::Gptq);
 
 using Getter = SettingValue (*)(const QuantizeJob&);
 using Setter = void (*)(QuantizeJob&, const SettingValue&);
@@ -148,7 +149,7 @@ std::vector<JobSetting> jobRows() {
         Row(Id::Method, "/method", K::Choice, std::string(methodName(Method::EfficientQat)), kAll,
             QAT_CHOICE(method, Method))
             .choices(namesOf<Method>())
-            .cli("--method", "rtn, block-ap, efficientqat or lr-qat"),
+            .cli("--method", "rtn, block-ap, efficientqat, lr-qat or gptq"),
         Row(Id::Bits, "/bits", K::Int, int64_t{4}, kAll, QAT_INT(spec.bits))
             .range(2, 8)
             .checkedByJob()
@@ -162,12 +163,11 @@ std::vector<JobSetting> jobRows() {
             .cli("--seed", "Seed of the calibration windows and of training"),
         Row(Id::Device, "/device", K::Choice, std::string("cpu"), kAll, QAT_CHOICE(device, Device))
             .choices(namesOf<Device>())
-            .resumable()
-            .cli("--device", "cpu or cuda"),
+            .cli("--device", "cpu or cuda (a run resumes only on the device it started on)"),
         Row(Id::DType, "/dtype", K::Choice, std::string("float32"), kAll, QAT_CHOICE(dtype, ComputeDType))
             .choices(namesOf<ComputeDType>())
-            .resumable()
-            .cli("--dtype", "Compute dtype: float32 or bfloat16"),
+            .cli("--dtype",
+                 "Compute dtype: float32 or bfloat16 (a run resumes only in the dtype it started in)"),
         Row(Id::Threads, "/threads", K::Int, int64_t{0}, kAll, QAT_INT(threads))
             .range(0, kInf)
             .resumable()
@@ -223,7 +223,7 @@ std::vector<JobSetting> calibrationRows() {
     return {
         Row(Id::CalibrationFiles, "/calibration/files", K::Files, Files{}, kData,
             QAT_FILES(calibration.files))
-            .cli("--calib", "Calibration text / JSONL files (block-ap and efficientqat)"),
+            .cli("--calib", "Calibration text / JSONL files (every method but rtn)"),
         Row(Id::GeneratedDocuments, "/calibration/generated_documents", K::Int, int64_t{0}, kData,
             QAT_INT(generatedDocuments))
             .range(0, kInf)
@@ -426,9 +426,26 @@ std::vector<JobSetting> lrQatRows() {
     };
 }
 
+std::vector<JobSetting> gptqRows() {
+    return {
+        Row(Id::GptqDamp, "/gptq/damp", K::Double, 0.01, kGptq, QAT_DOUBLE(gptq.damp))
+            .positive()
+            .field(1e-6, 1.0)
+            .cli("--damp", "GPTQ dampening: this fraction of the Hessian's mean diagonal is added to it"),
+        Row(Id::GptqBlockSize, "/gptq/block_size", K::Int, int64_t{128}, kGptq, QAT_INT(gptq.blockSize))
+            .range(1, kInf)
+            .field(1, 65536)
+            .cli("--gptq-block", "GPTQ columns per lazy batch update (the result does not depend on it)"),
+        Row(Id::GptqBatch, "/gptq/batch", K::Int, int64_t{8}, kGptq, QAT_INT(gptq.batchSize))
+            .range(1, kInf)
+            .field(1, 4096)
+            .cli("--gptq-batch", "GPTQ windows per forward pass when collecting the layers' inputs"),
+    };
+}
+
 std::vector<JobSetting> makeTable() {
     std::vector<JobSetting> table;
-    for (auto part : {jobRows, calibrationRows, blockApRows, e2eAndQuantizerRows, lrQatRows})
+    for (auto part : {jobRows, calibrationRows, blockApRows, e2eAndQuantizerRows, lrQatRows, gptqRows})
         for (JobSetting& s : part())
             table.push_back(std::move(s));
     return table;

@@ -6,6 +6,7 @@
 #include "qat/JobSettings.h"
 #include "qat/RunDirectory.h"
 #include "qat/Version.h"
+#include "run/CheckpointCheck.h"
 
 #include <nlohmann/json.hpp>
 
@@ -143,6 +144,21 @@ Status applyJobConfig(const std::string& jsonText, const std::string& source, Qu
     return Status::success();
 }
 
+std::string resumePointText(Method method) {
+    switch (method) {
+    case Method::RoundToNearest:
+        return "nothing worth keeping (round-to-nearest starts again; it takes seconds)";
+    case Method::BlockAp:
+    case Method::Gptq:
+        return "every finished block";
+    case Method::EfficientQat:
+        return "every finished block and E2E-QP's last checkpoint";
+    case Method::LrQat:
+        return "LR-QAT's last checkpoint";
+    }
+    return "every finished block";
+}
+
 Status checkJob(const QuantizeJob& job) {
     std::error_code ec;
     if (job.model.empty()) return Status::error(ErrorKind::BadInput, "no model: give a model folder");
@@ -248,6 +264,13 @@ Status openRunFolder(JobRun& r) {
     rs.resumableFields = resumableJobFields();
     Status st = RunDirectory::open(r.job.out, rs, r.run);
     if (!st.ok()) return st;
+    // A resume that will be refused is refused now, before anything is appended or written.
+    const bool blockCheckpoints = r.job.method == Method::BlockAp || r.job.method == Method::EfficientQat ||
+                                  r.job.method == Method::Gptq;
+    if (r.run->resumed() && blockCheckpoints) {
+        st = guarded([&] { checkBlockCheckpoints(*r.run, r.job.spec); });
+        if (!st.ok()) return st;
+    }
     r.out.runFolder = r.run->folder();
     r.out.resumed = r.run->resumed();
     st = guarded([&] { r.metrics = std::make_unique<MetricsWriter>(r.run->metricsPath()); });
@@ -264,9 +287,15 @@ void logStart(JobRun& r) {
     sink.onRunStarted(RunStarted{r.run->resumed()});
     if (r.run->resumed()) {
         const auto last = r.run->lastFinishedBlock();
-        sink.onLog("resuming " + r.run->folder().string() + ": " +
-                   (last ? std::to_string(*last + 1) + " block(s) done" : std::string("no block done yet")) +
-                   (r.run->hasE2eCheckpoint() ? ", E2E-QP checkpoint present" : ""));
+        std::string state;
+        if (job.method == Method::LrQat)
+            state = r.run->hasE2eCheckpoint() ? "LR-QAT checkpoint present" : "no LR-QAT checkpoint yet";
+        else if (job.method != Method::RoundToNearest)
+            state = (last ? std::to_string(*last + 1) + " block(s) done" : std::string("no block done yet")) +
+                    (r.run->hasE2eCheckpoint() ? ", E2E-QP checkpoint present" : "");
+        else
+            state = "round-to-nearest starts again";
+        sink.onLog("resuming " + r.run->folder().string() + ": " + state);
     }
     if (job.method == Method::RoundToNearest) return;
     const CalibrationData& data = r.data;
@@ -332,6 +361,8 @@ Status runPhases(JobRun& r) {
         st = quantizeRoundToNearest(*r.model, job.spec, job.quantizer, sink);
     } else if (job.method == Method::LrQat) {
         st = runLrQat(*r.model, job.spec, job.lrQat, r.data, sink, r.out.lrQat, r.run.get());
+    } else if (job.method == Method::Gptq) {
+        st = runGptq(*r.model, job.spec, job.gptq, r.data, sink, r.out.gptq, r.run.get());
     } else {
         BlockApOptions bo = job.blockAp;
         bo.phaseCount = job.method == Method::EfficientQat ? 2 : 1;

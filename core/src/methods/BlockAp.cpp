@@ -258,19 +258,21 @@ private:
 
     void restoreBlock(int64_t i, int64_t blocks) {
         const auto path = m_run->blockCheckpointPath(i);
-        const SafeTensorsFile file(path);
-        const QuantSpec stored = quantizedSpecOf(file);
+        const auto file =
+            readingBlockCheckpoint(path, [&] { return std::make_unique<SafeTensorsFile>(path); });
+        const QuantSpec stored = readingBlockCheckpoint(path, [&] { return quantizedSpecOf(*file); });
         if (stored.bits != m_spec.bits || stored.groupSize != m_spec.groupSize)
             fail(ErrorKind::BadInput, path.string() + " holds W" + std::to_string(stored.bits) + " g" +
                                           std::to_string(stored.groupSize) + ", this run is W" +
                                           std::to_string(m_spec.bits) + " g" +
                                           std::to_string(m_spec.groupSize));
-        const DecoderBlock frozen = loadFrozenBlock(file, i, m_model.config(), m_spec, m_dtype, m_device);
+        const DecoderBlock frozen = readingBlockCheckpoint(
+            path, [&] { return loadFrozenBlock(*file, i, m_model.config(), m_spec, m_dtype, m_device); });
         computeTargets(m_llama->block(i));
         m_llama->replaceBlock(i, frozen);
         advance(frozen);
         auto figure = [&](const char* key) {
-            const auto& m = file.header().metadata;
+            const auto& m = file->header().metadata;
             auto it = m.find(key);
             return it == m.end() ? std::nan("") : std::strtod(it->second.c_str(), nullptr);
         };

@@ -15,8 +15,11 @@
 #include "model/Layers.h"
 #include "qat/ModelConfig.h"
 #include "qat/Quantization.h"
+#include "qat/Status.h"
 
+#include <filesystem>
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -40,6 +43,18 @@ std::map<std::string, std::string> quantizedMetadata(const QuantSpec& spec);
 /// The spec a file was written with; throws Error(BadInput) naming the file when the
 /// metadata is missing or not ours.
 QuantSpec quantizedSpecOf(const SafeTensorsFile& file);
+
+/// Runs `fn`, which reads block checkpoint `path`; an error it throws gets how to recover added
+/// (remove the file: the run quantizes that block again).
+template <class Fn>
+auto readingBlockCheckpoint(const std::filesystem::path& path, Fn&& fn) -> decltype(fn()) {
+    try {
+        return fn();
+    } catch (const Error& e) {
+        fail(e.kind(), std::string(e.what()) + " -- remove " + path.string() +
+                           " and run the same command again: the run quantizes that block again");
+    }
+}
 
 /// Rebuilds frozen decoder block `layer` from `file`, checking every shape against
 /// `config` and every code and zero point against the spec's range; computes in `dtype`

@@ -3,11 +3,14 @@
 // block checkpoints found for resuming, and atomic writes.
 #include "qat/RunDirectory.h"
 
+#include "common/DurableFile.h"
+
 #include <torch/version.h>
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -166,6 +169,26 @@ bool isEmptyDir(const fs::path& dir) {
     return fs::directory_iterator(dir, ec) == fs::directory_iterator() && !ec;
 }
 
+// A folder that holds nothing but the temporary run.json of a run killed while it was being
+// created (before the rename): ours, so a new run may start in it. Lists those files.
+std::vector<fs::path> leftoversOfACreation(const fs::path& folder) {
+    std::vector<fs::path> files;
+    std::error_code ec;
+    for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+        if (it->path().filename() != "run.json.tmp" || !it->is_regular_file()) return {};
+        files.push_back(it->path());
+    }
+    return ec ? std::vector<fs::path>{} : files;
+}
+
+// "fnv1a64:" and 16 hexadecimal digits, as modelFingerprint writes it.
+bool wellFormedFingerprint(const std::string& print) {
+    const std::string prefix = "fnv1a64:";
+    return print.size() == prefix.size() + 16 && print.compare(0, prefix.size(), prefix) == 0 &&
+           std::all_of(print.begin() + static_cast<std::ptrdiff_t>(prefix.size()), print.end(),
+                       [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; });
+}
+
 } // namespace
 
 // ---- free functions ----------------------------------------------------------------------
@@ -204,38 +227,7 @@ std::string modelFingerprint(const fs::path& modelFolder) {
 }
 
 void writeFileAtomic(const fs::path& file, const std::string& bytes) {
-    const fs::path tmp = file.string() + ".tmp";
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) fail(ErrorKind::Failure, tmp.string() + ": cannot write: " + std::strerror(errno));
-    size_t done = 0;
-    while (done < bytes.size()) {
-        const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            const std::string why = std::strerror(errno);
-            ::close(fd);
-            ::unlink(tmp.c_str());
-            fail(ErrorKind::Failure, tmp.string() + ": write failed (disk full?): " + why);
-        }
-        done += static_cast<size_t>(n);
-    }
-    if (::fsync(fd) != 0 || ::close(fd) != 0) {
-        const std::string why = std::strerror(errno);
-        ::unlink(tmp.c_str());
-        fail(ErrorKind::Failure, tmp.string() + ": cannot flush to disk: " + why);
-    }
-    std::error_code ec;
-    fs::rename(tmp, file, ec);
-    if (ec)
-        fail(ErrorKind::Failure,
-             file.string() + ": cannot rename from " + tmp.string() + ": " + ec.message());
-    // Make the rename itself durable.
-    const fs::path dir = file.has_parent_path() ? file.parent_path() : fs::path(".");
-    const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-        ::fsync(dfd);
-        ::close(dfd);
-    }
+    writeFileDurably(file, bytes);
 }
 
 // ---- RunDirectory ------------------------------------------------------------------------
@@ -264,6 +256,12 @@ std::unique_ptr<RunDirectory> RunDirectory::openOrCreate(const fs::path& folder,
         const std::string storedPrint = stored.contains("model") && stored["model"].is_object()
                                             ? stored["model"].value("fingerprint", std::string())
                                             : std::string();
+        const json printJson = storedPrint;
+        if (!wellFormedFingerprint(storedPrint))
+            fail(ErrorKind::BadInput,
+                 runJson.string() + ": model.fingerprint " + shortDump(&printJson) +
+                     " is missing or damaged (not fnv1a64: and 16 hexadecimal digits); the run "
+                     "cannot be checked against the model: use a new run folder");
         if (storedPrint != fingerprint)
             fail(ErrorKind::BadInput, folder.string() + " holds a run of a different model (fingerprint " +
                                           storedPrint + ", " + spec.modelFolder.string() + " has " +
@@ -280,9 +278,14 @@ std::unique_ptr<RunDirectory> RunDirectory::openOrCreate(const fs::path& folder,
                                           " (use a new run folder to start another run)");
         run->m_resumed = true;
     } else {
-        if (fs::exists(folder, ec) && !isEmptyDir(folder))
-            fail(ErrorKind::BadInput,
-                 folder.string() + " exists, is not empty and holds no run.json: not a run folder");
+        if (fs::exists(folder, ec) && !isEmptyDir(folder)) {
+            const std::vector<fs::path> leftovers = leftoversOfACreation(folder);
+            if (leftovers.empty())
+                fail(ErrorKind::BadInput,
+                     folder.string() + " exists, is not empty and holds no run.json: not a run folder");
+            for (const fs::path& f : leftovers)
+                fs::remove(f, ec); // a run killed while it created this folder: start it again
+        }
         fs::create_directories(folder, ec);
         if (ec) fail(ErrorKind::Failure, folder.string() + ": cannot create: " + ec.message());
         nlohmann::ordered_json j;
