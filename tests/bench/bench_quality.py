@@ -52,10 +52,12 @@ def main():
     ap.add_argument("--json", required=True, help="where to write the results")
     ap.add_argument("--eval-windows", type=int, default=100)
     ap.add_argument("--jobs", type=int, default=max(1, min(4, os.cpu_count() or 1)))
-    ap.add_argument("--only", default="", help="comma-separated config names (default: all)")
+    ap.add_argument("--only", default="", help="comma-separated config names (default: all); "
+                    "\"baselines\": only the RTN / GPTQ table")
     a = ap.parse_args()
 
     configs = [c for c in CONFIGS if not a.only or c[0] in a.only.split(",")]
+    baseline_widths = GPTQ_WIDTHS if not a.only or a.only == "baselines" else []
     ev = ["--eval", a.eval, "--eval-seqlen", "512", "--eval-max-windows", str(a.eval_windows)]
     tmp = tempfile.mkdtemp(prefix="qat-bench-quality-")
     jobs = {}
@@ -68,7 +70,7 @@ def main():
                 quantize, a.cli, ["--method", "rtn", "--bits", str(bits), "--group", str(group), "-m", a.model, *ev],
                 os.path.join(tmp, f"rtn-{name}"))
         gptq_preset = os.path.join(a.presets, "gptq-w2g64-demo.json")
-        for name, bits, group in GPTQ_WIDTHS if not a.only else []:
+        for name, bits, group in baseline_widths:
             width = ["--bits", str(bits), "--group", str(group)]
             jobs[(name, "gptq")] = pool.submit(
                 quantize, a.cli, ["--config", gptq_preset, *width, "-m", a.model, "--calib", a.calib, *ev],
@@ -97,7 +99,7 @@ def main():
             failures.append(f"{name}: E2E-QP ({row['block_ap_e2e_qp']:.4f}) does not improve on Block-AP ({row['block_ap']:.4f})")
         rows.append(row)
     baselines = []
-    for name, bits, group in GPTQ_WIDTHS if not a.only else []:
+    for name, bits, group in baseline_widths:
         (rtn_stages, rtn_s), (gptq_stages, gptq_s) = results[(name, "rtn")], results[(name, "gptq")]
         row = {"config": name, "bits": bits, "group": group, "fp32": gptq_stages["fp"], "rtn": rtn_stages["rtn"],
                "gptq": gptq_stages["gptq"], "rtn_seconds": round(rtn_s, 1), "gptq_seconds": round(gptq_s, 1)}

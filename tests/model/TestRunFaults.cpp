@@ -34,26 +34,52 @@ QStringList model() {
 }
 
 QStringList rtnArgs(const QString& out) {
-    return QStringList{"quantize"} + model() + QStringList{"--method", "rtn", "--bits", "4", "--group", "64",
-                                                           "--threads", "1", "--out", out};
+    return QStringList{"quantize"} + model() +
+           QStringList{"--method", "rtn", "--bits", "4", "--group", "64", "--threads", "1", "--out", out};
 }
 
 // A small EfficientQAT run: block checkpoints of 54 kB, E2E-QP's of 73 kB, a state of 270 kB.
 QStringList eqatArgs(const QString& out) {
     const QString data = qat::test::sharedPath("data/tinystories-gen/");
     return QStringList{"quantize"} + model() +
-           QStringList{"--method", "efficientqat", "--bits", "2", "--group", "64", "--calib", data + "calib.txt",
-                       "--seqlen", "128", "--train-windows", "16", "--val-windows", "4", "--epochs", "1",
-                       "--weight-lr", "1e-3", "--quant-lr", "1e-3", "--e2e-lr", "1e-3", "--e2e-accumulation",
-                       "1", "--threads", "1", "--out", out};
+           QStringList{"--method",
+                       "efficientqat",
+                       "--bits",
+                       "2",
+                       "--group",
+                       "64",
+                       "--calib",
+                       data + "calib.txt",
+                       "--seqlen",
+                       "128",
+                       "--train-windows",
+                       "16",
+                       "--val-windows",
+                       "4",
+                       "--epochs",
+                       "1",
+                       "--weight-lr",
+                       "1e-3",
+                       "--quant-lr",
+                       "1e-3",
+                       "--e2e-lr",
+                       "1e-3",
+                       "--e2e-accumulation",
+                       "1",
+                       "--threads",
+                       "1",
+                       "--out",
+                       out};
 }
 
 QStringList gptqArgs(const QString& out) {
     const QString data = qat::test::sharedPath("data/tinystories-gen/");
     return QStringList{"quantize"} + model() +
-           QStringList{"--method", "gptq", "--bits", "3", "--group", "64", "--calib", data + "calib.txt",
-                       "--seqlen", "128", "--train-windows", "32", "--val-windows", "4", "--threads", "1",
-                       "--out", out};
+           QStringList{"--method",      "gptq", "--bits",          "3",
+                       "--group",       "64",   "--calib",         data + "calib.txt",
+                       "--seqlen",      "128",  "--train-windows", "32",
+                       "--val-windows", "4",    "--threads",       "1",
+                       "--out",         out};
 }
 
 CliResult runCli(const QStringList& args, qint64 fileSizeLimit = 0) {
@@ -141,7 +167,8 @@ private Q_SLOTS:
         QVERIFY2(r.code == 0, qPrintable(r.output));
         r = runCli(rtnArgs(out) + QStringList{"--dtype", "bfloat16"});
         QCOMPARE(r.code, 2);
-        QVERIFY2(r.output.contains(R"(config.dtype: the run has "float32", this one "bfloat16")"), qPrintable(r.output));
+        QVERIFY2(r.output.contains(R"(config.dtype: the run has "float32", this one "bfloat16")"),
+                 qPrintable(r.output));
 
         QJsonObject run = readJson(out + "/run.json");
         QJsonObject config = run.value("config").toObject();
@@ -150,12 +177,14 @@ private Q_SLOTS:
         writeJson(out + "/run.json", run);
         r = runCli(rtnArgs(out));
         QCOMPARE(r.code, 2);
-        QVERIFY2(r.output.contains(R"(config.device: the run has "cuda", this one "cpu")"), qPrintable(r.output));
+        QVERIFY2(r.output.contains(R"(config.device: the run has "cuda", this one "cpu")"),
+                 qPrintable(r.output));
         // Threads and the evaluation stay free.
         config.insert("device", "cpu");
         run.insert("config", config);
         writeJson(out + "/run.json", run);
-        r = runCli(rtnArgs(out) + QStringList{"--eval", qat::test::sharedPath("data/tinystories-gen/eval.txt"),
+        r = runCli(rtnArgs(out) + QStringList{"--eval",
+                                              qat::test::sharedPath("data/tinystories-gen/eval.txt"),
                                               "--eval-seqlen", "128", "--eval-max-windows", "2"});
         QVERIFY2(r.code == 0, qPrintable(r.output));
     }
@@ -176,9 +205,11 @@ private Q_SLOTS:
         const QString out = m_tmp.path() + "/full";
         r = runCli(eqatArgs(out), kRoom);
         QVERIFY2(r.code != 0, qPrintable(r.output));
-        QVERIFY2(r.output.contains("quantized.safetensors") && r.output.contains("disk full?"), qPrintable(r.output));
+        QVERIFY2(r.output.contains("quantized.safetensors") && r.output.contains("disk full?"),
+                 qPrintable(r.output));
         QVERIFY2(temporaryFiles(out).isEmpty(), qPrintable(temporaryFiles(out).join(", ")));
-        QVERIFY(QFile::exists(out + "/blocks/block-004.safetensors") && QFile::exists(out + "/e2e.safetensors"));
+        QVERIFY(QFile::exists(out + "/blocks/block-004.safetensors") &&
+                QFile::exists(out + "/e2e.safetensors"));
         QVERIFY(!QFile::exists(out + "/quantized.safetensors"));
 
         r = runCli(eqatArgs(out));
@@ -196,9 +227,10 @@ private Q_SLOTS:
         const QString log = m_tmp.path() + "/fsync.strace";
         QProcess p;
         p.setProcessChannelMode(QProcess::MergedChannels);
-        p.start(strace, QStringList{"-f", "-y", "-qq", "-e", "trace=fsync,fdatasync,rename,renameat,renameat2", "-o",
-                                    log, qEnvironmentVariable("QAT_CLI")} +
-                            gptqArgs(out));
+        p.start(strace,
+                QStringList{"-f", "-y", "-qq", "-e", "trace=fsync,fdatasync,rename,renameat,renameat2", "-o",
+                            log, qEnvironmentVariable("QAT_CLI")} +
+                    gptqArgs(out));
         QVERIFY(p.waitForFinished(600000));
         if (p.exitCode() != 0 && readJson(out + "/run.json").isEmpty())
             QSKIP(qPrintable("strace cannot trace here: " + QString::fromUtf8(p.readAll()).left(300)));
@@ -206,8 +238,10 @@ private Q_SLOTS:
         QFile f(log);
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QStringList lines = QString::fromUtf8(f.readAll()).split('\n');
-        // fsync(5</…/block-000.safetensors.tmp>) … rename("…/block-000.safetensors.tmp", "…") … fsync(6</…/blocks>)
-        const QRegularExpression fsyncRe(QString::fromLatin1(R"re((?:fsync|fdatasync)\(\d+<([^>]+)>\) += 0)re"));
+        // fsync(5</…/block-000.safetensors.tmp>) … rename("…/block-000.safetensors.tmp", "…") …
+        // fsync(6</…/blocks>)
+        const QRegularExpression fsyncRe(
+            QString::fromLatin1(R"re((?:fsync|fdatasync)\(\d+<([^>]+)>\) += 0)re"));
         const QRegularExpression renameRe(
             QString::fromLatin1(R"re(rename(?:at2?)?\(.*"([^"]+\.tmp)",.*"([^"]+)".*\) += 0)re"));
         QStringList synced;
@@ -218,8 +252,10 @@ private Q_SLOTS:
             if (s.hasMatch()) synced << s.captured(1);
             const auto m = renameRe.match(lines[i]);
             if (!m.hasMatch()) continue;
-            const QString tmp = QFileInfo(m.captured(1)).absoluteFilePath(), dest = QFileInfo(m.captured(2)).absoluteFilePath();
-            QVERIFY2(synced.contains(tmp), qPrintable(dest + " renamed into place before its data was flushed"));
+            const QString tmp = QFileInfo(m.captured(1)).absoluteFilePath(),
+                          dest = QFileInfo(m.captured(2)).absoluteFilePath();
+            QVERIFY2(synced.contains(tmp),
+                     qPrintable(dest + " renamed into place before its data was flushed"));
             renamedAt.insert(dest, i);
             if (dest.endsWith(".safetensors")) renamedSafetensors << dest;
         }
@@ -249,8 +285,9 @@ private Q_SLOTS:
         r = runCli(gptqArgs(out));
         QCOMPARE(r.code, 2);
         QVERIFY2(r.output.contains("block-001.safetensors") &&
-                     r.output.contains("remove " + block + " and run the same command again: the run quantizes "
-                                                           "that block again"),
+                     r.output.contains("remove " + block +
+                                       " and run the same command again: the run quantizes "
+                                       "that block again"),
                  qPrintable(r.output));
         QCOMPARE(QFileInfo(out + "/metrics.jsonl").size(), metrics); // a refused resume appends nothing
         QVERIFY(!QFile::exists(out + "/eval.json"));
@@ -289,9 +326,11 @@ private Q_SLOTS:
         const QString out = m_tmp.path() + "/lr-qat";
         const QString data = qat::test::sharedPath("data/tinystories-gen/");
         const QStringList args = QStringList{"quantize"} + model() +
-                                 QStringList{"--method", "lr-qat", "--bits", "4", "--group", "64", "--calib",
-                                             data + "calib.txt", "--seqlen", "128", "--train-windows", "64",
-                                             "--val-windows", "0", "--rank", "4", "--threads", "1", "--out", out};
+                                 QStringList{"--method",      "lr-qat", "--bits",          "4",
+                                             "--group",       "64",     "--calib",         data + "calib.txt",
+                                             "--seqlen",      "128",    "--train-windows", "64",
+                                             "--val-windows", "0",      "--rank",          "4",
+                                             "--threads",     "1",      "--out",           out};
         QProcess p;
         p.setProcessChannelMode(QProcess::MergedChannels);
         p.start(qEnvironmentVariable("QAT_CLI"), args);
@@ -306,7 +345,8 @@ private Q_SLOTS:
         QVERIFY(p.waitForFinished(120000));
         const QString cancelled = QString::fromUtf8(p.readAll());
         QCOMPARE(p.exitCode(), 130);
-        QVERIFY2(cancelled.contains("keeps LR-QAT's last checkpoint") && !cancelled.contains("finished block"),
+        QVERIFY2(cancelled.contains("keeps LR-QAT's last checkpoint") &&
+                     !cancelled.contains("finished block"),
                  qPrintable(cancelled));
         const CliResult r = runCli(args);
         QVERIFY2(r.code == 0, qPrintable(r.output));
