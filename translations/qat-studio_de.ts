@@ -225,10 +225,6 @@
         <translation>Dequantisierte Gewichte (jeder Llama-Lader)</translation>
     </message>
     <message>
-        <source>GPTQ packs the integer weights (2-8 bits) with float16 scales; layers the layout cannot hold are kept dequantized and listed in the config. Dequantized writes every weight as a plain floating-point tensor.</source>
-        <translation>GPTQ packt die ganzzahligen Gewichte (2–8 Bit) mit float16-Skalen; Schichten, die das Layout nicht aufnehmen kann, bleiben dequantisiert und werden in der Konfiguration aufgeführt. „Dequantisiert“ schreibt jedes Gewicht als gewöhnlichen Gleitkomma-Tensor.</translation>
-    </message>
-    <message>
         <source>&amp;Data type:</source>
         <translation>&amp;Datentyp:</translation>
     </message>
@@ -280,6 +276,66 @@
         <source>Stop the export; nothing is left at the destination</source>
         <translation>Den Export anhalten; am Ziel bleibt nichts zurück</translation>
     </message>
+    <message>
+        <source>Export to file</source>
+        <translation>In Datei exportieren</translation>
+    </message>
+    <message>
+        <source>GGUF model (*.gguf)</source>
+        <translation>GGUF-Modell (*.gguf)</translation>
+    </message>
+    <message>
+        <source>%1: %2 layers, %3 exact; relative weight error mean %4, max %5</source>
+        <translation>%1: %2 Schichten, %3 exakt; relativer Gewichtsfehler Mittel %4, max. %5</translation>
+    </message>
+    <message>
+        <source>%1 layers: %2</source>
+        <translation>%1 Schichten: %2</translation>
+    </message>
+    <message>
+        <source>Perplexity on %1 (%2 windows of %3): run %4, file read back %5 (%6%)</source>
+        <translation>Perplexität auf %1 (%2 Fenster zu %3): Lauf %4, zurückgelesene Datei %5 (%6 %)</translation>
+    </message>
+    <message>
+        <source>Note: %1</source>
+        <translation>Hinweis: %1</translation>
+    </message>
+    <message>
+        <source>GGUF file (llama.cpp, Ollama, LM Studio)</source>
+        <translation>GGUF-Datei (llama.cpp, Ollama, LM Studio)</translation>
+    </message>
+    <message>
+        <source>GPTQ packs the integer weights (2-8 bits) with float16 scales; layers the layout cannot hold are kept dequantized and listed in the config. Dequantized writes every weight as a plain floating-point tensor. GGUF writes one file with the tokenizer inside; 4-bit runs with groups of 32, 64, 128 … are exact in it, other widths are fitted.</source>
+        <translation>GPTQ packt die ganzzahligen Gewichte (2–8 Bit) mit float16-Skalen; Schichten, die das Layout nicht aufnehmen kann, bleiben dequantisiert und werden in der Konfiguration aufgeführt. Dequantisiert schreibt jedes Gewicht als gewöhnlichen Gleitkomma-Tensor. GGUF schreibt eine Datei mit dem Tokenizer darin; 4-Bit-Läufe mit Gruppen von 32, 64, 128 … sind darin exakt, andere Breiten werden angepasst.</translation>
+    </message>
+    <message>
+        <source>&amp;Layer type:</source>
+        <translation>&amp;Schichttyp:</translation>
+    </message>
+    <message>
+        <source>Automatic (exact where a type holds the run)</source>
+        <translation>Automatisch (exakt, wo ein Typ den Lauf fasst)</translation>
+    </message>
+    <message>
+        <source>The ggml type of the decoder linears. Q4_1 holds an asymmetric 4-bit run exactly, Q4_0 a symmetric one, Q8_0 an 8-bit one; Q2_K, Q3_K and Q4_K are fitted to the run&apos;s weights.</source>
+        <translation>Der ggml-Typ der linearen Decoder-Schichten. Q4_1 fasst einen asymmetrischen 4-Bit-Lauf exakt, Q4_0 einen symmetrischen, Q8_0 einen 8-Bit-Lauf; Q2_K, Q3_K und Q4_K werden an die Gewichte des Laufs angepasst.</translation>
+    </message>
+    <message>
+        <source>E&amp;mbeddings:</source>
+        <translation>E&amp;mbeddings:</translation>
+    </message>
+    <message>
+        <source>The type of the token embedding (and of an untied output head)</source>
+        <translation>Der Typ des Token-Embeddings (und eines ungebundenen Ausgabekopfs)</translation>
+    </message>
+    <message>
+        <source>Read the file back and compare its &amp;perplexity with the run&apos;s</source>
+        <translation>Datei zurücklesen und ihre &amp;Perplexität mit der des Laufs vergleichen</translation>
+    </message>
+    <message>
+        <source>On the run&apos;s evaluation text, its first windows; takes about as long as two evaluations</source>
+        <translation>Auf dem Auswertungstext des Laufs, seinen ersten Fenstern; dauert etwa so lange wie zwei Auswertungen</translation>
+    </message>
 </context>
 <context>
     <name>qat::ExportWorker</name>
@@ -291,6 +347,10 @@
         <source>Writing files</source>
         <translation>Dateien schreiben</translation>
     </message>
+    <message>
+        <source>Measuring the file read back</source>
+        <translation>Zurückgelesene Datei wird gemessen</translation>
+    </message>
 </context>
 <context>
     <name>qat::Format</name>
@@ -301,6 +361,14 @@
 </context>
 <context>
     <name>qat::MainWindow</name>
+    <message>
+        <source>Open the Demo</source>
+        <translation>Demo öffnen</translation>
+    </message>
+    <message>
+        <source>The bundled demo is not installed (share/qat-studio beside the program).</source>
+        <translation>Die mitgelieferte Demo ist nicht installiert (share/qat-studio neben dem Programm).</translation>
+    </message>
     <message>
         <source>Opened %1: %2 parameters</source>
         <translation>%1 geöffnet: %2 Parameter</translation>
@@ -537,6 +605,14 @@
 </context>
 <context>
     <name>qat::ModelPage</name>
+    <message>
+        <source>Open the &amp;Demo</source>
+        <translation>&amp;Demo öffnen</translation>
+    </message>
+    <message>
+        <source>Open the bundled stories260K model with its calibration and evaluation text and the EfficientQAT W2 g64 demo preset: then Start runs it</source>
+        <translation>Das mitgelieferte Modell stories260K mit seinem Kalibrierungs- und Evaluierungstext und der EfficientQAT-Demo-Voreinstellung W2 g64 öffnen: danach startet „Starten“ den Lauf</translation>
+    </message>
     <message>
         <source>Choose a Model Folder</source>
         <translation>Modellordner auswählen</translation>
@@ -880,10 +956,6 @@ Tensoren: %3</translation>
         <translation>LR-QAT (Low-Rank-Adapter, durchgehend)</translation>
     </message>
     <message>
-        <source>EfficientQAT trains each block (Block-AP), then the step sizes end to end (E2E-QP); Block-AP alone stops after the first phase; LR-QAT trains low-rank adapters inside the rounding and the step sizes end to end, then merges the adapters into the integers; round-to-nearest needs no data</source>
-        <translation>EfficientQAT trainiert jeden Block (Block-AP), dann die Schrittweiten durchgehend (E2E-QP); Block-AP allein endet nach der ersten Phase; LR-QAT trainiert Low-Rank-Adapter innerhalb der Rundung und die Schrittweiten durchgehend und verschmilzt die Adapter danach mit den ganzen Zahlen; Runden zum Nächsten braucht keine Daten</translation>
-    </message>
-    <message>
         <source>LR-QAT rank r of the adapters A (out × r) and B (r × in) in every decoder linear (paper: 32)</source>
         <translation>LR-QAT-Rang r der Adapter A (out × r) und B (r × in) in jeder linearen Decoder-Schicht (Paper: 32)</translation>
     </message>
@@ -986,6 +1058,38 @@ Tensoren: %3</translation>
     <message>
         <source>Lp norm p</source>
         <translation>Lp-Norm p</translation>
+    </message>
+    <message>
+        <source>GPTQ (one-shot, no training)</source>
+        <translation>GPTQ (in einem Durchgang, ohne Training)</translation>
+    </message>
+    <message>
+        <source>EfficientQAT trains each block (Block-AP), then the step sizes end to end (E2E-QP); Block-AP alone stops after the first phase; LR-QAT trains low-rank adapters inside the rounding and the step sizes end to end, then merges the adapters into the integers; round-to-nearest needs no data; GPTQ rounds each layer column by column, correcting the columns left with the calibration inputs&apos; Hessian, in minutes</source>
+        <translation>EfficientQAT trainiert jeden Block (Block-AP), dann die Schrittweiten durchgängig (E2E-QP); Block-AP allein endet nach der ersten Phase; LR-QAT trainiert Low-Rank-Adapter innerhalb der Rundung und die Schrittweiten durchgängig und führt die Adapter dann in die Ganzzahlen über; Runden auf den nächsten Wert braucht keine Daten; GPTQ rundet jede Schicht Spalte für Spalte und korrigiert die verbleibenden Spalten mit der Hesse-Matrix der Kalibrierungseingaben, in Minuten</translation>
+    </message>
+    <message>
+        <source>GPTQ dampening: this fraction of the mean diagonal of the inputs&apos; Hessian is added to it (reference: 0.01); more is retried automatically when the Hessian cannot be factored</source>
+        <translation>GPTQ-Dämpfung: dieser Anteil der mittleren Diagonale der Hesse-Matrix der Eingaben wird zu ihr addiert (Referenz: 0,01); lässt sie sich nicht zerlegen, wird automatisch mit mehr versucht</translation>
+    </message>
+    <message>
+        <source>GPTQ columns per lazy batch update (reference: 128); a matter of speed only, the result is the same</source>
+        <translation>GPTQ-Spalten je verzögerter Stapelaktualisierung (Referenz: 128); nur eine Frage der Geschwindigkeit, das Ergebnis ist dasselbe</translation>
+    </message>
+    <message>
+        <source>GPTQ windows per forward pass while collecting the layers&apos; inputs (default: 8)</source>
+        <translation>GPTQ-Fenster je Vorwärtsdurchlauf beim Sammeln der Schichteingaben (Standard: 8)</translation>
+    </message>
+    <message>
+        <source>GPTQ dampening</source>
+        <translation>GPTQ-Dämpfung</translation>
+    </message>
+    <message>
+        <source>GPTQ block size</source>
+        <translation>GPTQ-Blockgröße</translation>
+    </message>
+    <message>
+        <source>GPTQ batch</source>
+        <translation>GPTQ-Stapel</translation>
     </message>
 </context>
 <context>
@@ -1311,6 +1415,14 @@ Tensoren: %3</translation>
         <source>E2E-QP: training loss (line), validation loss (dots)</source>
         <translation>E2E-QP: Trainingsverlust (Linie), Validierungsverlust (Punkte)</translation>
     </message>
+    <message>
+        <source>round-to-nearest</source>
+        <translation>Runden auf den nächsten Wert</translation>
+    </message>
+    <message>
+        <source>GPTQ</source>
+        <translation>GPTQ</translation>
+    </message>
 </context>
 <context>
     <name>qat::RunHistory</name>
@@ -1333,6 +1445,10 @@ Tensoren: %3</translation>
     <message>
         <source>LR-QAT</source>
         <translation>LR-QAT</translation>
+    </message>
+    <message>
+        <source>GPTQ</source>
+        <translation>GPTQ</translation>
     </message>
 </context>
 <context>

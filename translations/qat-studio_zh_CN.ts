@@ -225,10 +225,6 @@
         <translation>反量化权重（任意 Llama 加载器）</translation>
     </message>
     <message>
-        <source>GPTQ packs the integer weights (2-8 bits) with float16 scales; layers the layout cannot hold are kept dequantized and listed in the config. Dequantized writes every weight as a plain floating-point tensor.</source>
-        <translation>GPTQ 以 float16 缩放因子打包整数权重（2–8 位）；布局无法容纳的层保持反量化，并在配置中列出。“反量化”将每个权重写为普通浮点张量。</translation>
-    </message>
-    <message>
         <source>&amp;Data type:</source>
         <translation>数据类型(&amp;D)：</translation>
     </message>
@@ -280,6 +276,66 @@
         <source>Stop the export; nothing is left at the destination</source>
         <translation>停止导出；目标位置不会留下任何内容</translation>
     </message>
+    <message>
+        <source>Export to file</source>
+        <translation>导出到文件</translation>
+    </message>
+    <message>
+        <source>GGUF model (*.gguf)</source>
+        <translation>GGUF 模型 (*.gguf)</translation>
+    </message>
+    <message>
+        <source>%1: %2 layers, %3 exact; relative weight error mean %4, max %5</source>
+        <translation>%1：%2 层，%3 层精确；相对权重误差平均 %4，最大 %5</translation>
+    </message>
+    <message>
+        <source>%1 layers: %2</source>
+        <translation>%1 层：%2</translation>
+    </message>
+    <message>
+        <source>Perplexity on %1 (%2 windows of %3): run %4, file read back %5 (%6%)</source>
+        <translation>%1 上的困惑度（%2 个 %3 词元窗口）：运行 %4，回读文件 %5（%6%）</translation>
+    </message>
+    <message>
+        <source>Note: %1</source>
+        <translation>注：%1</translation>
+    </message>
+    <message>
+        <source>GGUF file (llama.cpp, Ollama, LM Studio)</source>
+        <translation>GGUF 文件（llama.cpp、Ollama、LM Studio）</translation>
+    </message>
+    <message>
+        <source>GPTQ packs the integer weights (2-8 bits) with float16 scales; layers the layout cannot hold are kept dequantized and listed in the config. Dequantized writes every weight as a plain floating-point tensor. GGUF writes one file with the tokenizer inside; 4-bit runs with groups of 32, 64, 128 … are exact in it, other widths are fitted.</source>
+        <translation>GPTQ 以 float16 缩放打包整数权重（2–8 位）；布局无法容纳的层保持反量化并列在配置中。反量化格式把每个权重写为普通浮点张量。GGUF 写出一个内含分词器的文件；分组为 32、64、128 … 的 4 位运行在其中是精确的，其他位宽为拟合。</translation>
+    </message>
+    <message>
+        <source>&amp;Layer type:</source>
+        <translation>层类型(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>Automatic (exact where a type holds the run)</source>
+        <translation>自动（有类型能容纳运行时精确）</translation>
+    </message>
+    <message>
+        <source>The ggml type of the decoder linears. Q4_1 holds an asymmetric 4-bit run exactly, Q4_0 a symmetric one, Q8_0 an 8-bit one; Q2_K, Q3_K and Q4_K are fitted to the run&apos;s weights.</source>
+        <translation>解码器线性层的 ggml 类型。Q4_1 精确容纳非对称 4 位运行，Q4_0 容纳对称运行，Q8_0 容纳 8 位运行；Q2_K、Q3_K 和 Q4_K 拟合运行的权重。</translation>
+    </message>
+    <message>
+        <source>E&amp;mbeddings:</source>
+        <translation>嵌入(&amp;M)：</translation>
+    </message>
+    <message>
+        <source>The type of the token embedding (and of an untied output head)</source>
+        <translation>词元嵌入（以及未绑定输出头）的类型</translation>
+    </message>
+    <message>
+        <source>Read the file back and compare its &amp;perplexity with the run&apos;s</source>
+        <translation>回读文件并将其困惑度(&amp;P)与运行的比较</translation>
+    </message>
+    <message>
+        <source>On the run&apos;s evaluation text, its first windows; takes about as long as two evaluations</source>
+        <translation>在运行的评估文本的前几个窗口上；耗时约为两次评估</translation>
+    </message>
 </context>
 <context>
     <name>qat::ExportWorker</name>
@@ -291,6 +347,10 @@
         <source>Writing files</source>
         <translation>正在写入文件</translation>
     </message>
+    <message>
+        <source>Measuring the file read back</source>
+        <translation>正在测量回读的文件</translation>
+    </message>
 </context>
 <context>
     <name>qat::Format</name>
@@ -301,6 +361,14 @@
 </context>
 <context>
     <name>qat::MainWindow</name>
+    <message>
+        <source>Open the Demo</source>
+        <translation>打开演示</translation>
+    </message>
+    <message>
+        <source>The bundled demo is not installed (share/qat-studio beside the program).</source>
+        <translation>未安装随附的演示（程序旁的 share/qat-studio）。</translation>
+    </message>
     <message>
         <source>Opened %1: %2 parameters</source>
         <translation>已打开 %1：%2 个参数</translation>
@@ -537,6 +605,14 @@
 </context>
 <context>
     <name>qat::ModelPage</name>
+    <message>
+        <source>Open the &amp;Demo</source>
+        <translation>打开演示(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Open the bundled stories260K model with its calibration and evaluation text and the EfficientQAT W2 g64 demo preset: then Start runs it</source>
+        <translation>打开随附的 stories260K 模型及其校准和评估文本，以及 EfficientQAT W2 g64 演示预设：之后点击“开始”即可运行</translation>
+    </message>
     <message>
         <source>Choose a Model Folder</source>
         <translation>选择模型文件夹</translation>
@@ -880,10 +956,6 @@ Tensors: %3</source>
         <translation>LR-QAT（低秩适配器，端到端）</translation>
     </message>
     <message>
-        <source>EfficientQAT trains each block (Block-AP), then the step sizes end to end (E2E-QP); Block-AP alone stops after the first phase; LR-QAT trains low-rank adapters inside the rounding and the step sizes end to end, then merges the adapters into the integers; round-to-nearest needs no data</source>
-        <translation>EfficientQAT 先逐块训练（Block-AP），再端到端训练步长（E2E-QP）；仅 Block-AP 在第一阶段后结束；LR-QAT 端到端训练舍入内部的低秩适配器和步长，然后把适配器合并进整数；最近舍入不需要数据</translation>
-    </message>
-    <message>
         <source>LR-QAT rank r of the adapters A (out × r) and B (r × in) in every decoder linear (paper: 32)</source>
         <translation>LR-QAT 每个解码器线性层中适配器 A（out × r）和 B（r × in）的秩 r（论文：32）</translation>
     </message>
@@ -986,6 +1058,38 @@ Tensors: %3</source>
     <message>
         <source>Lp norm p</source>
         <translation>Lp 范数 p</translation>
+    </message>
+    <message>
+        <source>GPTQ (one-shot, no training)</source>
+        <translation>GPTQ（一次性，无训练）</translation>
+    </message>
+    <message>
+        <source>EfficientQAT trains each block (Block-AP), then the step sizes end to end (E2E-QP); Block-AP alone stops after the first phase; LR-QAT trains low-rank adapters inside the rounding and the step sizes end to end, then merges the adapters into the integers; round-to-nearest needs no data; GPTQ rounds each layer column by column, correcting the columns left with the calibration inputs&apos; Hessian, in minutes</source>
+        <translation>EfficientQAT 逐块训练（Block-AP），再端到端训练步长（E2E-QP）；仅 Block-AP 在第一阶段后停止；LR-QAT 在舍入内部训练低秩适配器并端到端训练步长，然后把适配器合并进整数；就近舍入不需要数据；GPTQ 逐列舍入每一层，并用校准输入的 Hessian 修正剩余的列，只需几分钟</translation>
+    </message>
+    <message>
+        <source>GPTQ dampening: this fraction of the mean diagonal of the inputs&apos; Hessian is added to it (reference: 0.01); more is retried automatically when the Hessian cannot be factored</source>
+        <translation>GPTQ 阻尼：将输入 Hessian 平均对角线的这一比例加到其上（参考值：0.01）；无法分解时自动以更大值重试</translation>
+    </message>
+    <message>
+        <source>GPTQ columns per lazy batch update (reference: 128); a matter of speed only, the result is the same</source>
+        <translation>GPTQ 每次延迟批量更新的列数（参考值：128）；只影响速度，结果相同</translation>
+    </message>
+    <message>
+        <source>GPTQ windows per forward pass while collecting the layers&apos; inputs (default: 8)</source>
+        <translation>收集各层输入时每次前向传播的 GPTQ 窗口数（默认：8）</translation>
+    </message>
+    <message>
+        <source>GPTQ dampening</source>
+        <translation>GPTQ 阻尼</translation>
+    </message>
+    <message>
+        <source>GPTQ block size</source>
+        <translation>GPTQ 块大小</translation>
+    </message>
+    <message>
+        <source>GPTQ batch</source>
+        <translation>GPTQ 批大小</translation>
     </message>
 </context>
 <context>
@@ -1311,6 +1415,14 @@ Tensors: %3</source>
         <source>E2E-QP: training loss (line), validation loss (dots)</source>
         <translation>E2E-QP：训练损失（线），验证损失（点）</translation>
     </message>
+    <message>
+        <source>round-to-nearest</source>
+        <translation>就近舍入</translation>
+    </message>
+    <message>
+        <source>GPTQ</source>
+        <translation>GPTQ</translation>
+    </message>
 </context>
 <context>
     <name>qat::RunHistory</name>
@@ -1333,6 +1445,10 @@ Tensors: %3</source>
     <message>
         <source>LR-QAT</source>
         <translation>LR-QAT</translation>
+    </message>
+    <message>
+        <source>GPTQ</source>
+        <translation>GPTQ</translation>
     </message>
 </context>
 <context>

@@ -6,8 +6,11 @@
 #include <qat/Version.h>
 
 #include <QApplication>
+#include <QDir>
+#include <QFileInfo>
 #include <QImageReader>
 #include <QSize>
+#include <QStandardPaths>
 
 namespace qat {
 
@@ -38,6 +41,17 @@ QIcon actionIcon(const QString& name) {
     for (const int size : {16, 24, 32, 48})
         icon.addFile(QStringLiteral(":/icons/actions/%1-%2.png").arg(name).arg(size), QSize(size, size));
     return icon;
+}
+
+QString dataPath(const QString& relative) {
+    const QDir executableDir(QCoreApplication::applicationDirPath());
+    QStringList candidates{executableDir.filePath(QStringLiteral("../share/qat-studio/") + relative),
+                           executableDir.filePath(QStringLiteral("../resources/") + relative)};
+    for (const QString& dir : QStandardPaths::standardLocations(QStandardPaths::GenericDataLocation))
+        candidates << QDir(dir).filePath(QStringLiteral("qat-studio/") + relative);
+    for (const QString& candidate : candidates)
+        if (QFileInfo::exists(candidate)) return QDir::cleanPath(QFileInfo(candidate).absoluteFilePath());
+    return {};
 }
 
 } // namespace qat

@@ -20,4 +20,10 @@ QIcon applicationIcon();
 /// SVG reader is installed.
 QIcon actionIcon(const QString& name);
 
+/// A file or folder of the application's data ("demo/stories260K", "presets/…json"), absolute
+/// and clean: looked up in <the executable's folder>/../share/qat-studio (the Debian package,
+/// `cmake --install`), then in ../resources beside it (a build folder in the source tree,
+/// build/qat-studio), then in qat-studio/ of the XDG data folders. Empty when none holds it.
+QString dataPath(const QString& relative);
+
 } // namespace qat

@@ -121,6 +121,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
                 .arg(QDir::toNativeSeparators(folder), formatCount(summary ? summary->parameters : 0)),
             kStatusTimeoutMs);
     });
+    connect(m_modelPage, &ModelPage::demoRequested, this, [this] {
+        QString error;
+        if (!openDemo(&error)) QMessageBox::warning(this, tr("Open the Demo"), error);
+    });
     connect(m_modelPage, &ModelPage::modelFailed, this, [this](const QString& folder) {
         updateWindowTitle();
         statusBar()->showMessage(tr("Could not open %1").arg(QDir::toNativeSeparators(folder)),
@@ -266,6 +270,20 @@ bool MainWindow::applyStartupOptions(const StartupOptions& options, QString* err
     if (!m_modelPage->currentFolder().isEmpty() && checkJob(currentJob()).ok()) showPage(RunPageIndex);
     if (error) *error = errors.join(QLatin1Char('\n'));
     return errors.isEmpty();
+}
+
+bool MainWindow::openDemo(QString* error) {
+    StartupOptions demo;
+    demo.model = dataPath(QStringLiteral("demo/stories260K"));
+    demo.calibration = QStringList{dataPath(QStringLiteral("demo/text/calib.txt"))};
+    demo.evaluation = QStringList{dataPath(QStringLiteral("demo/text/eval.txt"))};
+    demo.preset = dataPath(QStringLiteral("presets/efficientqat-w2g64-demo.json"));
+    if (demo.model.isEmpty() || demo.calibration.first().isEmpty() || demo.evaluation.first().isEmpty() ||
+        demo.preset.isEmpty()) {
+        if (error) *error = tr("The bundled demo is not installed (share/qat-studio beside the program).");
+        return false;
+    }
+    return applyStartupOptions(demo, error);
 }
 
 void MainWindow::showSettings() {

@@ -53,6 +53,11 @@ public:
     /// set when something could not be opened (what could be is applied).
     bool applyStartupOptions(const StartupOptions& options, QString* error = nullptr);
 
+    /// Opens the bundled demo (found with dataPath()): the stories260K model, its calibration and
+    /// evaluation text and the EfficientQAT W2 g64 demo preset, as installer/demo.sh passes them
+    /// on the command line (see applyStartupOptions()). The Model page's "Open the Demo" calls it.
+    bool openDemo(QString* error = nullptr);
+
     /// Loads a preset or a run's run.json into the Recipe and Data pages; settings the pages do
     /// not show (evaluation window length, validation fraction, seeds …) are kept for the job.
     bool loadJobSettings(const QString& file, QString* error = nullptr);

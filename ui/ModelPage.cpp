@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ModelPage.h"
 
+#include "Application.h"
 #include "Format.h"
 #include "ModelFactsView.h"
 #include "ParameterChart.h"
@@ -82,6 +83,11 @@ ModelPage::ModelPage(QWidget* parent) : QWidget(parent) {
     QPalette emptyPalette = m_emptyState->palette();
     emptyPalette.setColor(QPalette::WindowText, emptyPalette.color(QPalette::PlaceholderText));
     m_emptyState->setPalette(emptyPalette);
+    // The bundled demo, where it is installed: the first start from the menu offers it.
+    m_demoButton = new QPushButton(this);
+    m_demoButton->setObjectName(QStringLiteral("demoButton"));
+    m_demoButton->setIcon(actionIcon(QStringLiteral("start")));
+    m_demoButton->setHidden(dataPath(QStringLiteral("demo/stories260K")).isEmpty());
 
     m_facts = new ModelFactsView(this);
     m_facts->setObjectName(QStringLiteral("modelFacts"));
@@ -157,8 +163,14 @@ ModelPage::ModelPage(QWidget* parent) : QWidget(parent) {
     splitter->setStretchFactor(1, 2);
     splitter->setChildrenCollapsible(false);
 
+    auto* emptyPage = new QWidget;
+    auto* emptyLayout = new QVBoxLayout(emptyPage);
+    emptyLayout->addStretch();
+    emptyLayout->addWidget(m_emptyState);
+    emptyLayout->addWidget(m_demoButton, 0, Qt::AlignHCenter);
+    emptyLayout->addStretch();
     m_content = new QStackedWidget(this);
-    m_content->insertWidget(EmptyPage, m_emptyState);
+    m_content->insertWidget(EmptyPage, emptyPage);
     m_content->insertWidget(SummaryPage, splitter);
 
     auto* chooser = new QHBoxLayout;
@@ -171,6 +183,7 @@ ModelPage::ModelPage(QWidget* parent) : QWidget(parent) {
     layout->addWidget(m_content, 1);
 
     connect(m_browseButton, &QPushButton::clicked, this, &ModelPage::browse);
+    connect(m_demoButton, &QPushButton::clicked, this, &ModelPage::demoRequested);
     connect(m_folderCombo, &QComboBox::activated, this, [this](int index) {
         const QString folder = m_folderCombo->itemData(index).toString();
         if (!folder.isEmpty()) openFolder(folder);
@@ -234,6 +247,9 @@ void ModelPage::retranslateUi() {
     m_emptyState->setText(tr("No model is open.\n\nChoose a Hugging Face model folder (config.json, "
                              "*.safetensors, tokenizer.model) with Browse…, pick a recent one, "
                              "or drop a folder onto this window."));
+    m_demoButton->setText(tr("Open the &Demo"));
+    m_demoButton->setToolTip(tr("Open the bundled stories260K model with its calibration and evaluation "
+                                "text and the EfficientQAT W2 g64 demo preset: then Start runs it"));
     m_chartBox->setTitle(tr("Parameters per block"));
     m_tensorBox->setTitle(tr("Tensors"));
     m_tensorFilter->setPlaceholderText(tr("Filter by name"));

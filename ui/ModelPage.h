@@ -29,7 +29,7 @@ class TensorTableModel;
 /// over the folder's summary: facts, a chart of parameters per block and the tensor table.
 /// Reading a summary touches config.json and the safetensors headers only, so it runs on
 /// the GUI thread. Child objectNames for tests: "folderCombo", "browseButton",
-/// "errorLabel", "emptyState", "modelFacts", "parameterChart", "tensorTable", "tensorFilter",
+/// "errorLabel", "emptyState", "demoButton", "modelFacts", "parameterChart", "tensorTable", "tensorFilter",
 /// "estimateBox", "estimateMemoryValue", "estimateDiskValue", "estimateBasisLabel".
 class ModelPage : public QWidget {
     Q_OBJECT
@@ -63,6 +63,9 @@ Q_SIGNALS:
     void modelOpened(const QString& folder);
     /// Opening a folder failed; no model is shown.
     void modelFailed(const QString& folder, const QString& message);
+    /// "Open the Demo" was clicked (the button shows, under the empty state, where the
+    /// bundled demo model is installed: dataPath("demo/stories260K")).
+    void demoRequested();
 
 protected:
     void changeEvent(QEvent* event) override;
@@ -81,6 +84,7 @@ private:
     QLabel* m_errorLabel = nullptr;
     QStackedWidget* m_content = nullptr;
     QLabel* m_emptyState = nullptr;
+    QPushButton* m_demoButton = nullptr;
     ModelFactsView* m_facts = nullptr;
     QGroupBox* m_chartBox = nullptr;
     QGroupBox* m_estimateBox = nullptr;
