@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "RecipePage.h"
 
+#include "Application.h"
 #include "Format.h"
 
 #include <QEvent>
@@ -272,8 +273,8 @@ RecipePage::RecipePage(QWidget* parent) : QWidget(parent) {
     connect(m_group, &QComboBox::currentTextChanged, this, &RecipePage::recipeChanged);
     connect(this, &RecipePage::recipeChanged, this, &RecipePage::updateEstimates);
     connect(m_loadPreset, &QPushButton::clicked, this, [this] {
-        const QString file =
-            QFileDialog::getOpenFileName(this, tr("Load preset"), QString(), tr("Presets (*.json)"));
+        const QString file = QFileDialog::getOpenFileName(
+            this, tr("Load preset"), dataPath(QStringLiteral("presets")), tr("Presets (*.json)"));
         QString error;
         if (!file.isEmpty() && !loadPreset(file, &error))
             QMessageBox::warning(this, tr("Load preset"), error);
